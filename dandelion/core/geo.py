@@ -1,0 +1,204 @@
+"""Geography at the edges and the spatial index.
+
+Stored coordinates are WGS-84. GCJ-02 (Amap, Tencent) and BD-09 (Baidu) exist only where a
+Chinese map is on the other side: picker input, navigation links, Chinese tile layers. The
+GCJ-02 transform is the published (reverse-engineered) polynomial; outside mainland China no
+offset applies. GCJ-02 → WGS-84 has no closed form and is solved by fixed-point iteration.
+"""
+
+import math
+from urllib.parse import quote, urlencode
+
+import h3
+
+EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG), the haversine convention used everywhere
+
+_A = 6378245.0  # Krasovsky 1940 semi-major axis, as the GCJ-02 algorithm uses
+_EE = 0.00669342162296594323
+_X_PI = math.pi * 3000.0 / 180.0
+
+# Resolutions stored per place (columns h3_r5, h3_r7, h3_r9): coarse for sparse countryside,
+# fine for dense city centres.
+H3_RESOLUTIONS = (5, 7, 9)
+
+
+def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp = p2 - p1
+    dl = math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def valid_wgs84(lat: float, lng: float) -> bool:
+    return (
+        isinstance(lat, int | float)
+        and isinstance(lng, int | float)
+        and math.isfinite(lat)
+        and math.isfinite(lng)
+        and -90.0 <= lat <= 90.0
+        and -180.0 <= lng <= 180.0
+    )
+
+
+def out_of_china(lat: float, lng: float) -> bool:
+    """The rough rectangle where GCJ-02 applies; outside it the offset is zero."""
+    return not (73.66 < lng < 135.05 and 3.86 < lat < 53.55)
+
+
+def _transform_lat(x: float, y: float) -> float:
+    ret = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
+    ret += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    ret += (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
+    ret += (160.0 * math.sin(y / 12.0 * math.pi) + 320 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0
+    return ret
+
+
+def _transform_lng(x: float, y: float) -> float:
+    ret = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
+    ret += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    ret += (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
+    ret += (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0
+    return ret
+
+
+def _gcj_offset(lat: float, lng: float) -> tuple[float, float]:
+    dlat = _transform_lat(lng - 105.0, lat - 35.0)
+    dlng = _transform_lng(lng - 105.0, lat - 35.0)
+    radlat = lat / 180.0 * math.pi
+    magic = 1 - _EE * math.sin(radlat) ** 2
+    sqrtmagic = math.sqrt(magic)
+    dlat = (dlat * 180.0) / ((_A * (1 - _EE)) / (magic * sqrtmagic) * math.pi)
+    dlng = (dlng * 180.0) / (_A / sqrtmagic * math.cos(radlat) * math.pi)
+    return dlat, dlng
+
+
+def wgs84_to_gcj02(lat: float, lng: float) -> tuple[float, float]:
+    if out_of_china(lat, lng):
+        return lat, lng
+    dlat, dlng = _gcj_offset(lat, lng)
+    return lat + dlat, lng + dlng
+
+
+def gcj02_to_wgs84(lat: float, lng: float) -> tuple[float, float]:
+    """Inverse by iteration: converges to well under a centimetre in a few steps."""
+    if out_of_china(lat, lng):
+        return lat, lng
+    wlat, wlng = lat, lng
+    for _ in range(30):
+        glat, glng = wgs84_to_gcj02(wlat, wlng)
+        dlat, dlng = glat - lat, glng - lng
+        wlat, wlng = wlat - dlat, wlng - dlng
+        if abs(dlat) < 1e-10 and abs(dlng) < 1e-10:
+            break
+    return wlat, wlng
+
+
+def gcj02_to_bd09(lat: float, lng: float) -> tuple[float, float]:
+    z = math.sqrt(lng * lng + lat * lat) + 0.00002 * math.sin(lat * _X_PI)
+    theta = math.atan2(lat, lng) + 0.000003 * math.cos(lng * _X_PI)
+    return z * math.sin(theta) + 0.006, z * math.cos(theta) + 0.0065
+
+
+def bd09_to_gcj02(lat: float, lng: float) -> tuple[float, float]:
+    x, y = lng - 0.0065, lat - 0.006
+    z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * _X_PI)
+    theta = math.atan2(y, x) - 0.000003 * math.cos(x * _X_PI)
+    return z * math.sin(theta), z * math.cos(theta)
+
+
+def wgs84_to_bd09(lat: float, lng: float) -> tuple[float, float]:
+    if out_of_china(lat, lng):
+        return lat, lng
+    return gcj02_to_bd09(*wgs84_to_gcj02(lat, lng))
+
+
+def bd09_to_wgs84(lat: float, lng: float) -> tuple[float, float]:
+    if out_of_china(lat, lng):
+        return lat, lng
+    return gcj02_to_wgs84(*bd09_to_gcj02(lat, lng))
+
+
+def to_wgs84(lat: float, lng: float, coord: str) -> tuple[float, float]:
+    """Input from a Chinese map picker or client in `coord` ("wgs84", "gcj02", "bd09")."""
+    if coord == "gcj02":
+        return gcj02_to_wgs84(lat, lng)
+    if coord == "bd09":
+        return bd09_to_wgs84(lat, lng)
+    return lat, lng
+
+
+def from_wgs84(lat: float, lng: float, coord: str) -> tuple[float, float]:
+    if coord == "gcj02":
+        return wgs84_to_gcj02(lat, lng)
+    if coord == "bd09":
+        return wgs84_to_bd09(lat, lng)
+    return lat, lng
+
+
+def navigation_links(*, lat: float, lng: float, name: str) -> dict[str, str]:
+    """Deep links that open each Chinese map app on the place, in the datum each app expects."""
+    glat, glng = wgs84_to_gcj02(lat, lng)
+    blat, blng = wgs84_to_bd09(lat, lng)
+    amap = "https://uri.amap.com/marker?" + urlencode(
+        {
+            "position": f"{glng:.6f},{glat:.6f}",
+            "name": name,
+            "src": "dandelion",
+            "coordinate": "gaode",
+        },
+        quote_via=quote,
+        safe=",",
+    )
+    baidu = "https://api.map.baidu.com/marker?" + urlencode(
+        {
+            "location": f"{blat:.6f},{blng:.6f}",
+            "title": name,
+            "content": name,
+            "output": "html",
+            "coord_type": "bd09ll",
+            "src": "dandelion",
+        },
+        quote_via=quote,
+        safe=",",
+    )
+    tencent = "https://apis.map.qq.com/uri/v1/marker?" + urlencode(
+        {"marker": f"coord:{glat:.6f},{glng:.6f};title:{name}", "referer": "dandelion"},
+        quote_via=quote,
+        safe=":;,",
+    )
+    return {"amap": amap, "baidu": baidu, "tencent": tencent}
+
+
+def h3_cells(lat: float, lng: float) -> dict[str, int]:
+    """The H3 cells (as 64-bit integers) of a WGS-84 point at every stored resolution."""
+    return {f"h3_r{res}": h3.str_to_int(h3.latlng_to_cell(lat, lng, res)) for res in H3_RESOLUTIONS}
+
+
+# The smallest hexagon edge at each resolution, in metres, over the whole globe would be the
+# safest bound, but H3 does not publish it; the average edge times this factor is below every
+# hexagon's edge between latitudes 0 and 60 with margin (hexagon edges vary by about ±35%).
+H3_EDGE_SAFETY = 0.55
+
+
+def h3_safe_radius_m(res: int, k: int) -> float:
+    """A radius around a point inside the origin cell that the grid disk of `k` rings is sure to
+    cover. A cell at grid distance k+1 has its centre at least 1.5·(k+1) edges from the origin
+    centre; the point and the far cell each take up to one edge. So anything closer than
+    (1.5·k − 0.5) minimum edges lies in the disk."""
+    edge = h3.average_hexagon_edge_length(res, unit="m") * H3_EDGE_SAFETY
+    return max(0.0, (1.5 * k - 0.5) * edge)
+
+
+def h3_disk(lat: float, lng: float, res: int, k: int) -> list[int]:
+    origin = h3.latlng_to_cell(lat, lng, res)
+    return [h3.str_to_int(cell) for cell in h3.grid_disk(origin, k)]
+
+
+def bbox_for_radius(lat: float, lng: float, radius_m: float) -> tuple[float, float, float, float]:
+    """(min_lat, min_lng, max_lat, max_lng) that contains the circle of `radius_m`."""
+    dlat = math.degrees(radius_m / EARTH_RADIUS_M)
+    cos_lat = max(math.cos(math.radians(lat)), 1e-6)
+    dlng = min(180.0, math.degrees(radius_m / (EARTH_RADIUS_M * cos_lat)))
+    return lat - dlat, lng - dlng, lat + dlat, lng + dlng

@@ -1,0 +1,283 @@
+"""Station endpoints: nearby search, lists, detail, GeoJSON for the map, the amenity catalogue."""
+
+import math
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from dandelion.core.geo import from_wgs84, navigation_links, to_wgs84
+from dandelion.core.pagination import Paged
+
+from . import selectors
+from .models import PartnerPlace, Place, Station
+from .schemas import AmenityOut, NearbyResultOut, StationDetailOut, StationOut, localized
+
+router = Router(tags=["stations"])
+
+WALKING_M_PER_MIN = 80
+
+StationKind = Literal["comprehensive", "rider_home", "driver_home", "courier", "other"]
+
+
+class NearbyFilters(Schema):
+    lat: float = Field(..., ge=-90, le=90, description="Latitude of the query point")
+    lng: float = Field(..., ge=-180, le=180, description="Longitude of the query point")
+    limit: int = Field(10, ge=1, le=selectors.NEARBY_MAX_LIMIT)
+    amenity: list[str] = Field(
+        default_factory=list, description="Amenity codes; all must be present"
+    )
+    open_now: bool = False
+    kind: list[StationKind] = Field(default_factory=list, description="Station kinds")
+    include_partners: bool = False
+    coord: Literal["wgs84", "gcj02"] = Field("wgs84", description="Datum of lat/lng in and out")
+
+
+class StationFilters(Schema):
+    region: str | None = Field(None, pattern=r"^\d{6}(\d{3}){0,2}$", description="Division code")
+    kind: list[StationKind] = Field(default_factory=list)
+    amenity: list[str] = Field(default_factory=list)
+    q: str | None = Field(None, max_length=100, description="Text in name, address or host")
+
+
+def _amenities(place: Place) -> list[dict]:
+    return [
+        {
+            "code": a.code,
+            "name": localized(a.name_zh, a.name_en),
+            "name_zh": a.name_zh,
+            "name_en": a.name_en,
+            "icon": a.icon,
+        }
+        for a in place.amenities.all()
+    ]
+
+
+def place_payload(
+    place: Place, *, moment: datetime, coord: str = "wgs84", open_now: bool | None = None
+) -> dict:
+    """The fields every place representation shares, in the requested datum."""
+    lat, lng = from_wgs84(place.lat, place.lng, coord)
+    is_station = isinstance(place, Station)
+    return {
+        "id": place.pk,
+        "type": "station" if is_station else "partner",
+        "name": place.name,
+        "kind": place.kind,
+        "kind_label": str(place.get_kind_display()),
+        "address": place.address,
+        "lat": round(lat, 7),
+        "lng": round(lng, 7),
+        "coord": coord,
+        "region": {"code": place.region.code, "name": place.region.name},
+        "phone": place.phone,
+        "is_24h": place.is_24h,
+        "status": place.status,
+        "open_now": selectors.place_is_open(place, moment) if open_now is None else open_now,
+        "amenities": _amenities(place),
+        "navigation": navigation_links(lat=place.lat, lng=place.lng, name=place.name),
+    }
+
+
+def station_payload(station: Station, *, moment: datetime, coord: str = "wgs84") -> dict:
+    return {
+        **place_payload(station, moment=moment, coord=coord),
+        "uuid": str(station.uuid),
+        "origin": station.origin,
+        "origin_label": str(station.get_origin_display()),
+        "host_org_name": station.host_org_name,
+        "area_m2": station.area_m2,
+    }
+
+
+@router.get(
+    "/stations/nearby",
+    response=NearbyResultOut,
+    operation_id="stations_nearby",
+    summary="Nearest stations to a point",
+    description=(
+        "Nearest active stations (and partner places with `include_partners=true`) by great-circle "
+        "distance, filtered by every requested amenity, station kind and opening hours. "
+        "Exact: the same ranking as measuring every station."
+    ),
+    auth=None,
+)
+def stations_nearby(request: HttpRequest, filters: Query[NearbyFilters]):
+    moment = timezone.now()
+    lat, lng = to_wgs84(filters.lat, filters.lng, filters.coord)
+    hits = selectors.stations_nearby(
+        lat=lat,
+        lng=lng,
+        limit=filters.limit,
+        amenity_codes=filters.amenity,
+        kinds=filters.kind,
+        open_at=moment if filters.open_now else None,
+        include_partners=filters.include_partners,
+        now=moment,
+    )
+    items = []
+    for hit in hits:
+        payload = place_payload(
+            hit.place, moment=moment, coord=filters.coord, open_now=hit.open_now
+        )
+        payload["distance_m"] = round(hit.distance_m, 1)
+        payload["walking_minutes"] = max(1, math.ceil(hit.distance_m / WALKING_M_PER_MIN))
+        payload["offer"] = getattr(hit.place, "offer", "")
+        items.append(payload)
+    return {"count": len(items), "coord": filters.coord, "items": items}
+
+
+@router.get(
+    "/stations",
+    response=list[StationOut],
+    operation_id="stations_list",
+    summary="List stations",
+    auth=None,
+)
+@paginate(Paged)
+def stations_list(request: HttpRequest, filters: Query[StationFilters]):
+    qs = selectors.station_list(
+        region_code=filters.region,
+        kinds=filters.kind,
+        amenity_codes=filters.amenity,
+        text=filters.q,
+    )
+    return _StationPage(selectors.station_list_detailed(qs), timezone.now())
+
+
+class _StationPage:
+    """Wraps the queryset so the paginator slices rows first and serialises only one page."""
+
+    def __init__(self, qs, moment):
+        self.qs, self.moment = qs, moment
+
+    def all(self):
+        return self.qs
+
+    def count(self):
+        return self.qs.count()
+
+    def __len__(self):
+        return self.qs.count()
+
+    def __getitem__(self, item):
+        return [station_payload(s, moment=self.moment) for s in self.qs[item]]
+
+
+@router.get(
+    "/stations.geojson",
+    operation_id="stations_geojson",
+    summary="Stations as a GeoJSON FeatureCollection (WGS-84)",
+    description="Active stations as Point features; `include_partners=true` adds partners.",
+    auth=None,
+)
+def stations_geojson(
+    request: HttpRequest, filters: Query[StationFilters], include_partners: bool = False
+):
+    moment = timezone.now()
+    features = []
+    qs = selectors.station_list_detailed(
+        selectors.station_list(
+            region_code=filters.region,
+            kinds=filters.kind,
+            amenity_codes=filters.amenity,
+            text=filters.q,
+        ),
+        moment,
+    )
+    places: list[Place] = list(qs)
+    if include_partners:
+        places += list(
+            selectors.station_list_detailed(
+                selectors.partner_list(
+                    region_code=filters.region, amenity_codes=filters.amenity, text=filters.q
+                ),
+                moment,
+            )
+        )
+    for place in places:
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"{'station' if isinstance(place, Station) else 'partner'}-{place.pk}",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(place.lng, 7), round(place.lat, 7)],
+                },
+                "properties": {
+                    "id": place.pk,
+                    "type": "station" if isinstance(place, Station) else "partner",
+                    "name": place.name,
+                    "kind": place.kind,
+                    "kind_label": str(place.get_kind_display()),
+                    "address": place.address,
+                    "is_24h": place.is_24h,
+                    "open_now": selectors.place_is_open(place, moment),
+                    "amenities": [a.code for a in place.amenities.all()],
+                },
+            }
+        )
+    return JsonResponse(
+        {"type": "FeatureCollection", "features": features},
+        content_type="application/geo+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@router.get(
+    "/stations/{station_id}",
+    response=StationDetailOut,
+    operation_id="stations_get",
+    summary="One station with hours, photos and navigation links",
+    auth=None,
+)
+def stations_get(request: HttpRequest, station_id: int, coord: Literal["wgs84", "gcj02"] = "wgs84"):
+    moment = timezone.now()
+    station = selectors.station_get(station_id=station_id, moment=moment)
+    today = timezone.localdate(moment)
+    return {
+        **station_payload(station, moment=moment, coord=coord),
+        "hours": [
+            {"weekday": i.weekday, "opens": i.opens, "closes": i.closes}
+            for i in station.hours.all()
+        ],
+        "exceptions": [
+            {
+                "date": e.date,
+                "closed": e.closed,
+                "opens": e.opens,
+                "closes": e.closes,
+                "note": e.note,
+            }
+            for e in station.upcoming_exceptions
+            if e.date >= today - timezone.timedelta(days=1)
+        ],
+        "photos": [{"url": p.image.url, "caption": p.caption} for p in station.photos.all()],
+        "notes": station.notes,
+    }
+
+
+@router.get(
+    "/amenities",
+    response=list[AmenityOut],
+    operation_id="amenities_list",
+    summary="The amenity catalogue",
+    auth=None,
+)
+def amenities_list(request: HttpRequest):
+    return [
+        {
+            "code": a.code,
+            "name": localized(a.name_zh, a.name_en),
+            "name_zh": a.name_zh,
+            "name_en": a.name_en,
+            "icon": a.icon,
+        }
+        for a in selectors.amenity_list()
+    ]
+
+
+__all__ = ["PartnerPlace", "router"]

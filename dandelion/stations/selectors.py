@@ -1,0 +1,279 @@
+"""All reads of stations and partner places."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from dandelion.core.errors import InvalidInput, NotFound
+
+from .hours import DayException, WeeklyHours
+from .models import Amenity, HoursException, OpeningInterval, PartnerPlace, Place, Station
+from .nearest import Candidate, nearest
+
+NEARBY_MAX_LIMIT = 50
+
+
+def amenity_list() -> QuerySet[Amenity]:
+    return Amenity.objects.order_by("sort_order", "code")
+
+
+def amenity_codes_validate(codes: Sequence[str]) -> list[str]:
+    codes = list(dict.fromkeys(c for c in codes if c))
+    known = set(Amenity.objects.filter(code__in=codes).values_list("code", flat=True))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise InvalidInput(
+            f"Unknown amenity codes: {', '.join(unknown)}.",
+            code="unknown_amenity",
+            errors=[
+                {"loc": ["query", "amenity"], "field": "amenity", "msg": f"unknown amenity {c!r}"}
+                for c in unknown
+            ],
+        )
+    return codes
+
+
+def _with_all_amenities(qs: QuerySet, model: type[Place], codes: Iterable[str]) -> QuerySet:
+    through = model.amenities.through
+    owner = "station_id" if model is Station else "partnerplace_id"
+    for code in codes:
+        qs = qs.filter(
+            Exists(through.objects.filter(**{owner: OuterRef("pk"), "amenity__code": code}))
+        )
+    return qs
+
+
+def _exception_window(moment: datetime) -> tuple:
+    day = timezone.localdate(moment)
+    return day - timedelta(days=2), day + timedelta(days=9)
+
+
+def _detail_prefetches(moment: datetime) -> list:
+    start, end = _exception_window(moment)
+    return [
+        Prefetch("amenities", queryset=Amenity.objects.order_by("sort_order", "code")),
+        Prefetch("hours", queryset=OpeningInterval.objects.order_by("weekday", "opens")),
+        Prefetch(
+            "exceptions",
+            queryset=HoursException.objects.filter(date__range=(start, end)).order_by(
+                "date", "opens"
+            ),
+            to_attr="upcoming_exceptions",
+        ),
+    ]
+
+
+def place_hours(place: Place) -> WeeklyHours:
+    """Weekly hours of a place loaded with `_detail_prefetches`."""
+    return WeeklyHours.build(
+        is_24h=place.is_24h,
+        intervals=[(i.weekday, i.opens, i.closes) for i in place.hours.all()],
+        exceptions=[
+            DayException(e.date, e.closed, e.opens, e.closes)
+            for e in getattr(place, "upcoming_exceptions", ())
+        ],
+    )
+
+
+def place_timezone(place: Place) -> ZoneInfo:
+    return ZoneInfo(place.region.timezone)
+
+
+def place_is_open(place: Place, moment: datetime) -> bool:
+    return place.status == Place.Status.ACTIVE and place_hours(place).is_open_at(
+        moment, place_timezone(place)
+    )
+
+
+def station_list(
+    *,
+    region_code: str | None = None,
+    kinds: Sequence[str] = (),
+    amenity_codes: Sequence[str] = (),
+    text: str | None = None,
+    statuses: Sequence[str] = (Place.Status.ACTIVE,),
+) -> QuerySet[Station]:
+    qs = Station.objects.select_related("region")
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    if region_code:
+        from dandelion.regions.selectors import region_get
+
+        qs = qs.filter(region__code__startswith=region_get(code=region_code).code_prefix)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    if amenity_codes:
+        qs = _with_all_amenities(qs, Station, amenity_codes_validate(amenity_codes))
+    if text:
+        qs = qs.filter(
+            Q(name__icontains=text) | Q(address__icontains=text) | Q(host_org_name__icontains=text)
+        )
+    return qs.order_by("id")
+
+
+def station_list_detailed(
+    qs: QuerySet[Station], moment: datetime | None = None
+) -> QuerySet[Station]:
+    return qs.prefetch_related(*_detail_prefetches(moment or timezone.now()))
+
+
+def partner_list(
+    *, region_code: str | None = None, amenity_codes: Sequence[str] = (), text: str | None = None
+) -> QuerySet[PartnerPlace]:
+    qs = PartnerPlace.objects.select_related("region").filter(status=Place.Status.ACTIVE)
+    if region_code:
+        from dandelion.regions.selectors import region_get
+
+        qs = qs.filter(region__code__startswith=region_get(code=region_code).code_prefix)
+    if amenity_codes:
+        qs = _with_all_amenities(qs, PartnerPlace, amenity_codes_validate(amenity_codes))
+    if text:
+        qs = qs.filter(Q(name__icontains=text) | Q(address__icontains=text))
+    return qs.order_by("id")
+
+
+def station_get(*, station_id: int, moment: datetime | None = None) -> Station:
+    station = (
+        Station.objects.select_related("region")
+        .prefetch_related(*_detail_prefetches(moment or timezone.now()), "photos")
+        .filter(pk=station_id)
+        .first()
+    )
+    if station is None:
+        raise NotFound(f"No station with id {station_id}.", code="station_not_found")
+    return station
+
+
+@dataclass(frozen=True)
+class NearbyHit:
+    place: Station | PartnerPlace
+    type: str  # "station" or "partner"
+    distance_m: float
+    open_now: bool
+
+
+def _open_filter(model: type[Place], moment: datetime) -> callable:
+    """Keeps the candidates open at `moment`, loading hours for a whole batch in two queries."""
+    start, end = _exception_window(moment)
+
+    def accept(batch: list[Candidate]) -> list[Candidate]:
+        if not batch:
+            return batch
+        ids = [c.id for c in batch]
+        owner = "station_id" if model is Station else "partner_id"
+        intervals: dict[int, list] = {}
+        for row in OpeningInterval.objects.filter(**{f"{owner}__in": ids}).values_list(
+            owner, "weekday", "opens", "closes"
+        ):
+            intervals.setdefault(row[0], []).append(row[1:])
+        exceptions: dict[int, list] = {}
+        for row in HoursException.objects.filter(
+            **{f"{owner}__in": ids, "date__range": (start, end)}
+        ).values_list(owner, "date", "closed", "opens", "closes"):
+            exceptions.setdefault(row[0], []).append(DayException(*row[1:]))
+        kept = []
+        for c in batch:
+            is_24h, tz = c.extra
+            hours = WeeklyHours.build(
+                is_24h=is_24h,
+                intervals=intervals.get(c.id, ()),
+                exceptions=exceptions.get(c.id, ()),
+            )
+            if hours.is_open_at(moment, ZoneInfo(tz)):
+                kept.append(c)
+        return kept
+
+    return accept
+
+
+def _nearest_of(
+    model: type[Place],
+    qs: QuerySet,
+    *,
+    lat: float,
+    lng: float,
+    limit: int,
+    open_at: datetime | None,
+) -> list[Candidate]:
+    accept = _open_filter(model, open_at) if open_at else None
+    return nearest(
+        qs,
+        lat=lat,
+        lng=lng,
+        limit=limit,
+        accept=accept,
+        extra_fields=("is_24h", "region__timezone") if open_at else (),
+    )
+
+
+def stations_nearby(
+    *,
+    lat: float,
+    lng: float,
+    limit: int = 10,
+    amenity_codes: Sequence[str] = (),
+    kinds: Sequence[str] = (),
+    open_at: datetime | None = None,
+    include_partners: bool = False,
+    now: datetime | None = None,
+) -> list[NearbyHit]:
+    """The `limit` active stations (and partner places, if asked) nearest to a WGS-84 point by
+    great-circle distance, having every amenity in `amenity_codes`, of one of `kinds` (stations
+    only), and open at `open_at` when given. Exact: the same as ranking every row."""
+    if not 1 <= limit <= NEARBY_MAX_LIMIT:
+        raise InvalidInput(
+            f"limit must be between 1 and {NEARBY_MAX_LIMIT}.",
+            code="invalid_limit",
+            errors=[{"loc": ["query", "limit"], "field": "limit", "msg": "out of range"}],
+        )
+    codes = amenity_codes_validate(amenity_codes)
+    moment = now or timezone.now()
+
+    station_qs = _with_all_amenities(
+        Station.objects.filter(status=Place.Status.ACTIVE), Station, codes
+    )
+    if kinds:
+        station_qs = station_qs.filter(kind__in=kinds)
+    found: list[tuple[float, type[Place], int]] = [
+        (c.distance_m, Station, c.id)
+        for c in _nearest_of(Station, station_qs, lat=lat, lng=lng, limit=limit, open_at=open_at)
+    ]
+    if include_partners:
+        partner_qs = _with_all_amenities(
+            PartnerPlace.objects.filter(status=Place.Status.ACTIVE), PartnerPlace, codes
+        )
+        found += [
+            (c.distance_m, PartnerPlace, c.id)
+            for c in _nearest_of(
+                PartnerPlace, partner_qs, lat=lat, lng=lng, limit=limit, open_at=open_at
+            )
+        ]
+    found.sort(key=lambda item: (item[0], item[1] is PartnerPlace, item[2]))
+    found = found[:limit]
+
+    loaded: dict[tuple[type, int], Place] = {}
+    for model in (Station, PartnerPlace):
+        ids = [pk for _, m, pk in found if m is model]
+        if ids:
+            for place in (
+                model.objects.select_related("region")
+                .prefetch_related(*_detail_prefetches(moment))
+                .filter(pk__in=ids)
+            ):
+                loaded[(model, place.pk)] = place
+    hits = []
+    for distance, model, pk in found:
+        place = loaded[(model, pk)]
+        hits.append(
+            NearbyHit(
+                place=place,
+                type="station" if model is Station else "partner",
+                distance_m=distance,
+                open_now=place_is_open(place, moment),
+            )
+        )
+    return hits

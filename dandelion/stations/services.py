@@ -1,0 +1,187 @@
+"""All writes of stations and partner places.
+
+Each place's H3 cells and city code are derived from its point and region here, in the one
+place that changes them, so they can never disagree with lat/lng.
+"""
+
+from collections.abc import Iterable
+from datetime import date, time
+from typing import Any
+
+from django.db import transaction
+
+from dandelion.core.errors import InvalidInput
+from dandelion.core.geo import h3_cells, valid_wgs84
+from dandelion.regions.models import Region
+
+from .models import Amenity, HoursException, OpeningInterval, PartnerPlace, Station
+
+PLACE_FIELDS = {"name", "region", "address", "lat", "lng", "phone", "is_24h", "status"}
+STATION_FIELDS = PLACE_FIELDS | {"kind", "origin", "host_org_name", "area_m2", "notes"}
+PARTNER_FIELDS = PLACE_FIELDS | {"kind", "offer"}
+
+
+def _apply(place: Station | PartnerPlace, allowed: set[str], fields: dict[str, Any]) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise InvalidInput(
+            f"Unknown fields: {', '.join(sorted(unknown))}.",
+            code="unknown_fields",
+            errors=[{"field": f, "msg": "unknown field"} for f in sorted(unknown)],
+        )
+    for key, value in fields.items():
+        setattr(place, key, value)
+    if not valid_wgs84(place.lat, place.lng):
+        raise InvalidInput(
+            "Coordinates must be a WGS-84 point.",
+            code="invalid_coordinates",
+            errors=[
+                {"field": "lat", "msg": "out of range"},
+                {"field": "lng", "msg": "out of range"},
+            ],
+        )
+    for key, value in h3_cells(place.lat, place.lng).items():
+        setattr(place, key, value)
+    place.city_code = place.region.city_code
+
+
+def _validated_save(place) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        place.full_clean()
+    except ValidationError as exc:
+        raise InvalidInput(
+            "Invalid place.",
+            code="invalid_place",
+            errors=[
+                {"field": field, "msg": str(msg)}
+                for field, msgs in exc.message_dict.items()
+                for msg in msgs
+            ],
+        ) from exc
+    place.save()
+
+
+def amenities_by_codes(codes: Iterable[str]) -> list[Amenity]:
+    codes = list(dict.fromkeys(codes))
+    found = {a.code: a for a in Amenity.objects.filter(code__in=codes)}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise InvalidInput(
+            f"Unknown amenity codes: {', '.join(missing)}.",
+            code="unknown_amenity",
+            errors=[{"field": "amenities", "msg": f"unknown amenity {c!r}"} for c in missing],
+        )
+    return [found[c] for c in codes]
+
+
+@transaction.atomic
+def station_create(*, amenity_codes: Iterable[str] = (), **fields: Any) -> Station:
+    station = Station()
+    _apply(station, STATION_FIELDS, fields)
+    _validated_save(station)
+    station.amenities.set(amenities_by_codes(amenity_codes))
+    return station
+
+
+@transaction.atomic
+def station_update(
+    *, station: Station, amenity_codes: Iterable[str] | None = None, **fields: Any
+) -> Station:
+    station = Station.objects.select_for_update().get(pk=station.pk)
+    _apply(station, STATION_FIELDS, fields)
+    _validated_save(station)
+    if amenity_codes is not None:
+        station.amenities.set(amenities_by_codes(amenity_codes))
+    return station
+
+
+@transaction.atomic
+def partner_create(*, amenity_codes: Iterable[str] = (), **fields: Any) -> PartnerPlace:
+    partner = PartnerPlace()
+    _apply(partner, PARTNER_FIELDS, fields)
+    _validated_save(partner)
+    partner.amenities.set(amenities_by_codes(amenity_codes))
+    return partner
+
+
+@transaction.atomic
+def partner_update(
+    *, partner: PartnerPlace, amenity_codes: Iterable[str] | None = None, **fields: Any
+) -> PartnerPlace:
+    partner = PartnerPlace.objects.select_for_update().get(pk=partner.pk)
+    _apply(partner, PARTNER_FIELDS, fields)
+    _validated_save(partner)
+    if amenity_codes is not None:
+        partner.amenities.set(amenities_by_codes(amenity_codes))
+    return partner
+
+
+def place_refresh_derived(*, place: Station | PartnerPlace) -> None:
+    """Recompute H3 cells and city code of a place edited outside the services (the admin)."""
+    for key, value in h3_cells(place.lat, place.lng).items():
+        setattr(place, key, value)
+    place.city_code = place.region.city_code
+
+
+def _owner(place: Station | PartnerPlace) -> dict[str, Any]:
+    return {"station": place} if isinstance(place, Station) else {"partner": place}
+
+
+@transaction.atomic
+def place_set_weekly_hours(
+    *,
+    place: Station | PartnerPlace,
+    intervals: Iterable[tuple[int, time, time]],
+    is_24h: bool | None = None,
+) -> None:
+    """Replace the weekly intervals (weekday 0 = Monday; `closes <= opens` runs past midnight)."""
+    rows = []
+    for weekday, opens, closes in intervals:
+        if not 0 <= weekday <= 6 or opens == closes:
+            raise InvalidInput(
+                "Each interval needs a weekday 0–6 and different opening and closing times.",
+                code="invalid_hours",
+                errors=[{"field": "hours", "msg": f"bad interval {weekday} {opens}–{closes}"}],
+            )
+        rows.append(OpeningInterval(weekday=weekday, opens=opens, closes=closes, **_owner(place)))
+    OpeningInterval.objects.filter(**_owner(place)).delete()
+    OpeningInterval.objects.bulk_create(rows)
+    if is_24h is not None and place.is_24h != is_24h:
+        place.is_24h = is_24h
+        place.save(update_fields=["is_24h", "updated_at"])
+
+
+@transaction.atomic
+def place_add_exception(
+    *,
+    place: Station | PartnerPlace,
+    day: date,
+    closed: bool,
+    opens: time | None = None,
+    closes: time | None = None,
+    note: str = "",
+) -> HoursException:
+    if closed:
+        opens = closes = None
+    elif opens is None or closes is None or opens == closes:
+        raise InvalidInput(
+            "An open exception needs different opening and closing times.",
+            code="invalid_hours",
+            errors=[{"field": "opens", "msg": "required"}, {"field": "closes", "msg": "required"}],
+        )
+    return HoursException.objects.create(
+        date=day, closed=closed, opens=opens, closes=closes, note=note, **_owner(place)
+    )
+
+
+def region_for_code(code: str) -> Region:
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise InvalidInput(
+            f"Unknown region code {code}.",
+            code="unknown_region",
+            errors=[{"field": "region", "msg": f"unknown region {code!r}"}],
+        )
+    return region

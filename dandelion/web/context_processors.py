@@ -1,0 +1,13 @@
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+
+def site(request):
+    return {
+        "SITE_NAME": settings.SITE_NAME or _("蒲公英"),
+        "MAP_TILE_URL": settings.MAP_TILE_URL,
+        "MAP_TILE_COORD": settings.MAP_TILE_COORD,
+        "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
+        "MAP_TILE_SUBDOMAINS": settings.MAP_TILE_SUBDOMAINS,
+        "MAP_DEFAULT_CENTER": settings.MAP_DEFAULT_CENTER,
+    }

@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def station_map(request):
+    return render(request, "web/map.html")
