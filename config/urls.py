@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("stations/", include("dandelion.stations.urls")),
     path("", include("dandelion.web.urls")),
 ]
 

@@ -1,0 +1,65 @@
+"""Fixtures shared by every app's tests: a small piece of Jiujiang and a station factory."""
+
+from datetime import time
+
+import pytest
+
+from dandelion.regions.services import region_upsert
+from dandelion.stations.services import place_set_weekly_hours, station_create
+
+
+@pytest.fixture
+def jiujiang(db):
+    """Jiangxi → Jiujiang → Xunyang (浔阳区) and Lianxi (濂溪区), with one street and community."""
+    province = region_upsert(code="360000", name="江西省")
+    city = region_upsert(code="360400", name="九江市", parent=province, center_lat=29.705, center_lng=116.0019)
+    xunyang = region_upsert(code="360403", name="浔阳区", parent=city, center_lat=29.7275, center_lng=115.9899)
+    lianxi = region_upsert(code="360402", name="濂溪区", parent=city, center_lat=29.6717, center_lng=116.0253)
+    street = region_upsert(code="360403001", name="甘棠街道", parent=xunyang, center_lat=29.722, center_lng=115.995)
+    community = region_upsert(code="360403001001", name="湓浦社区", parent=street)
+    return {
+        "province": province,
+        "city": city,
+        "xunyang": xunyang,
+        "lianxi": lianxi,
+        "street": street,
+        "community": community,
+    }
+
+
+@pytest.fixture
+def make_station(jiujiang):
+    """Build a station through the service. Defaults: an active 24-hour comprehensive station."""
+    counter = {"n": 0}
+
+    def make(
+        *,
+        lat: float = 29.7275,
+        lng: float = 115.9899,
+        region=None,
+        amenities=(),
+        hours=None,
+        is_24h: bool | None = None,
+        **fields,
+    ):
+        counter["n"] += 1
+        defaults = {
+            "name": f"测试驿站{counter['n']}",
+            "region": region or jiujiang["xunyang"],
+            "address": "九江市浔阳区测试路1号",
+            "lat": lat,
+            "lng": lng,
+            "kind": "comprehensive",
+            "origin": "renovated",
+            "is_24h": hours is None if is_24h is None else is_24h,
+        }
+        defaults.update(fields)
+        station = station_create(amenity_codes=amenities, **defaults)
+        if hours:
+            place_set_weekly_hours(place=station, intervals=hours)
+        return station
+
+    return make
+
+
+WEEKDAYS_9_TO_18 = [(d, time(9), time(18)) for d in range(7)]
