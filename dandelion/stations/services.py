@@ -7,6 +7,7 @@ place that changes them, so they can never disagree with lat/lng.
 from collections.abc import Iterable
 from datetime import date, time
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 
@@ -77,8 +78,11 @@ def amenities_by_codes(codes: Iterable[str]) -> list[Amenity]:
 
 
 @transaction.atomic
-def station_create(*, amenity_codes: Iterable[str] = (), **fields: Any) -> Station:
-    station = Station()
+def station_create(
+    *, amenity_codes: Iterable[str] = (), uuid: UUID | None = None, **fields: Any
+) -> Station:
+    """Create a station; `uuid` may be given by loaders that need a stable key (the demo)."""
+    station = Station() if uuid is None else Station(uuid=uuid)
     _apply(station, STATION_FIELDS, fields)
     _validated_save(station)
     station.amenities.set(amenities_by_codes(amenity_codes))
@@ -98,8 +102,11 @@ def station_update(
 
 
 @transaction.atomic
-def partner_create(*, amenity_codes: Iterable[str] = (), **fields: Any) -> PartnerPlace:
-    partner = PartnerPlace()
+def partner_create(
+    *, amenity_codes: Iterable[str] = (), uuid: UUID | None = None, **fields: Any
+) -> PartnerPlace:
+    """Create a partner place; `uuid` may be given by loaders that need a stable key."""
+    partner = PartnerPlace() if uuid is None else PartnerPlace(uuid=uuid)
     _apply(partner, PARTNER_FIELDS, fields)
     _validated_save(partner)
     partner.amenities.set(amenities_by_codes(amenity_codes))
