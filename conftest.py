@@ -12,10 +12,18 @@ from dandelion.stations.services import place_set_weekly_hours, station_create
 def jiujiang(db):
     """Jiangxi → Jiujiang → Xunyang (浔阳区) and Lianxi (濂溪区), with one street and community."""
     province = region_upsert(code="360000", name="江西省")
-    city = region_upsert(code="360400", name="九江市", parent=province, center_lat=29.705, center_lng=116.0019)
-    xunyang = region_upsert(code="360403", name="浔阳区", parent=city, center_lat=29.7275, center_lng=115.9899)
-    lianxi = region_upsert(code="360402", name="濂溪区", parent=city, center_lat=29.6717, center_lng=116.0253)
-    street = region_upsert(code="360403001", name="甘棠街道", parent=xunyang, center_lat=29.722, center_lng=115.995)
+    city = region_upsert(
+        code="360400", name="九江市", parent=province, center_lat=29.705, center_lng=116.0019
+    )
+    xunyang = region_upsert(
+        code="360403", name="浔阳区", parent=city, center_lat=29.7275, center_lng=115.9899
+    )
+    lianxi = region_upsert(
+        code="360402", name="濂溪区", parent=city, center_lat=29.6717, center_lng=116.0253
+    )
+    street = region_upsert(
+        code="360403001", name="甘棠街道", parent=xunyang, center_lat=29.722, center_lng=115.995
+    )
     community = region_upsert(code="360403001001", name="湓浦社区", parent=street)
     return {
         "province": province,
@@ -63,3 +71,13 @@ def make_station(jiujiang):
 
 
 WEEKDAYS_9_TO_18 = [(d, time(9), time(18)) for d in range(7)]
+
+
+def pytest_configure(config):
+    """Tests render templates without running collectstatic: use the plain storage."""
+    from django.conf import settings
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -81,18 +81,23 @@ def wgs84_to_gcj02(lat: float, lng: float) -> tuple[float, float]:
     return lat + dlat, lng + dlng
 
 
+def _invert(forward, lat: float, lng: float) -> tuple[float, float]:
+    """Solve forward(x) = (lat, lng) by fixed-point iteration; the offsets are smooth and small,
+    so it converges to far under a centimetre in a few steps."""
+    x_lat, x_lng = lat, lng
+    for _ in range(30):
+        f_lat, f_lng = forward(x_lat, x_lng)
+        d_lat, d_lng = f_lat - lat, f_lng - lng
+        x_lat, x_lng = x_lat - d_lat, x_lng - d_lng
+        if abs(d_lat) < 1e-11 and abs(d_lng) < 1e-11:
+            break
+    return x_lat, x_lng
+
+
 def gcj02_to_wgs84(lat: float, lng: float) -> tuple[float, float]:
-    """Inverse by iteration: converges to well under a centimetre in a few steps."""
     if out_of_china(lat, lng):
         return lat, lng
-    wlat, wlng = lat, lng
-    for _ in range(30):
-        glat, glng = wgs84_to_gcj02(wlat, wlng)
-        dlat, dlng = glat - lat, glng - lng
-        wlat, wlng = wlat - dlat, wlng - dlng
-        if abs(dlat) < 1e-10 and abs(dlng) < 1e-10:
-            break
-    return wlat, wlng
+    return _invert(wgs84_to_gcj02, lat, lng)
 
 
 def gcj02_to_bd09(lat: float, lng: float) -> tuple[float, float]:
@@ -102,10 +107,8 @@ def gcj02_to_bd09(lat: float, lng: float) -> tuple[float, float]:
 
 
 def bd09_to_gcj02(lat: float, lng: float) -> tuple[float, float]:
-    x, y = lng - 0.0065, lat - 0.006
-    z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * _X_PI)
-    theta = math.atan2(y, x) - 0.000003 * math.cos(x * _X_PI)
-    return z * math.sin(theta), z * math.cos(theta)
+    # The usual closed-form inverse is only good to ~5 cm; refine it against the forward map.
+    return _invert(gcj02_to_bd09, lat, lng)
 
 
 def wgs84_to_bd09(lat: float, lng: float) -> tuple[float, float]:
