@@ -1,0 +1,64 @@
+# Two commands set everything up: `make demo` and `make test`. See README.md.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+WEB_CONCURRENCY ?= 2
+PYTEST_ARGS ?=
+
+.PHONY: install demo serve migrate test test-pg lint format openapi messages bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+## make demo: install, migrate the SQLite database in var/, load the demo city, serve on :$(PORT)
+demo: migrate
+	$(PY) manage.py load_demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "Dandelion is serving on http://127.0.0.1:$(PORT)/  (API docs: /api/v1/docs, admin: /admin/)"
+	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) \
+		--access-logfile - --forwarded-allow-ips 127.0.0.1
+
+serve: install
+	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY)
+
+## make test: lint, migration and OpenAPI drift checks, then the whole suite with browser tests
+test: install lint
+	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
+	$(PY) manage.py openapi --check
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## make test-pg: the suite on PostgreSQL (DATABASE_URL defaults to the local server)
+test-pg: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/dandelion} \
+		$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+openapi: install
+	$(PY) manage.py openapi
+
+messages: install
+	cd dandelion && ../$(PY) ../manage.py makemessages --locale en --no-obsolete --ignore 'demo/data/*'
+	cd dandelion && ../$(PY) ../manage.py makemessages --locale en --domain djangojs --no-obsolete --ignore 'web/static/vendor/*'
+	$(PY) manage.py compilemessages --ignore '.venv'
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache .ruff_cache
