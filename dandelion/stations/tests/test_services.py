@@ -1,0 +1,48 @@
+import h3
+import pytest
+
+from dandelion.core.errors import InvalidInput
+from dandelion.stations.models import Station
+from dandelion.stations.services import station_update
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_derives_h3_cells_and_city_code(make_station):
+    station = make_station(lat=29.7275, lng=115.9899)
+    assert h3.int_to_str(station.h3_r7) == h3.latlng_to_cell(29.7275, 115.9899, 7)
+    assert h3.int_to_str(station.h3_r9) == h3.latlng_to_cell(29.7275, 115.9899, 9)
+    assert station.city_code == "360400"
+
+
+def test_moving_a_station_moves_its_cells(make_station, jiujiang):
+    station = make_station()
+    moved = station_update(station=station, lat=29.6717, lng=116.0253, region=jiujiang["lianxi"])
+    assert h3.int_to_str(moved.h3_r9) == h3.latlng_to_cell(29.6717, 116.0253, 9)
+    assert Station.objects.get(pk=station.pk).region == jiujiang["lianxi"]
+
+
+@pytest.mark.parametrize(("lat", "lng"), [(91, 116), (29, 181), (float("nan"), 116)])
+def test_bad_coordinates_are_refused_and_nothing_is_written(make_station, lat, lng):
+    with pytest.raises(InvalidInput) as err:
+        make_station(lat=lat, lng=lng)
+    assert err.value.code == "invalid_coordinates"
+    assert Station.objects.count() == 0
+
+
+def test_unknown_amenity_rolls_back_the_whole_create(make_station):
+    with pytest.raises(InvalidInput):
+        make_station(amenities=["hot_water", "jacuzzi"])
+    assert Station.objects.count() == 0
+
+
+def test_model_validation_errors_name_the_field(make_station):
+    with pytest.raises(InvalidInput) as err:
+        make_station(kind="castle")
+    assert "kind" in {e["field"] for e in err.value.errors}
+
+
+def test_unknown_fields_are_refused(make_station):
+    station = make_station()
+    with pytest.raises(InvalidInput):
+        station_update(station=station, h3_r9=1)
