@@ -1,7 +1,7 @@
 """Station endpoints: nearby search, lists, detail, GeoJSON for the map, the amenity catalogue."""
 
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from django.http import HttpRequest, JsonResponse
@@ -14,7 +14,15 @@ from dandelion.core.pagination import Paged
 
 from . import selectors
 from .models import PartnerPlace, Place, Station
-from .schemas import AmenityOut, NearbyResultOut, StationDetailOut, StationOut, localized
+from .schemas import (
+    AmenityOut,
+    NearbyResultOut,
+    PartnerDetailOut,
+    PartnerOut,
+    StationDetailOut,
+    StationOut,
+    localized,
+)
 
 router = Router(tags=["stations"])
 
@@ -82,6 +90,34 @@ def place_payload(
     }
 
 
+def partner_payload(partner: PartnerPlace, *, moment: datetime, coord: str = "wgs84") -> dict:
+    return {
+        **place_payload(partner, moment=moment, coord=coord),
+        "uuid": str(partner.uuid),
+        "offer": partner.offer,
+    }
+
+
+def _hours_payload(place: Place, moment: datetime) -> dict:
+    today = timezone.localdate(moment)
+    return {
+        "hours": [
+            {"weekday": i.weekday, "opens": i.opens, "closes": i.closes} for i in place.hours.all()
+        ],
+        "exceptions": [
+            {
+                "date": e.date,
+                "closed": e.closed,
+                "opens": e.opens,
+                "closes": e.closes,
+                "note": e.note,
+            }
+            for e in place.upcoming_exceptions
+            if e.date >= today - timedelta(days=1)
+        ],
+    }
+
+
 def station_payload(station: Station, *, moment: datetime, coord: str = "wgs84") -> dict:
     return {
         **place_payload(station, moment=moment, coord=coord),
@@ -145,14 +181,14 @@ def stations_list(request: HttpRequest, filters: Query[StationFilters]):
         amenity_codes=filters.amenity,
         text=filters.q,
     )
-    return _StationPage(selectors.station_list_detailed(qs), timezone.now())
+    return _SerialisedPage(selectors.place_list_detailed(qs), timezone.now(), station_payload)
 
 
-class _StationPage:
+class _SerialisedPage:
     """Wraps the queryset so the paginator slices rows first and serialises only one page."""
 
-    def __init__(self, qs, moment):
-        self.qs, self.moment = qs, moment
+    def __init__(self, qs, moment, serialise):
+        self.qs, self.moment, self.serialise = qs, moment, serialise
 
     def all(self):
         return self.qs
@@ -164,7 +200,7 @@ class _StationPage:
         return self.qs.count()
 
     def __getitem__(self, item):
-        return [station_payload(s, moment=self.moment) for s in self.qs[item]]
+        return [self.serialise(row, moment=self.moment) for row in self.qs[item]]
 
 
 @router.get(
@@ -179,7 +215,7 @@ def stations_geojson(
 ):
     moment = timezone.now()
     features = []
-    qs = selectors.station_list_detailed(
+    qs = selectors.place_list_detailed(
         selectors.station_list(
             region_code=filters.region,
             kinds=filters.kind,
@@ -191,7 +227,7 @@ def stations_geojson(
     places: list[Place] = list(qs)
     if include_partners:
         places += list(
-            selectors.station_list_detailed(
+            selectors.place_list_detailed(
                 selectors.partner_list(
                     region_code=filters.region, amenity_codes=filters.amenity, text=filters.q
                 ),
@@ -260,6 +296,43 @@ def stations_get(request: HttpRequest, station_id: int, coord: Literal["wgs84", 
     }
 
 
+class PartnerFilters(Schema):
+    region: str | None = Field(None, pattern=r"^\d{6}(\d{3}){0,2}$", description="Division code")
+    amenity: list[str] = Field(default_factory=list)
+    q: str | None = Field(None, max_length=100, description="Text in name or address")
+
+
+@router.get(
+    "/partners",
+    response=list[PartnerOut],
+    operation_id="partners_list",
+    summary="List partner places (friendly merchants and service corners)",
+    auth=None,
+)
+@paginate(Paged)
+def partners_list(request: HttpRequest, filters: Query[PartnerFilters]):
+    qs = selectors.partner_list(
+        region_code=filters.region, amenity_codes=filters.amenity, text=filters.q
+    )
+    return _SerialisedPage(selectors.place_list_detailed(qs), timezone.now(), partner_payload)
+
+
+@router.get(
+    "/partners/{partner_id}",
+    response=PartnerDetailOut,
+    operation_id="partners_get",
+    summary="One partner place with hours and navigation links",
+    auth=None,
+)
+def partners_get(request: HttpRequest, partner_id: int, coord: Literal["wgs84", "gcj02"] = "wgs84"):
+    moment = timezone.now()
+    partner = selectors.partner_get(partner_id=partner_id, moment=moment)
+    return {
+        **partner_payload(partner, moment=moment, coord=coord),
+        **_hours_payload(partner, moment),
+    }
+
+
 @router.get(
     "/amenities",
     response=list[AmenityOut],
@@ -278,6 +351,3 @@ def amenities_list(request: HttpRequest):
         }
         for a in selectors.amenity_list()
     ]
-
-
-__all__ = ["PartnerPlace", "router"]

@@ -79,6 +79,16 @@ class StationDetailOut(StationOut):
     notes: str
 
 
+class PartnerOut(PlaceOut):
+    uuid: str
+    offer: str
+
+
+class PartnerDetailOut(PartnerOut):
+    hours: list[IntervalOut]
+    exceptions: list[ExceptionOut]
+
+
 class NearbyOut(Schema):
     id: int
     type: Literal["station", "partner"]

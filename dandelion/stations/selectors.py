@@ -115,9 +115,7 @@ def station_list(
     return qs.order_by("id")
 
 
-def station_list_detailed(
-    qs: QuerySet[Station], moment: datetime | None = None
-) -> QuerySet[Station]:
+def place_list_detailed(qs: QuerySet[Station], moment: datetime | None = None) -> QuerySet[Station]:
     return qs.prefetch_related(*_detail_prefetches(moment or timezone.now()))
 
 
@@ -146,6 +144,18 @@ def station_get(*, station_id: int, moment: datetime | None = None) -> Station:
     if station is None:
         raise NotFound(f"No station with id {station_id}.", code="station_not_found")
     return station
+
+
+def partner_get(*, partner_id: int, moment: datetime | None = None) -> PartnerPlace:
+    partner = (
+        PartnerPlace.objects.select_related("region")
+        .prefetch_related(*_detail_prefetches(moment or timezone.now()))
+        .filter(pk=partner_id)
+        .first()
+    )
+    if partner is None:
+        raise NotFound(f"No partner place with id {partner_id}.", code="partner_not_found")
+    return partner
 
 
 @dataclass(frozen=True)

@@ -187,3 +187,25 @@ def test_amenities_catalogue_in_both_languages(client):
     hot_zh = next(a for a in zh if a["code"] == "hot_water")
     hot_en = next(a for a in en if a["code"] == "hot_water")
     assert (hot_zh["name"], hot_en["name"]) == ("热水", "Hot water")
+
+
+def test_partner_list_and_detail(client, jiujiang):
+    partner = partner_create(
+        name="暖心便利店",
+        region=jiujiang["xunyang"],
+        address="九龙街8号",
+        lat=29.71,
+        lng=116.0,
+        kind="caring_merchant",
+        is_24h=False,
+        offer="免费热水",
+        amenity_codes=["hot_water"],
+    )
+    from dandelion.stations.services import place_set_weekly_hours
+
+    place_set_weekly_hours(place=partner, intervals=[(0, time(7), time(22))])
+    page = client.get("/api/v1/partners?amenity=hot_water").json()
+    assert page["count"] == 1 and page["items"][0]["offer"] == "免费热水"
+    detail = client.get(f"/api/v1/partners/{partner.pk}").json()
+    assert detail["type"] == "partner" and detail["hours"][0]["opens"] == "07:00:00"
+    assert client.get("/api/v1/partners/999999").json()["code"] == "partner_not_found"
