@@ -1,0 +1,135 @@
+"""Check-in QR codes (SVG, PNG) and the printable poster: staff only, right types, right URL."""
+
+import io
+from xml.etree import ElementTree
+
+import pytest
+from PIL import Image
+
+from dandelion.stations import qr
+from dandelion.stations.services import station_update
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_user(username="staff", password="pw", is_staff=True)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def station(make_station):
+    from datetime import time
+
+    return make_station(
+        name="甘棠驿站",
+        amenities=["hot_water", "toilet"],
+        hours=[(d, time(8), time(20)) for d in range(5)],
+    )
+
+
+def checkin_url(station) -> str:
+    return f"http://testserver/s/{station.uuid}/checkin"
+
+
+def png_modules(png: bytes, *, scale: int, border: int) -> list[list[bool]]:
+    """Read the dark/light modules back out of a QR image, sampling each module's centre."""
+    image = Image.open(io.BytesIO(png)).convert("L")
+    size = image.width // scale - 2 * border
+    return [
+        [
+            image.getpixel(
+                ((col + border) * scale + scale // 2, (row + border) * scale + scale // 2)
+            )
+            < 128
+            for col in range(size)
+        ]
+        for row in range(size)
+    ]
+
+
+def test_checkin_path_is_built_from_the_uuid(station):
+    assert qr.station_checkin_path(station) == f"/s/{station.uuid}/checkin"
+
+
+def test_png_is_a_qr_code_of_the_checkin_url(staff_client, station):
+    response = staff_client.get(f"/stations/{station.pk}/qr.png")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG\r\n\x1a\n")
+    assert "max-age" in response["Cache-Control"]
+    expected = qr.checkin_qr(checkin_url(station))
+    modules = png_modules(response.content, scale=qr.PNG_SCALE, border=4)
+    assert modules == [[bool(m) for m in row] for row in expected.matrix]
+
+
+def test_svg_is_the_segno_code_of_the_checkin_url(staff_client, station):
+    response = staff_client.get(f"/stations/{station.pk}/qr.svg")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    root = ElementTree.fromstring(response.content)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert response.content == qr.qr_svg(checkin_url(station))
+    assert checkin_url(station) in response.content.decode()  # as the <title>
+
+
+def test_site_url_wins_over_the_request_host(staff_client, station, settings):
+    settings.SITE_URL = "https://dandelion.jiujiang.example/"
+
+    response = staff_client.get(f"/stations/{station.pk}/qr.svg")
+
+    assert response.content == qr.qr_svg(
+        f"https://dandelion.jiujiang.example/s/{station.uuid}/checkin"
+    )
+
+
+@pytest.mark.parametrize("suffix", ["qr.svg", "qr.png", "poster/"])
+def test_unknown_and_closed_stations_have_no_code(staff_client, station, suffix):
+    assert staff_client.get(f"/stations/{station.pk + 1000}/{suffix}").status_code == 404
+
+    station_update(station=station, status="closed")
+
+    assert staff_client.get(f"/stations/{station.pk}/{suffix}").status_code == 404
+
+
+def test_suspended_stations_keep_their_code(staff_client, station):
+    station_update(station=station, status="suspended")
+
+    assert staff_client.get(f"/stations/{station.pk}/qr.png").status_code == 200
+
+
+@pytest.mark.parametrize("suffix", ["qr.svg", "qr.png", "poster/"])
+def test_codes_and_poster_need_a_staff_login(client, django_user_model, station, suffix):
+    url = f"/stations/{station.pk}/{suffix}"
+
+    response = client.get(url)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+    worker = django_user_model.objects.create_user(username="rider", password="pw")
+    client.force_login(worker)
+    assert client.get(url).status_code == 302
+
+
+def test_poster_shows_name_code_hours_and_amenities(staff_client, station):
+    response = staff_client.get(f"/stations/{station.pk}/poster/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>甘棠驿站</h1>" in html
+    assert qr.qr_svg_inline(checkin_url(station)) in html
+    assert "@page { size: A4; margin: 0 }" in html
+    assert "扫码报到 · 蒲公英" in html
+    assert "周一至周五 08:00-20:00" in html
+    assert "热水" in html and "卫生间" in html and "♨️" in html
+    assert "综合站" in html and station.address in html
+    assert "<link" not in html and "@font-face" not in html  # self-contained, system fonts
+
+
+def test_poster_of_a_24_hour_station(staff_client, make_station):
+    station = make_station(is_24h=True)
+
+    html = staff_client.get(f"/stations/{station.pk}/poster/").content.decode()
+
+    assert "24小时开放" in html
