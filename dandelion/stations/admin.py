@@ -1,0 +1,324 @@
+"""Admin of stations, partner places and the amenity catalogue, with the station list's
+import and export pages (导入/导出).
+
+Saves here bypass the station services (the admin writes the form's instance itself), so
+`save_model` recomputes the H3 cells and city code through `place_refresh_derived` first.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from dandelion.core.errors import InvalidInput
+from dandelion.regions.models import Region
+
+from .exporting import CONTENT_TYPES, stations_export
+from .importing import stations_import
+from .models import (
+    Amenity,
+    HoursException,
+    OpeningInterval,
+    PartnerPlace,
+    Place,
+    Station,
+    StationPhoto,
+)
+from .services import place_refresh_derived
+from .station_file import COLUMNS
+from .tabular import MAX_DATA_ROWS, MAX_FILE_BYTES
+from .widgets import MapPointWidget
+
+
+@admin.register(Amenity)
+class AmenityAdmin(admin.ModelAdmin):
+    list_display = ("code", "icon", "name_zh", "name_en", "sort_order")
+    list_editable = ("sort_order",)
+    search_fields = ("code", "name_zh", "name_en")
+
+
+class OpeningIntervalForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        if data.get("opens") and data.get("opens") == data.get("closes"):
+            raise ValidationError(_("开门和关门时间不能相同（早于开门的关门时间表示次日）。"))
+        return data
+
+
+class HoursExceptionForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        if data.get("closed"):
+            data["opens"] = data["closes"] = None
+        elif not data.get("opens") or not data.get("closes"):
+            raise ValidationError(_("不是全天关闭时，请填写开门和关门时间。"))
+        elif data["opens"] == data["closes"]:
+            raise ValidationError(_("开门和关门时间不能相同。"))
+        return data
+
+
+class StationHoursInline(admin.TabularInline):
+    model = OpeningInterval
+    form = OpeningIntervalForm
+    fk_name = "station"
+    exclude = ("partner",)
+    extra = 0
+
+
+class StationExceptionInline(admin.TabularInline):
+    model = HoursException
+    form = HoursExceptionForm
+    fk_name = "station"
+    exclude = ("partner",)
+    extra = 0
+
+
+class PartnerHoursInline(StationHoursInline):
+    fk_name = "partner"
+    exclude = ("station",)
+
+
+class PartnerExceptionInline(StationExceptionInline):
+    fk_name = "partner"
+    exclude = ("station",)
+
+
+class StationPhotoInline(admin.TabularInline):
+    model = StationPhoto
+    extra = 0
+
+
+class PlaceForm(forms.ModelForm):
+    """Adds the map that fills lat and lng; the map field itself holds no data."""
+
+    map_point = forms.Field(label=_("在地图上选点"), required=False, widget=MapPointWidget())
+
+
+class RegionLevelFilter(admin.SimpleListFilter):
+    title = _("所在区划级别")
+    parameter_name = "region_level"
+
+    def lookups(self, request, model_admin):
+        return Region.Level.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(region__level=self.value()) if self.value() else queryset
+
+
+class DistrictFilter(admin.SimpleListFilter):
+    """Stations inside a district (区/县), however deep their own region is."""
+
+    title = _("所在区县")
+    parameter_name = "district"
+
+    def lookups(self, request, model_admin):
+        codes = {
+            code[:6]
+            for code in model_admin.model.objects.values_list("region__code", flat=True).distinct()
+        }
+        districts = Region.objects.filter(code__in=codes, level=Region.Level.DISTRICT)
+        return [(r.code, r.name) for r in districts.order_by("code")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        return queryset.filter(region__code__startswith=self.value())
+
+
+PLACE_LIST_FILTERS = ("status", "is_24h", RegionLevelFilter, DistrictFilter)
+PLACE_SEARCH_FIELDS = ("name", "address", "region__name", "=region__code")
+PLACE_READONLY_FIELDS = (
+    "uuid",
+    "city_code",
+    "h3_r5",
+    "h3_r7",
+    "h3_r9",
+    "created_at",
+    "updated_at",
+)
+LOCATION_FIELDSET = (_("位置"), {"fields": ("address", ("lat", "lng"), "map_point")})
+SYSTEM_FIELDSET = (_("系统字段"), {"fields": PLACE_READONLY_FIELDS, "classes": ("collapse",)})
+
+
+class PlaceAdmin(admin.ModelAdmin):
+    form = PlaceForm
+    list_select_related = ("region",)
+    search_fields = PLACE_SEARCH_FIELDS
+    autocomplete_fields = ("region",)
+    filter_horizontal = ("amenities",)
+    readonly_fields = PLACE_READONLY_FIELDS
+
+    def save_model(self, request, obj, form, change):
+        place_refresh_derived(place=obj)
+        super().save_model(request, obj, form, change)
+
+
+class StationImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("文件"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"})
+    )
+    only_valid = forms.BooleanField(
+        label=_("只导入正确的行"), required=False, help_text=_("有错的行跳过并列出。")
+    )
+    dry_run = forms.BooleanField(
+        label=_("只检查，不写入"), required=False, help_text=_("检查文件并统计结果。")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext(
+            "CSV 或 XLSX，不超过 %(size)d MB、%(rows)d 行。"
+        ) % {
+            "size": MAX_FILE_BYTES // (1024 * 1024),
+            "rows": MAX_DATA_ROWS,
+        }
+
+
+COLUMN_HEADERS = {c.key: c.header for c in COLUMNS} | {"region": "区划代码"}
+
+
+def _error_rows(errors: list[dict]) -> list[dict]:
+    """Errors as table rows, in file order, with the column's header instead of its key."""
+    rows = [
+        {
+            "line": e.get("line"),
+            "column": COLUMN_HEADERS.get(e.get("field") or "", e.get("field") or gettext("文件")),
+            "msg": e.get("msg", ""),
+        }
+        for e in errors
+    ]
+    return sorted(rows, key=lambda row: row["line"] or 0)
+
+
+@admin.register(Station)
+class StationAdmin(PlaceAdmin):
+    list_display = ("name", "kind", "origin", "region", "status", "is_24h", "updated_at")
+    list_filter = ("kind", "origin", *PLACE_LIST_FILTERS)
+    search_fields = (*PLACE_SEARCH_FIELDS, "host_org_name")
+    readonly_fields = (*PLACE_READONLY_FIELDS, "checkin_code")
+    inlines = (StationHoursInline, StationExceptionInline, StationPhotoInline)
+    fieldsets = (
+        (None, {"fields": ("name", "kind", "origin", "status", "region", "host_org_name")}),
+        LOCATION_FIELDSET,
+        (_("服务"), {"fields": ("is_24h", "phone", "area_m2", "amenities", "notes")}),
+        (_("报到码"), {"fields": ("checkin_code",)}),
+        SYSTEM_FIELDSET,
+    )
+
+    @admin.display(description=_("报到码与海报"))
+    def checkin_code(self, obj: Station) -> str:
+        if obj.pk is None or obj.status == Place.Status.CLOSED:
+            return "—"
+        return format_html(
+            '<a href="{}">SVG</a> · <a href="{}">PNG</a> · <a href="{}" target="_blank">{}</a>',
+            reverse("stations:qr_svg", args=[obj.pk]),
+            reverse("stations:qr_png", args=[obj.pk]),
+            reverse("stations:poster", args=[obj.pk]),
+            gettext("打印海报"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="stations_station_import",
+            ),
+            path(
+                "export/<str:file_format>/",
+                self.admin_site.admin_view(self.export_view),
+                name="stations_station_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_import": self.has_import_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = StationImportForm(request.POST or None, request.FILES or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("导入驿站"),
+            "form": form,
+            "columns": COLUMNS,
+        }
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                report = stations_import(
+                    data=upload.read(MAX_FILE_BYTES + 1),
+                    filename=upload.name,
+                    only_valid=form.cleaned_data["only_valid"],
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+            except InvalidInput as exc:
+                context.update(failure=exc.message, error_rows=_error_rows(exc.errors))
+            else:
+                if not (report.dry_run or report.errors or report.warnings):
+                    self.message_user(request, self._summary(report), messages.SUCCESS)
+                    return redirect("admin:stations_station_changelist")
+                context.update(report=report, error_rows=_error_rows(report.errors))
+                context["summary"] = self._summary(report)
+        return TemplateResponse(request, "admin/stations/station/import.html", context)
+
+    @staticmethod
+    def _summary(report) -> str:
+        text = gettext(
+            "共 %(rows)d 行：新建 %(created)d，更新 %(updated)d，未变 %(unchanged)d。"
+        ) % {
+            "rows": report.rows,
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+        }
+        if report.errors:
+            skipped = len({e["line"] for e in report.errors})
+            text += " " + gettext("跳过 %(count)d 行有误的数据。") % {"count": skipped}
+        if report.dry_run:
+            text = gettext("检查完成，未写入。") + " " + text
+        return text
+
+    def export_view(self, request: HttpRequest, file_format: str) -> HttpResponse:
+        if file_format not in CONTENT_TYPES or not self.has_view_permission(request):
+            raise PermissionDenied
+        # The export follows the list's current filters and search.
+        try:
+            stations = self.get_changelist_instance(request).get_queryset(request)
+        except IncorrectLookupParameters:
+            return redirect("admin:stations_station_changelist")
+        data = stations_export(stations=stations, file_format=file_format)
+        filename = f"stations-{timezone.localdate():%Y%m%d}.{file_format}"
+        return HttpResponse(
+            data,
+            content_type=CONTENT_TYPES[file_format],
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+
+
+@admin.register(PartnerPlace)
+class PartnerPlaceAdmin(PlaceAdmin):
+    list_display = ("name", "kind", "region", "status", "is_24h", "updated_at")
+    list_filter = ("kind", *PLACE_LIST_FILTERS)
+    inlines = (PartnerHoursInline, PartnerExceptionInline)
+    fieldsets = (
+        (None, {"fields": ("name", "kind", "status", "region", "offer")}),
+        LOCATION_FIELDSET,
+        (_("服务"), {"fields": ("is_24h", "phone", "amenities")}),
+        SYSTEM_FIELDSET,
+    )

@@ -1,0 +1,276 @@
+"""The stations admin: import and export pages, permissions, the map widget, derived fields."""
+
+import csv
+import io
+import re
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from dandelion.core.geo import h3_cells
+from dandelion.stations.models import Station
+
+IMPORT_URL = "/admin/stations/station/import/"
+CHANGELIST_URL = "/admin/stations/station/"
+HEADER = ["名称", "区划代码", "类型", "建设方式", "地址", "纬度", "经度", "设施", "营业时间"]
+GOOD_ROW = [
+    "甘棠驿站",
+    "360403",
+    "综合站",
+    "新建",
+    "庾亮南路1号",
+    "29.7275",
+    "115.9899",
+    "热水",
+    "1-7 08:00-20:00",
+]
+
+
+def csv_upload(*rows, name="stations.csv") -> SimpleUploadedFile:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([HEADER, *rows])
+    return SimpleUploadedFile(name, buffer.getvalue().encode(), content_type="text/csv")
+
+
+def staff_with(django_user_model, *codenames):
+    user = django_user_model.objects.create_user(username="clerk", password="pw", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="stations", codename__in=codenames)
+    )
+    return user
+
+
+# Import
+
+
+def test_changelist_offers_import_and_export_to_a_superuser(admin_client, jiujiang):
+    html = admin_client.get(CHANGELIST_URL).content.decode()
+
+    assert IMPORT_URL in html
+    assert "/admin/stations/station/export/csv/" in html
+    assert "/admin/stations/station/export/xlsx/" in html
+
+
+def test_superuser_imports_a_file(admin_client, jiujiang):
+    page = admin_client.get(IMPORT_URL)
+    assert page.status_code == 200 and "区划代码" in page.content.decode()
+
+    response = admin_client.post(IMPORT_URL, {"file": csv_upload(GOOD_ROW)}, follow=True)
+
+    assert response.redirect_chain[-1][0] == CHANGELIST_URL
+    assert "新建 1" in response.content.decode()
+    station = Station.objects.get(name="甘棠驿站")
+    assert station.h3_r9 == h3_cells(29.7275, 115.9899)["h3_r9"]
+    assert station.hours.count() == 7
+
+
+def test_bad_rows_are_shown_in_a_table_and_the_options_kept(admin_client, jiujiang):
+    bad = [*GOOD_ROW]
+    bad[1] = "999999"
+
+    response = admin_client.post(IMPORT_URL, {"file": csv_upload(GOOD_ROW, bad), "dry_run": "on"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "1 行有误，未导入任何数据。" in html
+    assert "<td>3</td><td>区划代码</td><td>未知的区划代码：999999</td>" in html
+    assert re.search(r'<input[^>]*name="dry_run"[^>]*checked', html)
+    assert not re.search(r'<input[^>]*name="only_valid"[^>]*checked', html)
+    assert not Station.objects.exists()
+
+
+def test_only_valid_imports_good_rows_and_lists_the_rest(admin_client, jiujiang):
+    bad = [*GOOD_ROW]
+    bad[0], bad[5] = "坏驿站", "北纬"
+
+    response = admin_client.post(
+        IMPORT_URL, {"file": csv_upload(GOOD_ROW, bad), "only_valid": "on"}
+    )
+
+    html = response.content.decode()
+    assert "新建 1" in html and "跳过 1 行有误的数据" in html
+    assert "<td>3</td><td>纬度</td>" in html
+    assert list(Station.objects.values_list("name", flat=True)) == ["甘棠驿站"]
+
+
+def test_a_file_of_the_wrong_type_is_refused_with_a_message(admin_client, jiujiang):
+    upload = SimpleUploadedFile("stations.pdf", b"%PDF-1.7", content_type="application/pdf")
+
+    response = admin_client.post(IMPORT_URL, {"file": upload})
+
+    assert "只能导入 CSV 或 XLSX 文件。" in response.content.decode()
+
+
+def test_staff_without_permission_cannot_import(client, django_user_model, jiujiang):
+    client.force_login(staff_with(django_user_model, "view_station"))
+
+    assert client.get(IMPORT_URL).status_code == 403
+    assert client.post(IMPORT_URL, {"file": csv_upload(GOOD_ROW)}).status_code == 403
+    assert IMPORT_URL not in client.get(CHANGELIST_URL).content.decode()
+    assert not Station.objects.exists()
+
+
+def test_staff_with_add_but_not_change_cannot_import(client, django_user_model, jiujiang):
+    client.force_login(staff_with(django_user_model, "view_station", "add_station"))
+
+    assert client.get(IMPORT_URL).status_code == 403
+
+
+def test_staff_with_add_and_change_can_import(client, django_user_model, jiujiang):
+    client.force_login(staff_with(django_user_model, "add_station", "change_station"))
+
+    response = client.post(IMPORT_URL, {"file": csv_upload(GOOD_ROW)})
+
+    assert response.status_code == 302
+    assert Station.objects.filter(name="甘棠驿站").exists()
+
+
+# Export
+
+
+def test_export_follows_the_list_filters(admin_client, make_station):
+    make_station(name="综合驿站")
+    make_station(name="骑手驿站", kind="rider_home")
+
+    response = admin_client.get("/admin/stations/station/export/csv/?kind__exact=rider_home")
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="stations-')
+    names = [row[0] for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))]
+    assert names == ["名称", "骑手驿站"]
+
+
+def test_export_xlsx(admin_client, make_station):
+    make_station(name="综合驿站")
+
+    response = admin_client.get("/admin/stations/station/export/xlsx/")
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A2"].value == "综合驿站"
+
+
+def test_export_needs_view_permission(client, django_user_model, make_station):
+    client.force_login(staff_with(django_user_model))
+
+    assert client.get("/admin/stations/station/export/csv/").status_code == 403
+
+
+# Editing
+
+
+def change_form_data(station, **changes) -> dict:
+    data = {
+        "name": station.name,
+        "kind": station.kind,
+        "origin": station.origin,
+        "status": station.status,
+        "region": station.region_id,
+        "host_org_name": "",
+        "address": station.address,
+        "lat": station.lat,
+        "lng": station.lng,
+        "phone": "",
+        "area_m2": "",
+        "notes": "",
+        "is_24h": "on",
+    }
+    for prefix in ("hours", "exceptions", "photos"):
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    return data | changes
+
+
+def test_admin_save_updates_h3_cells_and_city_code(admin_client, make_station, jiujiang):
+    station = make_station()
+
+    response = admin_client.post(
+        f"/admin/stations/station/{station.pk}/change/",
+        change_form_data(station, lat="29.6717", lng="116.0253", region=jiujiang["lianxi"].pk),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    station.refresh_from_db()
+    assert (station.lat, station.lng) == (29.6717, 116.0253)
+    assert station.h3_r5 == h3_cells(29.6717, 116.0253)["h3_r5"]
+    assert station.h3_r9 == h3_cells(29.6717, 116.0253)["h3_r9"]
+    assert station.city_code == "360400"
+
+
+def test_admin_adds_a_station_with_hours_and_amenities(admin_client, jiujiang):
+    from dandelion.stations.models import Amenity
+
+    data = change_form_data(
+        Station(
+            name="新驿站",
+            kind="courier",
+            origin="new_build",
+            status="active",
+            region=jiujiang["street"],
+            address="甘棠路",
+            lat=29.722,
+            lng=115.995,
+        ),
+        amenities=[Amenity.objects.get(code="toilet").pk],
+        is_24h="",
+    ) | {
+        "hours-TOTAL_FORMS": 1,
+        "hours-0-weekday": 0,
+        "hours-0-opens": "20:00",
+        "hours-0-closes": "02:00",
+        "exceptions-TOTAL_FORMS": 1,
+        "exceptions-0-date": "2026-10-01",
+        "exceptions-0-closed": "on",
+        "exceptions-0-opens": "09:00",
+    }
+
+    response = admin_client.post("/admin/stations/station/add/", data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    station = Station.objects.get(name="新驿站")
+    assert station.h3_r7 == h3_cells(29.722, 115.995)["h3_r7"]
+    assert [a.code for a in station.amenities.all()] == ["toilet"]
+    assert station.hours.get().closes.hour == 2
+    exception = station.exceptions.get()
+    assert exception.closed and exception.opens is None
+
+
+def test_change_form_has_the_map_widget_and_checkin_links(admin_client, make_station):
+    station = make_station()
+
+    html = admin_client.get(f"/admin/stations/station/{station.pk}/change/").content.decode()
+
+    assert 'class="map-point"' in html
+    assert 'data-lat-input="id_lat"' in html and 'data-lng-input="id_lng"' in html
+    assert "/static/vendor/leaflet/leaflet.js" in html
+    assert "/static/stations/map_point.js" in html
+    assert f"/stations/{station.pk}/poster/" in html
+    assert 'id="id_amenities"' in html  # filter_horizontal
+
+
+def test_map_widget_degrades_without_leaflet(admin_client, jiujiang, monkeypatch):
+    from dandelion.stations import widgets
+
+    monkeypatch.setattr(widgets.finders, "find", lambda path, *a, **k: None)
+
+    html = admin_client.get("/admin/stations/station/add/").content.decode()
+
+    assert "leaflet.js" not in html
+    assert 'name="lat"' in html and 'name="lng"' in html
+    assert "map-point__fallback" in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/stations/amenity/",
+        "/admin/stations/partnerplace/",
+        "/admin/stations/partnerplace/add/",
+        "/admin/stations/station/?region_level=district&district=360403&is_24h__exact=1",
+        "/admin/stations/station/?q=驿站",
+    ],
+)
+def test_other_admin_pages_render(admin_client, make_station, url):
+    make_station()
+
+    assert admin_client.get(url).status_code == 200
