@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "dandelion.core",
     "dandelion.regions",
     "dandelion.accounts",
+    "dandelion.orgs",
     "dandelion.stations",
     "dandelion.web",
     "dandelion.demo",
@@ -113,6 +114,33 @@ if os.environ.get("TEST_DATABASE_NAME"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Staff sign in with username and password; repeated failures lock the username out for a while.
+AUTHENTICATION_BACKENDS = ["dandelion.accounts.backends.LockoutModelBackend"]
+STAFF_LOGIN_RATE = os.environ.get("STAFF_LOGIN_RATE", "5/900")  # failures per seconds
+STAFF_LOGIN_ADDRESS_RATE = os.environ.get("STAFF_LOGIN_ADDRESS_RATE", "50/900")
+
+# Workers sign in with a one-time code sent by SMS. Rates are COUNT/SECONDS, comma-separated; all
+# apply. The code lives OTP_TTL_SECONDS and dies after OTP_MAX_ATTEMPTS wrong tries.
+OTP_TTL_SECONDS = int(os.environ.get("OTP_TTL_SECONDS", "300"))
+OTP_MAX_ATTEMPTS = int(os.environ.get("OTP_MAX_ATTEMPTS", "5"))
+OTP_RATE_PER_PHONE = os.environ.get("OTP_RATE_PER_PHONE", "1/60,5/3600")
+OTP_RATE_PER_ADDRESS = os.environ.get("OTP_RATE_PER_ADDRESS", "20/3600")
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use the peer).
+RATELIMIT_TRUSTED_PROXIES = int(os.environ.get("RATELIMIT_TRUSTED_PROXIES", "0"))
+API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
+
+# SMS delivery, like Django's email backends: "console" (writes to the log), "locmem" (tests),
+# "http" (a gateway: JSON POST to SMS_HTTP_URL) or a dotted path to a backend class.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
+SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
+SMS_HTTP_TIMEOUT = float(os.environ.get("SMS_HTTP_TIMEOUT", "5"))
+SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "蒲公英")
+
+# The privacy policy version workers consent to at check-in; raising it asks everyone again.
+PRIVACY_POLICY_VERSION = os.environ.get("PRIVACY_POLICY_VERSION", "2025-01")
+# How long a team's or branch's join code (QR) stays valid.
+ORG_CODE_MAX_AGE_DAYS = int(os.environ.get("ORG_CODE_MAX_AGE_DAYS", "30"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -169,6 +197,8 @@ MAP_DEFAULT_CENTER = [
     float(x) for x in env_list("MAP_DEFAULT_CENTER", "29.7050,116.0019")
 ]  # Jiujiang, WGS-84 lat,lng
 SITE_NAME = os.environ.get("SITE_NAME", "")
+# The public address printed on posters and QR codes (e.g. https://dandelion.jiujiang.gov.cn).
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 LOGGING = {
     "version": 1,
