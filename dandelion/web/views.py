@@ -1,5 +1,91 @@
+"""The worker's H5 pages: the station map and a station's page.
+
+The map page is a shell: its script reads the public JSON API (`/api/v1/stations/...`). The
+station page is rendered here from the same selectors and payload the API uses.
+"""
+
+from django.conf import settings
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from dandelion.core.errors import NotFound
+from dandelion.regions import selectors as region_selectors
+from dandelion.regions.models import Region
+from dandelion.stations import selectors as station_selectors
+from dandelion.stations.api import station_payload
+
+from . import presenters
+
+NEARBY_LIMIT = 20
+REGION_OPTIONS_LIMIT = 30
+# Regions offered for "my location" are those within this many degrees of the default centre,
+# so a national deployment does not list every street in the country.
+REGION_WINDOW_DEGREES = 1.5
 
 
+def _region_candidates(query: str = ""):
+    lat, lng = settings.MAP_DEFAULT_CENTER
+    regions = []
+    for level in (Region.Level.DISTRICT, Region.Level.STREET):
+        qs = region_selectors.region_list(level=level).filter(
+            center_lat__range=(lat - REGION_WINDOW_DEGREES, lat + REGION_WINDOW_DEGREES),
+            center_lng__range=(lng - REGION_WINDOW_DEGREES, lng + REGION_WINDOW_DEGREES),
+        )
+        if query:
+            qs = qs.filter(name__icontains=query)
+        regions.extend(qs)
+    return presenters.region_options(regions, center=(lat, lng), limit=REGION_OPTIONS_LIMIT)
+
+
+@require_GET
 def station_map(request):
-    return render(request, "web/map.html")
+    config = {
+        "tiles": {
+            "url": settings.MAP_TILE_URL,
+            "subdomains": settings.MAP_TILE_SUBDOMAINS,
+            "attribution": settings.MAP_TILE_ATTRIBUTION,
+            "coord": settings.MAP_TILE_COORD,
+        },
+        "defaultCenter": list(settings.MAP_DEFAULT_CENTER),
+        "nearbyLimit": NEARBY_LIMIT,
+        "api": {
+            "amenities": reverse("api-v1:amenities_list"),
+            "nearby": reverse("api-v1:stations_nearby"),
+            "geojson": reverse("api-v1:stations_geojson"),
+        },
+        "stationUrl": reverse("web:station", kwargs={"station_id": 0}).replace("/0/", "/{id}/"),
+        "messages": presenters.map_messages(),
+    }
+    return render(
+        request,
+        "web/map.html",
+        {"map_config": config, "region_options": _region_candidates()},
+    )
+
+
+@require_GET
+def region_options(request):
+    """The location picker's list, filtered by name (htmx swaps it in as the user types)."""
+    query = request.GET.get("q", "").strip()[:40]
+    return render(
+        request,
+        "web/includes/region_options.html",
+        {"region_options": _region_candidates(query), "query": query},
+    )
+
+
+@require_GET
+def station_detail(request, station_id: int):
+    moment = timezone.now()
+    try:
+        station = station_selectors.station_get(station_id=station_id, moment=moment)
+    except NotFound:
+        return render(request, "web/not_found.html", status=404)
+    payload = station_payload(station, moment=moment)
+    return render(
+        request,
+        "web/station.html",
+        presenters.station_page(station, payload=payload, moment=moment),
+    )

@@ -1,0 +1,154 @@
+"""The H5 pages through Django's test client: what they render, for whom, and in which language."""
+
+import json
+import re
+from datetime import time
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dandelion.core.geo import navigation_links
+from dandelion.stations.services import place_add_exception
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def map_config(response) -> dict:
+    match = re.search(
+        r'<script id="map-config" type="application/json">(.*?)</script>', response.text, re.S
+    )
+    return json.loads(match.group(1))
+
+
+def test_map_page_hands_the_script_its_configuration(client, settings, jiujiang):
+    settings.MAP_TILE_URL = "https://tiles.example/{z}/{x}/{y}.png"
+    settings.MAP_TILE_COORD = "wgs84"
+    settings.MAP_DEFAULT_CENTER = [29.72, 115.99]
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    config = map_config(response)
+    assert config["tiles"]["url"] == "https://tiles.example/{z}/{x}/{y}.png"
+    assert config["tiles"]["coord"] == "wgs84"
+    assert config["defaultCenter"] == [29.72, 115.99]
+    assert config["api"] == {
+        "amenities": "/api/v1/amenities",
+        "nearby": "/api/v1/stations/nearby",
+        "geojson": "/api/v1/stations.geojson",
+    }
+    assert config["stationUrl"] == "/s/{id}/"
+    assert config["nearbyLimit"] == 20
+
+
+def test_map_page_loads_only_its_own_static_files(client, jiujiang):
+    response = client.get("/")
+
+    sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', response.text)
+    assert sources and all(s.startswith("/static/") for s in sources), sources
+    assert '<html lang="zh-hans">' in response.text
+    assert 'name="viewport"' in response.text
+
+
+def test_map_page_lists_districts_and_streets_for_a_manual_location(client, jiujiang):
+    response = client.get("/")
+
+    names = re.findall(r'data-name="([^"]+)"', response.text)
+    assert set(names) == {"甘棠街道", "浔阳区", "濂溪区"}
+
+
+def test_region_options_filter_by_name(client, jiujiang):
+    response = client.get(reverse("web:region_options"), {"q": "濂溪"})
+
+    assert response.status_code == 200
+    assert re.findall(r'data-name="([^"]+)"', response.text) == ["濂溪区"]
+    assert "<html" not in response.text  # a fragment for htmx to swap in
+
+
+def test_region_options_say_so_when_nothing_matches(client, jiujiang):
+    response = client.get(reverse("web:region_options"), {"q": "不存在的街道"})
+
+    assert "没有找到这个地方" in response.text
+
+
+def test_region_options_stay_near_the_default_centre(client, jiujiang, settings):
+    settings.MAP_DEFAULT_CENTER = [39.9, 116.4]  # Beijing: Jiujiang is out of the window
+
+    response = client.get(reverse("web:region_options"))
+
+    assert "data-name" not in response.text
+
+
+def test_station_page(client, make_station, django_assert_max_num_queries):
+    station = make_station(
+        name="甘棠驿站",
+        phone="0792-8221234",
+        amenities=["hot_water", "toilet"],
+        hours=[(d, time(18), time(2)) for d in range(7)],
+        notes="夜间请按门铃。",
+    )
+    place_add_exception(place=station, day=timezone.localdate(), closed=True, note="设备检修")
+
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/s/{station.pk}/")
+
+    assert response.status_code == 200
+    text = response.text
+    assert "甘棠驿站" in text
+    assert 'href="tel:0792-8221234"' in text
+    assert text.count("18:00–次日02:00") == 7
+    assert "设备检修" in text and "全天休息" in text
+    assert "夜间请按门铃。" in text
+    assert "♨️" in text and "卫生间" in text
+    links = navigation_links(lat=station.lat, lng=station.lng, name=station.name)
+    for label, key in (
+        ("高德地图导航", "amap"),
+        ("百度地图导航", "baidu"),
+        ("腾讯地图导航", "tencent"),
+    ):
+        href = links[key].replace("&", "&amp;")
+        assert f'href="{href}" rel="noopener">{label}</a>' in text
+
+
+def test_station_page_in_english(client, make_station):
+    station = make_station(amenities=["hot_water"])
+    client.cookies["django_language"] = "en"
+
+    response = client.get(f"/s/{station.pk}/")
+
+    assert '<html lang="en">' in response.text
+    assert "Opening hours" in response.text
+    assert "Navigate with Amap" in response.text
+    assert "Hot water" in response.text
+    assert "Mon" in response.text
+
+
+def test_unknown_station_is_a_404_page_in_the_site_look(client, db):
+    response = client.get("/s/987654/")
+
+    assert response.status_code == 404
+    assert "没有找到这个页面" in response.text
+    assert "/static/web/app.css" in response.text
+
+
+def test_unknown_path_uses_the_same_404_page(client, db):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "没有找到这个页面" in response.text
+
+
+def test_pages_are_read_only(client, make_station):
+    station = make_station()
+
+    assert client.post("/").status_code == 405
+    assert client.post(f"/s/{station.pk}/").status_code == 405
