@@ -8,8 +8,9 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import field_validator
 
-from dandelion.core.geo import from_wgs84, navigation_links, to_wgs84
+from dandelion.core.geo import from_wgs84, navigation_links, to_wgs84, valid_wgs84
 from dandelion.core.pagination import Paged
 
 from . import selectors
@@ -49,6 +50,29 @@ class StationFilters(Schema):
     kind: list[StationKind] = Field(default_factory=list)
     amenity: list[str] = Field(default_factory=list)
     q: str | None = Field(None, max_length=100, description="Text in name, address or host")
+    bbox: str | None = Field(
+        None, description="min_lng,min_lat,max_lng,max_lat (WGS-84): only places inside the box"
+    )
+
+    @field_validator("bbox")
+    @classmethod
+    def parse_bbox(cls, value: str | None) -> str | None:
+        if value is not None:
+            bbox_parse(value)
+        return value
+
+    def bbox_tuple(self) -> selectors.BBox | None:
+        return bbox_parse(self.bbox) if self.bbox else None
+
+
+def bbox_parse(value: str) -> selectors.BBox:
+    try:
+        min_lng, min_lat, max_lng, max_lat = (float(part) for part in value.split(","))
+    except ValueError:
+        raise ValueError("bbox must be four numbers: min_lng,min_lat,max_lng,max_lat") from None
+    if not (valid_wgs84(min_lat, min_lng) and valid_wgs84(max_lat, max_lng)) or min_lat > max_lat:
+        raise ValueError("bbox must be a WGS-84 box with min_lat <= max_lat")
+    return min_lng, min_lat, max_lng, max_lat
 
 
 def _amenities(place: Place) -> list[dict]:
@@ -176,6 +200,7 @@ def stations_nearby(request: HttpRequest, filters: Query[NearbyFilters]):
 @paginate(Paged)
 def stations_list(request: HttpRequest, filters: Query[StationFilters]):
     qs = selectors.station_list(
+        bbox=filters.bbox_tuple(),
         region_code=filters.region,
         kinds=filters.kind,
         amenity_codes=filters.amenity,
@@ -217,6 +242,7 @@ def stations_geojson(
     features = []
     qs = selectors.place_list_detailed(
         selectors.station_list(
+            bbox=filters.bbox_tuple(),
             region_code=filters.region,
             kinds=filters.kind,
             amenity_codes=filters.amenity,
@@ -229,7 +255,10 @@ def stations_geojson(
         places += list(
             selectors.place_list_detailed(
                 selectors.partner_list(
-                    region_code=filters.region, amenity_codes=filters.amenity, text=filters.q
+                    bbox=filters.bbox_tuple(),
+                    region_code=filters.region,
+                    amenity_codes=filters.amenity,
+                    text=filters.q,
                 ),
                 moment,
             )

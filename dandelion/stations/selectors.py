@@ -89,15 +89,29 @@ def place_is_open(place: Place, moment: datetime) -> bool:
     )
 
 
+BBox = tuple[float, float, float, float]  # min_lng, min_lat, max_lng, max_lat (GeoJSON order)
+
+
+def _within_bbox(qs: QuerySet, bbox: BBox | None) -> QuerySet:
+    if bbox is None:
+        return qs
+    min_lng, min_lat, max_lng, max_lat = bbox
+    qs = qs.filter(lat__gte=min_lat, lat__lte=max_lat)
+    if min_lng <= max_lng:
+        return qs.filter(lng__gte=min_lng, lng__lte=max_lng)
+    return qs.filter(Q(lng__gte=min_lng) | Q(lng__lte=max_lng))  # crosses the antimeridian
+
+
 def station_list(
     *,
+    bbox: BBox | None = None,
     region_code: str | None = None,
     kinds: Sequence[str] = (),
     amenity_codes: Sequence[str] = (),
     text: str | None = None,
     statuses: Sequence[str] = (Place.Status.ACTIVE,),
 ) -> QuerySet[Station]:
-    qs = Station.objects.select_related("region")
+    qs = _within_bbox(Station.objects.select_related("region"), bbox)
     if statuses:
         qs = qs.filter(status__in=statuses)
     if region_code:
@@ -120,9 +134,15 @@ def place_list_detailed(qs: QuerySet[Station], moment: datetime | None = None) -
 
 
 def partner_list(
-    *, region_code: str | None = None, amenity_codes: Sequence[str] = (), text: str | None = None
+    *,
+    bbox: BBox | None = None,
+    region_code: str | None = None,
+    amenity_codes: Sequence[str] = (),
+    text: str | None = None,
 ) -> QuerySet[PartnerPlace]:
-    qs = PartnerPlace.objects.select_related("region").filter(status=Place.Status.ACTIVE)
+    qs = _within_bbox(PartnerPlace.objects.select_related("region"), bbox).filter(
+        status=Place.Status.ACTIVE
+    )
     if region_code:
         from dandelion.regions.selectors import region_get
 

@@ -209,3 +209,20 @@ def test_partner_list_and_detail(client, jiujiang):
     detail = client.get(f"/api/v1/partners/{partner.pk}").json()
     assert detail["type"] == "partner" and detail["hours"][0]["opens"] == "07:00:00"
     assert client.get("/api/v1/partners/999999").json()["code"] == "partner_not_found"
+
+
+def test_bbox_limits_lists_and_geojson(client, three):
+    near = three[0]
+    box = "115.99,29.70,116.005,29.71"  # around `near` only
+    assert [i["id"] for i in client.get(f"/api/v1/stations?bbox={box}").json()["items"]] == [
+        near.pk
+    ]
+    features = client.get(f"/api/v1/stations.geojson?bbox={box}").json()["features"]
+    assert [f["properties"]["id"] for f in features] == [near.pk]
+
+
+@pytest.mark.parametrize("box", ["1,2,3", "a,b,c,d", "115,29.8,116,29.7", "115,29,200,30"])
+def test_bad_bbox_is_422(client, box):
+    response = client.get(f"/api/v1/stations.geojson?bbox={box}")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "bbox"
