@@ -13,6 +13,9 @@ class User(AbstractUser):
 
     phone = models.CharField(_("手机号"), max_length=20, null=True, blank=True)
     display_name = models.CharField(_("显示名称"), max_length=100, blank=True)
+    # Set when the person deleted their account: the row stays for the records others rely on
+    # (memberships, confirmations, audit events), with nothing left that identifies them.
+    anonymised_at = models.DateTimeField(_("注销时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("用户")

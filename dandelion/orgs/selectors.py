@@ -1,0 +1,214 @@
+"""All reads of organisations, memberships and party membership. Reads of party membership are
+audited here, one event per row shown to someone other than its owner."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from dandelion.core.audit import SensitiveRead, audit_reads
+from dandelion.core.errors import NotFound
+from dandelion.core.permissions import get_permitted, require, scope_queryset
+from dandelion.regions.selectors import region_get
+
+from .codes import code_read
+from .models import Membership, Organisation, PartyMembership
+
+
+def organisation_list(
+    *,
+    actor,
+    kinds: Iterable[str] = (),
+    region_code: str | None = None,
+    text: str | None = None,
+    mine: bool = False,
+) -> QuerySet[Organisation]:
+    """Organisations the actor may see: those in their scopes and those they belong to."""
+    qs = Organisation.objects.select_related("region", "station")
+    if kinds:
+        qs = qs.filter(kind__in=list(kinds))
+    if region_code:
+        qs = qs.filter(region__code__startswith=region_get(code=region_code).code_prefix)
+    if text:
+        qs = qs.filter(name__icontains=text)
+    if mine:
+        qs = qs.filter(
+            pk__in=Membership.objects.filter(
+                user=actor, status__in=Membership.OPEN_STATUSES
+            ).values("organisation_id")
+        )
+    return scope_queryset(actor, "org.view", qs).order_by("path")
+
+
+def organisation_get(*, actor, organisation_id: int) -> Organisation:
+    return get_permitted(
+        actor,
+        "org.view",
+        Organisation.objects.select_related("region", "station"),
+        pk=organisation_id,
+    )
+
+
+def open_memberships_by_organisation(*, user) -> dict[int, Membership]:
+    if not user.is_authenticated:
+        return {}
+    return {
+        m.organisation_id: m
+        for m in Membership.objects.filter(user=user, status__in=Membership.OPEN_STATUSES)
+    }
+
+
+def organisation_for_code(*, code: str) -> tuple[str, Organisation]:
+    return code_read(code)
+
+
+def _membership_rows() -> QuerySet[Membership]:
+    return Membership.objects.select_related("organisation__region", "user")
+
+
+def members_view_action(organisation: Organisation) -> str:
+    """Who belongs to a party organisation is party membership, and is guarded as such."""
+    return "party_membership.view" if organisation.is_party else "membership.view"
+
+
+def membership_list(
+    *, actor, organisation: Organisation, status: str | None = None
+) -> QuerySet[Membership]:
+    require(actor, members_view_action(organisation), organisation)
+    qs = _membership_rows().filter(organisation=organisation)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-requested_at", "-id")
+
+
+def memberships_audit(*, actor, memberships: list[Membership]) -> None:
+    """Log the reads of party organisations' member rows."""
+    audit_reads(
+        actor=actor,
+        field="party_membership",
+        category="party",
+        reads=[
+            SensitiveRead(target=m, subject=m.user, region_code=m.organisation.region.code)
+            for m in memberships
+            if m.organisation.is_party
+        ],
+    )
+
+
+def memberships_visible(*, actor, queryset: QuerySet[Membership]) -> QuerySet[Membership]:
+    """Memberships the actor may see across organisations (the admin list): party
+    organisations' members need the party-work role, others `membership.view`."""
+    party = Q(organisation__kind__in=list(Organisation.PARTY_KINDS))
+    return scope_queryset(actor, "membership.view", queryset.exclude(party)) | scope_queryset(
+        actor, "party_membership.view", queryset.filter(party)
+    )
+
+
+def memberships_of(*, user) -> QuerySet[Membership]:
+    return _membership_rows().filter(user=user).order_by("-requested_at", "-id")
+
+
+def membership_for_decision(*, actor, membership_id: int) -> Membership:
+    """A membership the actor may approve or decline: `membership.approve` in scope, or the
+    party-work role for party organisations."""
+    membership = _membership_rows().filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFound("No such membership.", code="membership_not_found")
+    action = (
+        "party_membership.confirm" if membership.organisation.is_party else "membership.approve"
+    )
+    require(actor, action, membership)
+    return membership
+
+
+def membership_for_leaving(*, actor, membership_id: int) -> Membership:
+    return get_permitted(actor, "membership.leave", _membership_rows(), pk=membership_id)
+
+
+def _party_rows() -> QuerySet[PartyMembership]:
+    return PartyMembership.objects.select_related("user", "branch__region")
+
+
+def party_memberships_audit(*, actor, rows: list[PartyMembership]) -> None:
+    audit_reads(
+        actor=actor,
+        field="party_membership",
+        category="party",
+        reads=[
+            SensitiveRead(target=pm, subject=pm.user, region_code=pm.branch.region.code)
+            for pm in rows
+        ],
+    )
+
+
+def party_membership_list(
+    *, actor, state: str | None = None, branch_id: int | None = None
+) -> QuerySet[PartyMembership]:
+    """Declarations the actor may see. The caller audits the rows it shows
+    (`party_memberships_audit`), so a paged list logs exactly the page."""
+    qs = _party_rows()
+    if state:
+        qs = qs.filter(state=state)
+    if branch_id is not None:
+        qs = qs.filter(branch_id=branch_id)
+    return scope_queryset(actor, "party_membership.view", qs).order_by("-declared_at", "-id")
+
+
+def party_membership_get(*, actor, party_membership_id: int, action: str = "party_membership.view"):
+    """One declaration, 403 outside the actor's scope; the read is audited."""
+    row = get_permitted(actor, action, _party_rows(), pk=party_membership_id)
+    party_memberships_audit(actor=actor, rows=[row])
+    return row
+
+
+def party_membership_of(*, user) -> PartyMembership | None:
+    """The person's own current declaration (pending or confirmed), else their latest."""
+    rows = _party_rows().filter(user=user)
+    current = rows.filter(
+        state__in=[PartyMembership.State.PENDING, PartyMembership.State.CONFIRMED]
+    )
+    return current.first() or rows.first()
+
+
+def party_programme_counts(*, actor, region_code: str | None = None) -> dict[str, Any]:
+    """The figures the programmes report, over the branches in the actor's `party.stats` scope:
+    members identified (confirmed declarations), mobile members re-registered (confirmed and
+    mobile), and party branches per station. Counts only: no person is read."""
+    branches = Organisation.objects.filter(kind=Organisation.Kind.PARTY_BRANCH, is_active=True)
+    if region_code:
+        branches = branches.filter(
+            region__code__startswith=region_get(code=region_code).code_prefix
+        )
+    branches = scope_queryset(actor, "party.stats", branches)
+    St = PartyMembership.State
+    figures = PartyMembership.objects.filter(branch__in=branches).aggregate(
+        members_identified=Count("id", filter=Q(state=St.CONFIRMED)),
+        mobile_members_reregistered=Count("id", filter=Q(state=St.CONFIRMED, is_mobile=True)),
+        pending=Count("id", filter=Q(state=St.PENDING)),
+        **{
+            f"status_{s}": Count("id", filter=Q(state=St.CONFIRMED, status=s))
+            for s in PartyMembership.Status.values
+        },
+    )
+    per_station = list(
+        branches.filter(station__isnull=False)
+        .values("station_id", "station__name")
+        .annotate(branches=Count("id"))
+        .order_by("station_id")
+    )
+    return {
+        "members_identified": figures["members_identified"],
+        "mobile_members_reregistered": figures["mobile_members_reregistered"],
+        "pending": figures["pending"],
+        "by_status": {s: figures[f"status_{s}"] for s in PartyMembership.Status.values},
+        "branches": branches.count(),
+        "branches_with_station": sum(row["branches"] for row in per_station),
+        "branches_per_station": [
+            {
+                "station_id": row["station_id"],
+                "station_name": row["station__name"],
+                "branches": row["branches"],
+            }
+            for row in per_station
+        ],
+    }
