@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -235,3 +235,24 @@ def token_revoke(*, token: ApiToken, now: datetime | None = None) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=now or timezone.now()
     )
+
+
+# Revoked and expired tokens stay this long so "signed out on …" can still be shown and exported.
+TOKEN_RETENTION = timedelta(days=30)
+
+
+@transaction.atomic
+def sign_in_data_purge(*, now: datetime | None = None) -> dict[str, int]:
+    """Delete what sign-in no longer needs: used or expired codes, long-dead tokens and closed
+    rate-limit windows. Run daily (`manage.py purge_sign_in_data`)."""
+    from dandelion.core.ratelimit import rate_limits_purge
+
+    now = now or timezone.now()
+    codes, _ = PhoneCode.objects.filter(
+        models.Q(expires_at__lte=now) | models.Q(used_at__isnull=False)
+    ).delete()
+    tokens, _ = ApiToken.objects.filter(
+        models.Q(expires_at__lte=now - TOKEN_RETENTION)
+        | models.Q(revoked_at__lte=now - TOKEN_RETENTION)
+    ).delete()
+    return {"codes": codes, "tokens": tokens, "rate_limit_buckets": rate_limits_purge(now=now)}

@@ -1,9 +1,11 @@
 """Workers sign in with their phone: one-time codes, sessions, bearer tokens (issue 3)."""
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.test import Client
 
 from dandelion.accounts.models import ApiToken, PhoneCode, User
@@ -237,3 +239,23 @@ def test_session_state_says_who_is_signed_in(client, make_user):
     client.force_login(make_user(name="阿强"))
     body = client.get("/api/v1/auth/session").json()
     assert body["authenticated"] is True and body["user"]["display_name"] == "阿强"
+
+
+def test_purge_removes_what_sign_in_no_longer_needs(client, make_user):
+    from dandelion.accounts.services import token_issue, token_revoke
+    from dandelion.core.models import RateLimitBucket
+
+    with time_machine.travel(T0, tick=False):
+        request_code(client)  # will be used
+        request_code(client, phone="13912345678")  # will expire
+        login(client, last_code(PHONE))
+        old, _ = token_issue(user=make_user())
+        token_revoke(token=old)
+    with time_machine.travel(T0 + timedelta(days=29), tick=False):
+        live, _ = token_issue(user=make_user())
+    with time_machine.travel(T0 + timedelta(days=31), tick=False):
+        out = io.StringIO()
+        call_command("purge_sign_in_data", stdout=out)
+    assert "codes: 2" in out.getvalue()
+    assert not PhoneCode.objects.exists() and not RateLimitBucket.objects.exists()
+    assert list(ApiToken.objects.all()) == [live]
