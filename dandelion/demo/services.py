@@ -118,6 +118,12 @@ def demo_city_load(*, seed: int = DEFAULT_SEED) -> DemoLoadSummary:
     partners = PartnerPlace.objects.prefetch_related(*prefetch).in_bulk(
         [p.uuid for p in city.partners], field_name="uuid"
     )
+    # Another seed may give a station the name another demo station holds now; free the names
+    # that change first, so one name per region holds at every step of the transaction.
+    for spec in city.stations:
+        current = stations.get(spec.uuid)
+        if current is not None and current.name != spec.name:
+            stations[spec.uuid] = station_update(station=current, name=f"demo-{spec.uuid}")
     for spec in city.stations:
         _sync_place(spec, stations.get(spec.uuid), regions[spec.region_code], summary)
         summary.stations_by_origin[spec.origin] += 1

@@ -328,13 +328,6 @@ def test_only_valid_imports_the_good_rows_and_reports_the_rest(jiujiang):
     }
 
 
-def test_existing_duplicates_cannot_be_updated(make_station, jiujiang):
-    make_station(name="浔阳区甘棠驿站")
-    make_station(name="浔阳区甘棠驿站")
-
-    assert import_errors(csv_bytes([GOOD_ROWS[0]])) == [(2, "name")]
-
-
 # Upsert
 
 

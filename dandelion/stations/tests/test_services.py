@@ -46,3 +46,11 @@ def test_unknown_fields_are_refused(make_station):
     station = make_station()
     with pytest.raises(InvalidInput):
         station_update(station=station, h3_r9=1)
+
+
+def test_a_name_is_unique_within_a_region(make_station, jiujiang):
+    make_station(name="甘棠驿站")
+    with pytest.raises(InvalidInput) as err:
+        make_station(name="甘棠驿站")
+    assert err.value.code == "invalid_place"
+    make_station(name="甘棠驿站", region=jiujiang["lianxi"])  # another region may reuse it
