@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from pydantic import field_validator
 
 from dandelion.core.geo import from_wgs84, navigation_links, to_wgs84, valid_wgs84
-from dandelion.core.pagination import Paged
+from dandelion.core.pagination import Paged, SerialisedPage
 
 from . import selectors
 from .models import PartnerPlace, Place, Station
@@ -206,26 +206,10 @@ def stations_list(request: HttpRequest, filters: Query[StationFilters]):
         amenity_codes=filters.amenity,
         text=filters.q,
     )
-    return _SerialisedPage(selectors.place_list_detailed(qs), timezone.now(), station_payload)
-
-
-class _SerialisedPage:
-    """Wraps the queryset so the paginator slices rows first and serialises only one page."""
-
-    def __init__(self, qs, moment, serialise):
-        self.qs, self.moment, self.serialise = qs, moment, serialise
-
-    def all(self):
-        return self.qs
-
-    def count(self):
-        return self.qs.count()
-
-    def __len__(self):
-        return self.qs.count()
-
-    def __getitem__(self, item):
-        return [self.serialise(row, moment=self.moment) for row in self.qs[item]]
+    moment = timezone.now()
+    return SerialisedPage(
+        selectors.place_list_detailed(qs, moment), lambda s: station_payload(s, moment=moment)
+    )
 
 
 @router.get(
@@ -343,7 +327,10 @@ def partners_list(request: HttpRequest, filters: Query[PartnerFilters]):
     qs = selectors.partner_list(
         region_code=filters.region, amenity_codes=filters.amenity, text=filters.q
     )
-    return _SerialisedPage(selectors.place_list_detailed(qs), timezone.now(), partner_payload)
+    moment = timezone.now()
+    return SerialisedPage(
+        selectors.place_list_detailed(qs, moment), lambda p: partner_payload(p, moment=moment)
+    )
 
 
 @router.get(

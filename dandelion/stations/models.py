@@ -121,7 +121,9 @@ class Station(Place):
         constraints = [
             *_place_constraints("station"),
             # Imports and the admin identify a station by its name within its region.
-            models.UniqueConstraint(fields=["region", "name"], name="station_unique_name_in_region"),
+            models.UniqueConstraint(
+                fields=["region", "name"], name="station_unique_name_in_region"
+            ),
             models.CheckConstraint(
                 condition=Q(area_m2__isnull=True) | Q(area_m2__lte=100000),
                 name="station_area_range",

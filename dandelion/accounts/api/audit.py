@@ -7,10 +7,9 @@ from ninja.pagination import paginate
 
 from dandelion.core.audit import audit_event_list
 from dandelion.core.models import AuditEvent
-from dandelion.core.pagination import Paged
+from dandelion.core.pagination import Paged, SerialisedPage
 from dandelion.core.permissions import require
 
-from .paging import SerialisedPage
 from .schemas import AuditEventFilters, AuditEventOut
 
 router = Router(tags=["audit"])

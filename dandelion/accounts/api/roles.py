@@ -6,13 +6,12 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from dandelion.core.errors import InvalidInput, NotFound
-from dandelion.core.pagination import Paged
+from dandelion.core.pagination import Paged, SerialisedPage
 from dandelion.core.permissions import get_permitted, require
 from dandelion.regions.selectors import region_get
 
 from .. import selectors, services
 from ..models import RoleAssignment, User
-from .paging import SerialisedPage
 from .payloads import role_assignment_payload
 from .schemas import RoleAssignmentFilters, RoleAssignmentIn, RoleAssignmentOut
 

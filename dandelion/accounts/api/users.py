@@ -5,11 +5,10 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from dandelion.core.pagination import Paged
+from dandelion.core.pagination import Paged, SerialisedPage
 from dandelion.core.permissions import require
 
 from .. import selectors
-from .paging import SerialisedPage
 from .payloads import user_payload
 from .schemas import PhoneOut, UserFilters, UserOut
 

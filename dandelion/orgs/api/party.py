@@ -5,9 +5,8 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from dandelion.accounts.api.paging import SerialisedPage
 from dandelion.core.errors import InvalidInput, NotFound
-from dandelion.core.pagination import Paged
+from dandelion.core.pagination import Paged, SerialisedPage
 from dandelion.core.permissions import require
 
 from .. import codes, selectors, services
