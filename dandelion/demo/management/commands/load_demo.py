@@ -2,13 +2,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dandelion.core.errors import ApplicationError
 from dandelion.demo.city import DEFAULT_SEED
+from dandelion.demo.people import DEMO_PASSWORD, demo_people_load
 from dandelion.demo.services import demo_city_load
 
 
 class Command(BaseCommand):
     help = (
         "Load the Jiujiang (九江) demo city: divisions, 183 stations, caring merchants and "
-        "service corners. Deterministic per seed; running it again changes nothing."
+        "service corners; staff for every role, 300 workers, teams and party branches. "
+        "Deterministic per seed; running it again changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -17,6 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, seed: int, **options):
         try:
             summary = demo_city_load(seed=seed)
+            people = demo_people_load(seed=seed)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         created, updated = summary.created, summary.updated
@@ -37,4 +40,7 @@ class Command(BaseCommand):
             f"({created['partner']} created, {updated['partner']} updated): {partners}"
         )
         self.stdout.write(f"  dated exceptions added: {summary.exceptions_added}")
+        made = ", ".join(f"{k} {v}" for k, v in sorted(people.created.items())) or "nothing"
+        self.stdout.write(f"  people created: {made}")
+        self.stdout.write(f"  staff accounts share the demo password {DEMO_PASSWORD!r}")
         self.stdout.write(self.style.SUCCESS("Done."))
