@@ -5,6 +5,7 @@ so every change is audited."""
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.admin import ScopedAdminMixin
 from dandelion.core.permissions import can, scope_queryset
@@ -22,7 +23,7 @@ admin.site.login_form = StaffAuthenticationForm
 class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
     view_action = "user.view"
     change_action = "user.change"
-    fieldsets = (*BaseUserAdmin.fieldsets, ("蒲公英", {"fields": ("phone", "display_name")}))
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("蒲公英"), {"fields": ("phone", "display_name")}))
     scoped_fieldsets = (
         (None, {"fields": ("username", "display_name", "masked_phone", "is_active")}),
     )
@@ -30,7 +31,7 @@ class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
     search_fields = ("username", "display_name", "phone")
     list_select_related = ("worker_profile",)
 
-    @admin.display(description="手机号")
+    @admin.display(description=_("手机号"))
     def masked_phone(self, obj: User) -> str:
         return phone_mask(obj.phone)
 

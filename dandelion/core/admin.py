@@ -1,6 +1,7 @@
 """Admin pages that respect the same scopes as the API, and the read-only audit log."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent
 from .permissions import can, scope_queryset
@@ -59,7 +60,7 @@ class AuditEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("actor", "subject")
 
-    @admin.display(description="涉及的人")
+    @admin.display(description=_("涉及的人"))
     def subject_shown(self, obj: AuditEvent) -> str:
         # Whose party membership was read is itself party membership.
         if obj.category == AuditEvent.Category.PARTY:

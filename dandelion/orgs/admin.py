@@ -2,6 +2,7 @@
 Writes go through the services (paths, audit); party membership pages audit what they show."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.admin import ScopedAdminMixin
 from dandelion.core.errors import ApplicationError
@@ -108,7 +109,7 @@ class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
             )
         return response
 
-    @admin.action(description="批准所选申请")
+    @admin.action(description=_("批准所选申请"))
     def approve(self, request, queryset):
         _decide(
             self,
@@ -118,7 +119,7 @@ class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
             "membership.approve",
         )
 
-    @admin.action(description="拒绝所选申请")
+    @admin.action(description=_("拒绝所选申请"))
     def decline(self, request, queryset):
         _decide(
             self,
@@ -161,7 +162,7 @@ class PartyMembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
             selectors.party_memberships_audit(actor=request.user, rows=[obj])
         return obj
 
-    @admin.action(description="确认所选申报")
+    @admin.action(description=_("确认所选申报"))
     def confirm(self, request, queryset):
         _decide(
             self,
@@ -171,7 +172,7 @@ class PartyMembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
             "party_membership.confirm",
         )
 
-    @admin.action(description="不予确认")
+    @admin.action(description=_("不予确认"))
     def decline(self, request, queryset):
         _decide(
             self,

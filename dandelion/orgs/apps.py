@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrgsConfig(AppConfig):
     name = "dandelion.orgs"
     label = "orgs"
-    verbose_name = "组织"
+    verbose_name = _("组织")
 
     def ready(self) -> None:
         from dandelion.accounts.hooks import register_anonymiser, register_export_section

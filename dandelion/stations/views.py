@@ -57,8 +57,8 @@ def _hours_summary(station: Station) -> str:
         day_names=[str(label) for label in OpeningInterval.Weekday.labels],
         every_day=_("每天"),
         through=_("至"),
-        day_separator="、",
-        group_separator="；",
+        day_separator=_("、"),
+        group_separator=_("；"),
     )
 
 
