@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import people, views
 
 app_name = "web"
 
@@ -9,4 +9,10 @@ urlpatterns = [
     # /stations/ belongs to the stations app's own pages, so a station's H5 page is /s/<id>/.
     path("s/<int:station_id>/", views.station_detail, name="station"),
     path("map/regions/", views.region_options, name="region_options"),
+    path("login/", people.login_page, name="login"),
+    path("logout/", people.logout_page, name="logout"),
+    path("checkin/", people.checkin_page, name="checkin"),
+    path("me/", people.me_page, name="me"),
+    path("join/", people.join_page, name="join"),
+    path("privacy/", people.privacy_page, name="privacy"),
 ]
