@@ -52,10 +52,12 @@ format: install
 openapi: install
 	$(PY) manage.py openapi
 
+## make messages: refresh every app's English catalogue (dandelion/<app>/locale/en), then compile
 messages: install
-	cd dandelion && ../$(PY) ../manage.py makemessages --locale en --no-obsolete --ignore 'demo/data/*'
-	cd dandelion && ../$(PY) ../manage.py makemessages --locale en --domain djangojs --no-obsolete --ignore 'web/static/vendor/*'
-	$(PY) manage.py compilemessages --ignore '.venv'
+	for dir in dandelion/*/locale; do \
+		(cd $$(dirname $$dir) && ../../$(PY) ../../manage.py makemessages --locale en --no-obsolete) || exit 1; \
+	done
+	$(PY) manage.py compilemessages --ignore .venv
 
 bench: install
 	$(PY) bench/run.py

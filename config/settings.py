@@ -152,7 +152,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Language and time: Chinese first, English complete; stored in UTC, shown in Asia/Shanghai.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "dandelion" / "locale"]
+LOCALE_PATHS: list = []  # each app keeps its own catalogue in dandelion/<app>/locale
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
