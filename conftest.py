@@ -8,6 +8,18 @@ from dandelion.regions.services import region_upsert
 from dandelion.stations.services import place_set_weekly_hours, station_create
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language; a request in English must not leak into the
+    next test run by the same worker thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def jiujiang(db):
     """Jiangxi → Jiujiang → Xunyang (浔阳区) and Lianxi (濂溪区), with one street and community."""
