@@ -1,0 +1,1 @@
+"""HTTP load benchmark: the nearby endpoint against a bare JSON endpoint on the same server."""

@@ -1,0 +1,1 @@
+"""Nearby search benchmark: the selector against brute force and PostGIS KNN."""
