@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dandelion.core.admin import ScopedAdminMixin
 from dandelion.core.errors import InvalidInput
 from dandelion.regions.models import Region
 
@@ -199,7 +200,12 @@ def _error_rows(errors: list[dict]) -> list[dict]:
 
 
 @admin.register(Station)
-class StationAdmin(PlaceAdmin):
+class StationAdmin(ScopedAdminMixin, PlaceAdmin):
+    # A station manager sees and edits their own station, a region admin the stations of their
+    # region; creating and deleting stations (and imports) stay with superusers.
+    view_action = "station.view"
+    change_action = "station.change"
+
     list_display = ("name", "kind", "origin", "region", "status", "is_24h", "updated_at")
     list_filter = ("kind", "origin", *PLACE_LIST_FILTERS)
     search_fields = (*PLACE_SEARCH_FIELDS, "host_org_name")

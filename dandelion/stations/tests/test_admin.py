@@ -118,13 +118,14 @@ def test_staff_with_add_but_not_change_cannot_import(client, django_user_model, 
     assert client.get(IMPORT_URL).status_code == 403
 
 
-def test_staff_with_add_and_change_can_import(client, django_user_model, jiujiang):
+def test_model_permissions_alone_do_not_open_the_import(client, django_user_model, jiujiang):
+    # Access follows scoped roles (core.permissions), not Django's per-model permission table.
     client.force_login(staff_with(django_user_model, "add_station", "change_station"))
 
     response = client.post(IMPORT_URL, {"file": csv_upload(GOOD_ROW)})
 
-    assert response.status_code == 302
-    assert Station.objects.filter(name="甘棠驿站").exists()
+    assert response.status_code == 403
+    assert not Station.objects.filter(name="甘棠驿站").exists()
 
 
 # Export
@@ -274,3 +275,22 @@ def test_other_admin_pages_render(admin_client, make_station, url):
     make_station()
 
     assert admin_client.get(url).status_code == 200
+
+
+def test_a_station_manager_edits_their_station_and_nothing_else(client, make_station):
+    from dandelion.accounts.models import User
+    from dandelion.accounts.services.roles import role_assign
+
+    mine = make_station(name="我的驿站")
+    other = make_station(name="别人的驿站", lat=29.71)
+    manager = User.objects.create_user(username="manager", password="pw-manager-2026")
+    role_assign(user=manager, role="station_manager", station=mine)
+    client.force_login(manager)
+
+    changelist = client.get("/admin/stations/station/")
+    assert changelist.status_code == 200
+    assert "我的驿站" in changelist.content.decode()
+    assert "别人的驿站" not in changelist.content.decode()
+    assert client.get(f"/admin/stations/station/{mine.pk}/change/").status_code == 200
+    assert client.get(f"/admin/stations/station/{other.pk}/change/").status_code in {302, 403, 404}
+    assert client.get("/admin/stations/station/add/").status_code == 403
