@@ -17,8 +17,11 @@ from django.db.models import QuerySet
 
 from dandelion.core.geo import EARTH_RADIUS_M, haversine_m
 
-# (resolution, largest k tried at it). res 7 cells have ~1.4 km edges, res 5 ~8.5 km.
-PLAN = ((7, 8), (5, 10))
+# (resolution, largest k tried at it). res 7 cells have ~1.4 km edges, res 5 ~8.5 km. At res 5,
+# k = 40 covers ~500 km, so ranking every row is left for filters that match almost nothing.
+PLAN = ((7, 8), (5, 40))
+# Nothing found at res 7 by k = SPARSE_AT_K (~5 km): the point is rural, go to res 5 at once.
+SPARSE_AT_K = 3
 # Margin under the projected distance: the local equirectangular projection distorts by well
 # under 1% within the disk sizes used here.
 SAFETY = 0.98
@@ -68,47 +71,76 @@ def nearest(
     """The `limit` rows of `queryset` nearest to the point, nearest first.
 
     `accept` filters a batch of candidates (e.g. by opening hours) after the SQL filters; it sees
-    each row at most once.
+    each row at most once, nearest first, and only as many rows as the answer needs.
     """
     fields = ("id", "lat", "lng", *extra_fields)
+    queryset = queryset.order_by()  # the model's ordering would sort every candidate query
     seen: set[int] = set()
+    pending: list[Candidate] = []  # fetched, not yet offered to `accept`
     accepted: list[Candidate] = []
 
     def take(rows: Iterable[tuple]) -> None:
-        batch = []
         for row in rows:
             if row[0] in seen:
                 continue
             seen.add(row[0])
-            batch.append(
+            pending.append(
                 Candidate(row[0], row[1], row[2], haversine_m(lat, lng, row[1], row[2]), row[3:])
             )
-        accepted.extend(accept(batch) if accept else batch)
+
+    def settle(radius: float) -> list[Candidate]:
+        """The nearest accepted rows within `radius`, offering `accept` the pending rows inside
+        it nearest first, in growing batches, only until the `limit` nearest are certain."""
+        nonlocal pending
+        inside = sorted((c for c in pending if c.distance_m <= radius), key=_distance)
+        pending = [c for c in pending if c.distance_m > radius]
+        within = sorted((c for c in accepted if c.distance_m <= radius), key=_distance)
+        i, size = 0, max(2 * limit, 20)
+        while i < len(inside):
+            if len(within) >= limit and within[limit - 1].distance_m <= inside[i].distance_m:
+                break
+            batch = inside[i : i + size]
+            i += len(batch)
+            kept = list(accept(batch)) if accept else batch
+            accepted.extend(kept)
+            within = sorted(within + kept, key=_distance)
+            size *= 2
+        pending.extend(inside[i:])
+        return within
 
     for res, max_k in PLAN:
         origin = h3.latlng_to_cell(lat, lng, res)
         column = f"h3_r{res}"
         fetched: set[str] = set()
         k = 1
-        while k <= max_k:
+        while k is not None:
             disk = set(h3.grid_disk(origin, k))
             new_cells = [h3.str_to_int(c) for c in disk - fetched]
             fetched = disk
             take(queryset.filter(**{f"{column}__in": new_cells}).values_list(*fields))
-            radius = safe_radius_m(lat, lng, origin, k)
-            within = sorted(
-                (c for c in accepted if c.distance_m <= radius), key=lambda c: c.distance_m
-            )
+            within = settle(safe_radius_m(lat, lng, origin, k))
             if len(within) >= limit:
                 return within[:limit]
-            k = _next_k(k, max_k, len(within), limit)
+            k = _next_k(k, max_k, len(within), limit, coarser_left=res != PLAN[-1][0])
     take(queryset.values_list(*fields))
-    return sorted(accepted, key=lambda c: c.distance_m)[:limit]
+    return settle(math.inf)[:limit]
 
 
-def _next_k(k: int, max_k: int, found: int, limit: int) -> int:
-    """Jump ahead by the density seen so far: rows grow with the disk's area (~k²)."""
+def _distance(c: Candidate) -> float:
+    return c.distance_m
+
+
+def _next_k(k: int, max_k: int, found: int, limit: int, coarser_left: bool) -> int | None:
+    """Jump ahead by the density seen so far (rows grow with the disk's area, ~k²), at most
+    doubling the disk's radius; None moves on to the next resolution."""
+    if k >= max_k:
+        return None
     if found == 0:
-        return k + 2 if k + 2 <= max_k else k + 1
-    needed = math.ceil(k * math.sqrt(limit / found) * 1.2)
-    return max(k + 1, min(needed, max_k))
+        if coarser_left and k >= SPARSE_AT_K:
+            return None  # nothing within a few fine cells: a coarser grid gets there sooner
+        needed = 2 * k + 2
+    else:
+        needed = math.ceil(k * math.sqrt(limit / found) * 1.2)
+        if coarser_left and needed > 2 * max_k:
+            return None
+    return max(k + 1, min(needed, 2 * k + 2, max_k))

@@ -23,6 +23,8 @@ def amenity_list() -> QuerySet[Amenity]:
 
 def amenity_codes_validate(codes: Sequence[str]) -> list[str]:
     codes = list(dict.fromkeys(c for c in codes if c))
+    if not codes:
+        return codes
     known = set(Amenity.objects.filter(code__in=codes).values_list("code", flat=True))
     unknown = [c for c in codes if c not in known]
     if unknown:
