@@ -6,17 +6,16 @@ one, it expires after `ORG_CODE_MAX_AGE_DAYS`, and raising the organisation's co
 code; other organisations' codes are join codes; party committees have none.
 """
 
-import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-import segno
 from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
 from dandelion.core.errors import Conflict, InvalidInput
+from dandelion.core.qr import absolute_url
 
 from .models import Organisation
 
@@ -85,14 +84,4 @@ def code_read(code: str) -> tuple[str, Organisation]:
 
 
 def code_url(code: str, request=None) -> str:
-    path = f"{JOIN_PAGE_PATH}?code={quote(code, safe='')}"
-    site_url = getattr(settings, "SITE_URL", "").rstrip("/")
-    if site_url or request is None:
-        return f"{site_url or 'http://localhost:8000'}{path}"
-    return request.build_absolute_uri(path)
-
-
-def code_qr_svg(url: str) -> bytes:
-    buffer = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(buffer, kind="svg", scale=8, border=4, title=url)
-    return buffer.getvalue()
+    return absolute_url(f"{JOIN_PAGE_PATH}?code={quote(code, safe='')}", request)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from dandelion.core import qr as core_qr
 from dandelion.core.errors import NotFound
 
 from . import qr, selectors
@@ -37,7 +38,7 @@ def _open_station(station_id: int) -> Station:
 @cache_control(private=True, max_age=QR_MAX_AGE)
 def station_qr_svg(request: HttpRequest, station_id: int) -> HttpResponse:
     station = _open_station(station_id)
-    svg = qr.qr_svg(qr.station_checkin_url(station, request))
+    svg = core_qr.qr_svg(qr.station_checkin_url(station, request))
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
@@ -46,7 +47,7 @@ def station_qr_svg(request: HttpRequest, station_id: int) -> HttpResponse:
 @cache_control(private=True, max_age=QR_MAX_AGE)
 def station_qr_png(request: HttpRequest, station_id: int) -> HttpResponse:
     station = _open_station(station_id)
-    png = qr.qr_png(qr.station_checkin_url(station, request))
+    png = core_qr.qr_png(qr.station_checkin_url(station, request))
     return HttpResponse(png, content_type="image/png")
 
 
@@ -68,7 +69,7 @@ def station_poster(request: HttpRequest, station_id: int) -> HttpResponse:
     station = _open_station(station_id)
     context = {
         "station": station,
-        "qr_svg": qr.qr_svg_inline(qr.station_checkin_url(station, request)),
+        "qr_svg": core_qr.qr_svg_inline(qr.station_checkin_url(station, request)),
         "hours_summary": _hours_summary(station),
         "amenities": [
             {"icon": a.icon, "name": localized(a.name_zh, a.name_en)}

@@ -7,6 +7,7 @@ from ninja.pagination import paginate
 from dandelion.core.errors import InvalidInput
 from dandelion.core.pagination import Paged, SerialisedPage
 from dandelion.core.permissions import require
+from dandelion.core.qr import qr_svg
 
 from .. import codes, selectors, services
 from .payloads import membership_payload, organisation_payload, organisation_ref
@@ -131,7 +132,7 @@ def orgs_code_svg(request: HttpRequest, organisation_id: int):
     org = _shareable(request, organisation_id)
     issued = codes.code_make(organisation=org)
     response = HttpResponse(
-        codes.code_qr_svg(codes.code_url(issued.code, request)), content_type="image/svg+xml"
+        qr_svg(codes.code_url(issued.code, request)), content_type="image/svg+xml"
     )
     response["Cache-Control"] = "private, no-store"
     return response
