@@ -26,7 +26,7 @@ class MapPointWidget(forms.Widget):
 
     @property
     def media(self) -> forms.Media:
-        js, css = ["stations/map_point.js"], ["stations/map_point.css"]
+        js, css = ["core/coords.js", "stations/map_point.js"], ["stations/map_point.css"]
         # Naming a missing file would break pages under the manifest static storage.
         if finders.find(LEAFLET_JS) and finders.find(LEAFLET_CSS):
             js.insert(0, LEAFLET_JS)
