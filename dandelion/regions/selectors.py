@@ -1,5 +1,7 @@
 """Reads of regions."""
 
+from collections.abc import Sequence
+
 from django.db.models import QuerySet
 
 from dandelion.core.errors import NotFound
@@ -25,4 +27,19 @@ def region_list(*, parent_code: str | None = None, level: str | None = None) -> 
         qs = qs.filter(parent__code=parent_code)
     if level:
         qs = qs.filter(level=level)
+    return qs.order_by("code")
+
+
+def regions_near(
+    *, lat: float, lng: float, degrees: float, levels: Sequence[str], text: str = ""
+) -> QuerySet[Region]:
+    """Regions of `levels` whose centre lies within `degrees` of a point: what a deployment
+    offers as places to pick, without listing every street in the country."""
+    qs = Region.objects.select_related("parent").filter(
+        level__in=levels,
+        center_lat__range=(lat - degrees, lat + degrees),
+        center_lng__range=(lng - degrees, lng + degrees),
+    )
+    if text:
+        qs = qs.filter(name__icontains=text)
     return qs.order_by("code")

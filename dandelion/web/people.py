@@ -29,9 +29,10 @@ from dandelion.orgs import codes
 from dandelion.orgs import selectors as org_selectors
 from dandelion.orgs import services as org_services
 from dandelion.orgs.models import Membership, PartyMembership
+from dandelion.regions import selectors as region_selectors
 from dandelion.regions.models import Region
 
-CHECK_IN_DISTRICTS = ("3604",)  # the streets offered at check-in: the demo city's
+from . import presenters
 
 
 def _error_text(exc: ApplicationError) -> str:
@@ -164,12 +165,14 @@ def logout_page(request):
 
 
 def _check_in_options() -> dict:
-    streets = Region.objects.filter(level=Region.Level.STREET).order_by("code")
-    streets = streets.filter(code__startswith=CHECK_IN_DISTRICTS[0])
+    lat, lng = settings.MAP_DEFAULT_CENTER
+    streets = region_selectors.regions_near(
+        lat=lat, lng=lng, degrees=presenters.REGION_WINDOW_DEGREES, levels=(Region.Level.STREET,)
+    )
     return {
         "occupations": WorkerProfile.Occupation.choices,
         "platforms": WorkerProfile.Platform.choices,
-        "streets": streets.select_related("parent"),
+        "streets": streets,
         "skill_suggestions": SKILL_SUGGESTIONS,
         "policy_version": settings.PRIVACY_POLICY_VERSION,
     }

@@ -168,6 +168,11 @@ class RegionOption:
     lng: float
 
 
+# Regions offered as places (the map's "my location", the street at check-in) are those within
+# this many degrees of the default centre, so a national deployment does not list every street.
+REGION_WINDOW_DEGREES = 1.5
+
+
 def region_options(regions, *, center: tuple[float, float], limit: int) -> list[RegionOption]:
     """Regions with a centre point, nearest to `center` first."""
     options = [

@@ -20,22 +20,17 @@ from . import presenters
 
 NEARBY_LIMIT = 20
 REGION_OPTIONS_LIMIT = 30
-# Regions offered for "my location" are those within this many degrees of the default centre,
-# so a national deployment does not list every street in the country.
-REGION_WINDOW_DEGREES = 1.5
 
 
 def _region_candidates(query: str = ""):
     lat, lng = settings.MAP_DEFAULT_CENTER
-    regions = []
-    for level in (Region.Level.DISTRICT, Region.Level.STREET):
-        qs = region_selectors.region_list(level=level).filter(
-            center_lat__range=(lat - REGION_WINDOW_DEGREES, lat + REGION_WINDOW_DEGREES),
-            center_lng__range=(lng - REGION_WINDOW_DEGREES, lng + REGION_WINDOW_DEGREES),
-        )
-        if query:
-            qs = qs.filter(name__icontains=query)
-        regions.extend(qs)
+    regions = region_selectors.regions_near(
+        lat=lat,
+        lng=lng,
+        degrees=presenters.REGION_WINDOW_DEGREES,
+        levels=(Region.Level.DISTRICT, Region.Level.STREET),
+        text=query,
+    )
     return presenters.region_options(regions, center=(lat, lng), limit=REGION_OPTIONS_LIMIT)
 
 

@@ -83,3 +83,20 @@ def test_load_regions_command(tmp_path):
     path.write_text("name\nx\n", encoding="utf-8")
     with pytest.raises(CommandError):
         call_command("load_regions", str(path))
+
+
+def test_regions_near_offers_only_places_around_the_point(jiujiang):
+    from dandelion.regions.services import region_upsert
+
+    beijing = region_upsert(code="110000", name="北京市")
+    region_upsert(
+        code="110101001", name="东华门街道", parent=beijing, center_lat=39.91, center_lng=116.40
+    )
+    streets = selectors.regions_near(
+        lat=29.705, lng=116.0019, degrees=1.5, levels=[Region.Level.STREET]
+    )
+    assert list(streets.values_list("code", flat=True)) == ["360403001"]
+    named = selectors.regions_near(
+        lat=29.705, lng=116.0019, degrees=1.5, levels=["district", "street"], text="浔阳"
+    )
+    assert list(named.values_list("code", flat=True)) == ["360403"]
