@@ -13,7 +13,6 @@ from django.db import transaction
 
 from dandelion.core.errors import InvalidInput
 from dandelion.core.geo import h3_cells, valid_wgs84
-from dandelion.regions.models import Region
 
 from .models import Amenity, HoursException, OpeningInterval, PartnerPlace, Station
 
@@ -143,7 +142,10 @@ def place_set_weekly_hours(
     intervals: Iterable[tuple[int, time, time]],
     is_24h: bool | None = None,
 ) -> None:
-    """Replace the weekly intervals (weekday 0 = Monday; `closes <= opens` runs past midnight)."""
+    """Replace the weekly intervals (weekday 0 = Monday; `closes <= opens` runs past midnight).
+
+    The place's row lock serialises two editors, so the result is one editor's week, not a mix."""
+    place = type(place).objects.select_for_update().get(pk=place.pk)
     rows = []
     for weekday, opens, closes in intervals:
         if not 0 <= weekday <= 6 or opens == closes:
@@ -178,17 +180,13 @@ def place_add_exception(
             code="invalid_hours",
             errors=[{"field": "opens", "msg": "required"}, {"field": "closes", "msg": "required"}],
         )
-    return HoursException.objects.create(
-        date=day, closed=closed, opens=opens, closes=closes, note=note, **_owner(place)
+    # The same exception again (a retried request) adds nothing.
+    exception, _ = HoursException.objects.get_or_create(
+        date=day,
+        closed=closed,
+        opens=opens,
+        closes=closes,
+        **_owner(place),
+        defaults={"note": note},
     )
-
-
-def region_for_code(code: str) -> Region:
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise InvalidInput(
-            f"Unknown region code {code}.",
-            code="unknown_region",
-            errors=[{"field": "region", "msg": f"unknown region {code!r}"}],
-        )
-    return region
+    return exception

@@ -54,3 +54,15 @@ def test_a_name_is_unique_within_a_region(make_station, jiujiang):
         make_station(name="甘棠驿站")
     assert err.value.code == "invalid_place"
     make_station(name="甘棠驿站", region=jiujiang["lianxi"])  # another region may reuse it
+
+
+def test_a_retried_exception_is_added_once(make_station):
+    from datetime import date
+
+    from dandelion.stations.services import place_add_exception
+
+    station = make_station()
+    first = place_add_exception(place=station, day=date(2026, 10, 1), closed=True, note="国庆")
+    again = place_add_exception(place=station, day=date(2026, 10, 1), closed=True, note="国庆")
+    assert first.pk == again.pk
+    assert station.exceptions.count() == 1
