@@ -1,6 +1,6 @@
 """All reads of stations and partner places."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from dandelion.core.errors import InvalidInput, NotFound
+from dandelion.regions.selectors import region_get
 
 from .hours import DayException, WeeklyHours
 from .models import Amenity, HoursException, OpeningInterval, PartnerPlace, Place, Station
@@ -117,8 +118,6 @@ def station_list(
     if statuses:
         qs = qs.filter(status__in=statuses)
     if region_code:
-        from dandelion.regions.selectors import region_get
-
         qs = qs.filter(region__code__startswith=region_get(code=region_code).code_prefix)
     if kinds:
         qs = qs.filter(kind__in=kinds)
@@ -146,8 +145,6 @@ def partner_list(
         status=Place.Status.ACTIVE
     )
     if region_code:
-        from dandelion.regions.selectors import region_get
-
         qs = qs.filter(region__code__startswith=region_get(code=region_code).code_prefix)
     if amenity_codes:
         qs = _with_all_amenities(qs, PartnerPlace, amenity_codes_validate(amenity_codes))
@@ -188,7 +185,9 @@ class NearbyHit:
     open_now: bool
 
 
-def _open_filter(model: type[Place], moment: datetime) -> callable:
+def _open_filter(
+    model: type[Place], moment: datetime
+) -> Callable[[list[Candidate]], list[Candidate]]:
     """Keeps the candidates open at `moment`, loading hours for a whole batch in two queries."""
     start, end = _exception_window(moment)
 

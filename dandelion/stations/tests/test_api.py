@@ -226,3 +226,8 @@ def test_bad_bbox_is_422(client, box):
     response = client.get(f"/api/v1/stations.geojson?bbox={box}")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "bbox"
+
+
+def test_nearby_with_no_stations_is_an_empty_answer(client, jiujiang):
+    body = client.get("/api/v1/stations/nearby?lat=29.705&lng=116.002&open_now=true").json()
+    assert body == {"count": 0, "coord": "wgs84", "items": []}
