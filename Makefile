@@ -23,7 +23,11 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	@echo "Dandelion is serving on http://127.0.0.1:$(PORT)/  (API docs: /api/v1/docs, admin: /admin/)"
+	@echo "Dandelion is serving on http://127.0.0.1:$(PORT)/  (API docs: /api/v1/docs, console: /console/, admin: /admin/)"
+	@# The background task worker and the clock run beside the web server and stop with it.
+	$(PY) manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	$(PY) manage.py run_periodic & clock=$$!; \
+	trap 'kill $$worker $$clock 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 

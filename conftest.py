@@ -86,9 +86,12 @@ WEEKDAYS_9_TO_18 = [(d, time(9), time(18)) for d in range(7)]
 
 
 def pytest_configure(config):
-    """Tests render templates without running collectstatic: use the plain storage."""
+    """Tests render templates without running collectstatic (plain static storage), and run
+    background tasks in-process right after the transaction that queued them commits (inside a
+    test transaction, use `django_capture_on_commit_callbacks(execute=True)`)."""
     from django.conf import settings
 
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -4,9 +4,15 @@ from ninja import NinjaAPI
 
 from dandelion.accounts.api import router as accounts_router
 from dandelion.accounts.auth import api_auth
+from dandelion.catalog.api import router as catalog_router
 from dandelion.core.api import install_problem_handlers
+from dandelion.needs.api import router as needs_router
+from dandelion.notifications.api import router as notifications_router
 from dandelion.orgs.api import router as orgs_router
+from dandelion.points.api import router as points_router
+from dandelion.reports.api import router as reports_router
 from dandelion.stations.api import router as stations_router
+from dandelion.volunteering.api import router as volunteering_router
 
 api = NinjaAPI(
     title="Dandelion API",
@@ -26,3 +32,9 @@ install_problem_handlers(api)
 api.add_router("/", stations_router)
 api.add_router("/", accounts_router)
 api.add_router("/", orgs_router)
+api.add_router("/", notifications_router)
+api.add_router("/", catalog_router)
+api.add_router("/", needs_router)
+api.add_router("/", reports_router)
+api.add_router("/", volunteering_router)
+api.add_router("/", points_router)

@@ -45,11 +45,19 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "dandelion.core",
     "dandelion.regions",
     "dandelion.accounts",
     "dandelion.orgs",
     "dandelion.stations",
+    "dandelion.notifications",
+    "dandelion.catalog",
+    "dandelion.needs",
+    "dandelion.reports",
+    "dandelion.volunteering",
+    "dandelion.points",
     "dandelion.web",
     "dandelion.demo",
 ]
@@ -83,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "dandelion.web.context_processors.site",
+                "dandelion.web.context_processors.notifications",
             ],
         },
     }
@@ -136,6 +145,25 @@ SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
 SMS_HTTP_TIMEOUT = float(os.environ.get("SMS_HTTP_TIMEOUT", "5"))
 SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "蒲公英")
+
+# Background work (notifications, events between apps) through Django's task API. "database"
+# queues in the database for `manage.py db_worker` (started by `make demo`); "immediate" runs each
+# task at once after commit (tests, or a site with no worker); a dotted path names any backend.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "dummy": "django_tasks.backends.dummy.DummyBackend",
+        }.get(TASKS_BACKEND, TASKS_BACKEND)
+    }
+}
+# Channels beyond the inbox, comma-separated: "sms" (through SMS_BACKEND), "wechat" (WeChat
+# subscription messages through a gateway that holds the official account's credentials).
+NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", "")
+WECHAT_GATEWAY_URL = os.environ.get("WECHAT_GATEWAY_URL", "")
+WECHAT_GATEWAY_TIMEOUT = float(os.environ.get("WECHAT_GATEWAY_TIMEOUT", "5"))
 
 # The privacy policy version workers consent to at check-in; raising it asks everyone again.
 PRIVACY_POLICY_VERSION = os.environ.get("PRIVACY_POLICY_VERSION", "2025-01")

@@ -11,6 +11,17 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("stations/", include("dandelion.stations.urls")),
+    path("console/", include("dandelion.web.console_urls")),
+    # Each app's worker pages (H5) and staff console pages.
+    path("", include("dandelion.needs.urls")),
+    path("console/needs/", include("dandelion.needs.console_urls")),
+    path("", include("dandelion.reports.urls")),
+    path("console/reports/", include("dandelion.reports.console_urls")),
+    path("open311/v2/", include("dandelion.reports.open311.urls")),
+    path("", include("dandelion.volunteering.urls")),
+    path("console/volunteering/", include("dandelion.volunteering.console_urls")),
+    path("", include("dandelion.points.urls")),
+    path("console/points/", include("dandelion.points.console_urls")),
     path("", include("dandelion.web.urls")),
 ]
 

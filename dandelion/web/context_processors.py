@@ -11,3 +11,13 @@ def site(request):
         "MAP_TILE_SUBDOMAINS": settings.MAP_TILE_SUBDOMAINS,
         "MAP_DEFAULT_CENTER": settings.MAP_DEFAULT_CENTER,
     }
+
+
+def notifications(request):
+    """`UNREAD_NOTIFICATIONS` for the inbox badge, counted only if a page shows it."""
+    from django.utils.functional import SimpleLazyObject
+
+    from dandelion.notifications.selectors import unread_count
+
+    user = getattr(request, "user", None)
+    return {"UNREAD_NOTIFICATIONS": SimpleLazyObject(lambda: unread_count(user=user))}

@@ -5,7 +5,6 @@ Plain forms posted to these views, which call the same services the API does; er
 services are shown beside the field they name, in the worker's language.
 """
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from dandelion.accounts.api.me import SKILL_SUGGESTIONS
 from dandelion.accounts.errors import ServiceUnavailable
 from dandelion.accounts.models import WorkerProfile
 from dandelion.core.errors import ApplicationError, Conflict, InvalidInput, RateLimited
+from dandelion.core.h5 import sign_in_required
 from dandelion.core.privacy import phone_mask
 from dandelion.core.ratelimit import client_address
 from dandelion.orgs import codes
@@ -94,18 +94,6 @@ def _safe_next(request, default: str) -> str:
 
 def _login_url(next_url: str) -> str:
     return f"{reverse('web:login')}?{urlencode({'next': next_url})}"
-
-
-def sign_in_required(view):
-    """Anonymous visitors go to /login/?next=<this page>."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect(_login_url(request.get_full_path()))
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _after_sign_in(request, user) -> str:
@@ -296,3 +284,24 @@ def join_page(request):
 
 def privacy_page(request):
     return render(request, "web/privacy.html", {"policy_version": settings.PRIVACY_POLICY_VERSION})
+
+
+def services_page(request):
+    """The services hub (服务): a tile for each thing a worker can do besides the map."""
+    return render(request, "web/services.html")
+
+
+@sign_in_required
+def notifications_page(request):
+    from .console import inbox_context
+
+    return render(request, "web/notifications.html", inbox_context(request))
+
+
+@require_POST
+@sign_in_required
+def notifications_read_all(request):
+    from dandelion.notifications.services import notifications_mark_all_read
+
+    notifications_mark_all_read(user=request.user)
+    return redirect("web:notifications")

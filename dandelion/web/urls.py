@@ -15,4 +15,11 @@ urlpatterns = [
     path("me/", people.me_page, name="me"),
     path("join/", people.join_page, name="join"),
     path("privacy/", people.privacy_page, name="privacy"),
+    path("services/", people.services_page, name="services"),
+    path("me/notifications/", people.notifications_page, name="notifications"),
+    path(
+        "me/notifications/read-all/",
+        people.notifications_read_all,
+        name="notifications_read_all",
+    ),
 ]

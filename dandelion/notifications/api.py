@@ -1,0 +1,82 @@
+"""The inbox: `GET /notifications`, mark one or all read, the unread count for badges."""
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from dandelion.core.pagination import Paged, SerialisedPage
+
+from . import selectors, services
+
+router = Router(tags=["notifications"])
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    params: dict
+    created_at: datetime
+    read_at: datetime | None
+    is_read: bool
+
+
+class NotificationFilters(Schema):
+    unread: bool | None = None
+
+
+class UnreadCountOut(Schema):
+    unread: int
+
+
+class MarkedOut(Schema):
+    marked: int
+
+
+@router.get(
+    "/notifications",
+    response=list[NotificationOut],
+    operation_id="notifications_list",
+    summary="The caller's inbox, newest first",
+)
+@paginate(Paged)
+def notifications_list(request: HttpRequest, filters: Query[NotificationFilters]):
+    qs = selectors.notification_list(user=request.user, unread=filters.unread)
+    return SerialisedPage(qs, selectors.notification_payload)
+
+
+@router.get(
+    "/notifications/unread-count",
+    response=UnreadCountOut,
+    operation_id="notifications_unread_count",
+    summary="How many notifications the caller has not read (the badge)",
+)
+def notifications_unread_count(request: HttpRequest):
+    return {"unread": selectors.unread_count(user=request.user)}
+
+
+@router.post(
+    "/notifications/{notification_id}/read",
+    response=NotificationOut,
+    operation_id="notifications_mark_read",
+    summary="Mark one notification read",
+)
+def notifications_mark_read(request: HttpRequest, notification_id: int):
+    notification = services.notification_mark_read(
+        user=request.user, notification_id=notification_id
+    )
+    return selectors.notification_payload(notification)
+
+
+@router.post(
+    "/notifications/read-all",
+    response=MarkedOut,
+    operation_id="notifications_mark_all_read",
+    summary="Mark every notification read",
+)
+def notifications_mark_all_read(request: HttpRequest):
+    return {"marked": services.notifications_mark_all_read(user=request.user)}
