@@ -2,6 +2,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dandelion.core.errors import ApplicationError
 from dandelion.demo.city import DEFAULT_SEED
+from dandelion.demo.demo_needs import demo_needs_load
+from dandelion.demo.demo_reports import demo_reports_load
+from dandelion.demo.demo_volunteering import demo_volunteering_load
 from dandelion.demo.people import DEMO_PASSWORD, demo_people_load
 from dandelion.demo.services import demo_city_load
 
@@ -20,6 +23,12 @@ class Command(BaseCommand):
         try:
             summary = demo_city_load(seed=seed)
             people = demo_people_load(seed=seed)
+            # Each capability's demo rows, after the people who own them.
+            extras = {
+                "needs": demo_needs_load(seed=seed),
+                "reports": demo_reports_load(seed=seed),
+                "volunteering and points": demo_volunteering_load(seed=seed),
+            }
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         created, updated = summary.created, summary.updated
@@ -42,5 +51,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  dated exceptions added: {summary.exceptions_added}")
         made = ", ".join(f"{k} {v}" for k, v in sorted(people.created.items())) or "nothing"
         self.stdout.write(f"  people created: {made}")
+        for label, counts in extras.items():
+            made = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing new"
+            self.stdout.write(f"  {label}: {made}")
         self.stdout.write(f"  staff accounts share the demo password {DEMO_PASSWORD!r}")
         self.stdout.write(self.style.SUCCESS("Done."))
