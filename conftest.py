@@ -90,8 +90,11 @@ def pytest_configure(config):
     background tasks in-process right after the transaction that queued them commits (inside a
     test transaction, use `django_capture_on_commit_callbacks(execute=True)`)."""
     from django.conf import settings
+    from django.core.signals import setting_changed
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # django-tasks may have read TASKS already (at import of a task); make it read them again.
+    setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
