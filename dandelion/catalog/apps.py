@@ -6,3 +6,8 @@ class CatalogConfig(AppConfig):
     name = "dandelion.catalog"
     label = "catalog"
     verbose_name = _("服务清单")
+
+    def ready(self) -> None:
+        from . import permissions
+
+        permissions.register()

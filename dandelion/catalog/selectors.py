@@ -1,0 +1,64 @@
+"""Reads of the service menu."""
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from dandelion.core.errors import NotFound
+from dandelion.regions.models import Region
+
+from .models import ItemQuestion, ServiceCategory, ServiceItem
+
+
+def ancestor_codes(code: str) -> list[str]:
+    """The division codes of `code` and every region containing it (GB/T 2260 levels):
+    `360403001` → 360000, 360400, 360403, 360403001."""
+    codes = [code[:2] + "0000", code[:4] + "00", code[:6]]
+    if len(code) >= 9:
+        codes.append(code[:9])
+    if len(code) >= 12:
+        codes.append(code[:12])
+    return list(dict.fromkeys(codes))
+
+
+def items_serving(*, region_code: str | None) -> QuerySet[ServiceItem]:
+    """Active items of active categories; with a region, only those serving it (an item serving
+    a district serves every street in it)."""
+    qs = ServiceItem.objects.filter(is_active=True, category__is_active=True)
+    if region_code:
+        served = ServiceItem.regions_served.through.objects.filter(
+            serviceitem_id=OuterRef("pk"), region__code__in=ancestor_codes(region_code)
+        )
+        qs = qs.filter(Exists(served))
+    return qs
+
+
+def _item_rows(qs: QuerySet[ServiceItem]) -> QuerySet[ServiceItem]:
+    return qs.select_related("category").prefetch_related(
+        "providers",
+        Prefetch("questions", queryset=ItemQuestion.objects.order_by("sort_order", "id")),
+    )
+
+
+def catalog_for_region(*, region_code: str | None = None) -> list[ServiceCategory]:
+    """The menu: categories (in order) holding the items that serve the region; categories with
+    no such item are left out. Three queries whatever the menu's size."""
+    if region_code and not Region.objects.filter(code=region_code).exists():
+        raise NotFound("No such region.", code="region_not_found")
+    items = list(_item_rows(items_serving(region_code=region_code)))
+    categories: dict[int, ServiceCategory] = {}
+    for item in items:
+        category = categories.setdefault(item.category_id, item.category)
+        category.__dict__.setdefault("menu_items", []).append(item)
+    return sorted(categories.values(), key=lambda c: (c.sort_order, c.pk))
+
+
+def item_get(*, code: str, region_code: str | None = None) -> ServiceItem:
+    item = _item_rows(items_serving(region_code=region_code)).filter(code=code).first()
+    if item is None:
+        raise NotFound("No such service item.", code="service_item_not_found")
+    return item
+
+
+def item_questions(item: ServiceItem | None) -> list[ItemQuestion]:
+    if item is None:
+        return []
+    return list(item.questions.all())
