@@ -14,6 +14,7 @@ from django.utils import translation
 from .hours_text import format_weekly_hours
 from .models import Amenity, Station
 from .station_file import COLUMNS
+from .tabular import formula_guard
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -58,10 +59,16 @@ def station_rows(stations: Iterable[Station]) -> Iterator[list[Any]]:
             yield [values[column.key] for column in COLUMNS]
 
 
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    return formula_guard(value) if isinstance(value, str) else value
+
+
 def _csv_bytes(rows: Iterator[list[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([["" if value is None else value for value in row] for row in rows])
+    writer.writerows([[_csv_cell(value) for value in row] for row in rows])
     # The BOM makes Excel open the file as UTF-8 instead of the system's GB18030.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

@@ -25,6 +25,19 @@ DELIMITERS = (",", "\t", ";")
 
 Row = tuple[int, list[str]]  # (line, cells)
 
+# A CSV cell starting with one of these is run as a formula by Excel and WPS ("CSV injection"),
+# so exports put an apostrophe in front, which spreadsheets show as plain text; imports take it
+# off again, so an exported file imports unchanged.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_guard(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def formula_unguard(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
 
 def file_error(message: str, *, code: str) -> InvalidInput:
     return InvalidInput(
@@ -73,7 +86,7 @@ def _csv_rows(data: bytes) -> Iterator[Row]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for line, cells in enumerate(reader, start=1):
-            yield line, [cell.strip() for cell in cells]
+            yield line, [formula_unguard(cell.strip()) for cell in cells]
     except csv.Error as exc:
         message = _("CSV 格式有误：%(error)s") % {"error": exc}
         raise file_error(message, code="import_bad_file") from exc

@@ -578,3 +578,13 @@ def test_hours_text_is_parsed_and_written_back(text, expected):
 def test_bad_hours_text_is_refused(text):
     with pytest.raises(HoursTextError):
         parse_weekly_hours(text)
+
+
+def test_csv_export_keeps_formulas_from_running(varied_stations):
+    """A name or phone that starts like a formula reaches a spreadsheet as text ("CSV
+    injection"), and the round-trip tests above show the import takes the guard off again."""
+    text = stations_export(stations=Station.objects.all(), file_format="csv").decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert "'=甘棠, 驿站" in cells and "'+86 792 812 3456" in cells
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
