@@ -1,0 +1,187 @@
+"""The staff console's report pages: the triage queue and one report with its photos, history
+and actions (status with a public note, re-routing, merging a duplicate).
+
+Each action posts to the detail page and calls the same service as the API; a refusal shows
+beside its form with what was typed kept. Scope: the queue lists only the caller's reports
+(`report.view_staff`), and each action checks its own permission in the service.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
+from django.utils.timezone import is_naive, make_aware
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dandelion.core.console import console_required
+from dandelion.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
+from dandelion.core.permissions import can, scope_queryset
+from dandelion.orgs.models import Organisation
+
+from . import selectors, services
+from .payloads import staff_report_payload
+from .statuses import Status, status_label, targets_for
+
+QUEUE_PAGE_SIZE = 25
+QUEUES = {
+    "triage": [Status.FOR_TRIAGE, Status.REOPEN],
+    "working": [Status.OPEN, Status.INVESTIGATING, Status.ACTION_SCHEDULED, Status.IN_PROGRESS],
+    "fixed": [Status.FIXED],
+    "done": [Status.CLOSED, Status.DUPLICATE, Status.NO_FURTHER_ACTION, Status.INTERNAL_REFERRAL],
+    "all": [],
+}
+
+
+def _queue_tabs():
+    return [
+        ("triage", _("待分拣")),
+        ("working", _("处理中")),
+        ("fixed", _("待确认")),
+        ("done", _("已办结")),
+        ("all", _("全部")),
+    ]
+
+
+@console_required
+@require_GET
+def report_queue(request):
+    if not can(request.user, "report.view_staff"):
+        raise DjangoPermissionDenied
+    queue = request.GET.get("queue", "triage")
+    if queue not in QUEUES:
+        queue = "triage"
+    category = request.GET.get("category", "")
+    text = request.GET.get("q", "").strip()[:100]
+    unrouted = request.GET.get("unrouted") == "1"
+    qs = selectors.report_staff_list(
+        actor=request.user,
+        statuses=QUEUES[queue],
+        category_codes=[category] if category else None,
+        unrouted=unrouted,
+        text=text,
+    )
+    page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [staff_report_payload(r, actor=request.user) for r in page.object_list]
+    return render(
+        request,
+        "reports/console/queue.html",
+        {
+            "rows": rows,
+            "page": page,
+            "queue": queue,
+            "tabs": _queue_tabs(),
+            "categories": selectors.category_list(),
+            "filters": {"category": category, "q": text, "unrouted": unrouted},
+        },
+    )
+
+
+def _organisations_for(user):
+    return scope_queryset(
+        user,
+        "org.view",
+        Organisation.objects.filter(is_active=True).exclude(
+            kind__in=[
+                Organisation.Kind.PARTY_BRANCH,
+                Organisation.Kind.PARTY_COMMITTEE,
+                Organisation.Kind.VOLUNTEER_TEAM,
+            ]
+        ),
+    ).order_by("path")[:200]
+
+
+def _detail_context(request, report_id: int) -> dict:
+    try:
+        report = selectors.report_staff_get(actor=request.user, report_id=report_id)
+    except NotFound:
+        raise Http404 from None
+    except PermissionDenied:
+        raise DjangoPermissionDenied from None
+    user = request.user
+    payload = staff_report_payload(report, actor=user)
+    return {
+        "report": payload,
+        "next_statuses": [
+            (s, status_label(s)) for s in targets_for(report.status) if s != Status.DUPLICATE
+        ],
+        "can_update": can(user, "report.update_status", report),
+        "can_route": can(user, "report.route", report) and not report.is_closed,
+        "can_duplicate": can(user, "report.mark_duplicate", report)
+        and Status.DUPLICATE in targets_for(report.status),
+        "organisations": _organisations_for(user) if can(user, "report.route", report) else [],
+        "errors": {},
+        "values": {},
+    }
+
+
+def _field_errors(exc: ApplicationError, form: str) -> dict[str, str]:
+    if isinstance(exc, InvalidInput) and exc.errors:
+        return {f"{form}.{e.get('field', '')}": exc.message for e in exc.errors} | {
+            form: exc.message
+        }
+    return {form: exc.message}
+
+
+@console_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request, report_id: int):
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        post = request.POST
+        try:
+            if action == "status":
+                expected = parse_datetime(post.get("expected_at", "") or "")
+                if expected is not None and is_naive(expected):
+                    expected = make_aware(expected)
+                services.report_status_change(
+                    report_id=report_id,
+                    actor=request.user,
+                    status=post.get("status", ""),
+                    note=post.get("note", ""),
+                    expected_at=expected,
+                )
+                messages.success(request, _("状态已更新，报告人会收到通知。"))
+            elif action == "route":
+                services.report_route(
+                    report_id=report_id,
+                    actor=request.user,
+                    organisation_id=int(post.get("organisation_id") or 0),
+                    note=post.get("note", ""),
+                )
+                messages.success(request, _("已改派。"))
+            elif action == "duplicate":
+                original = (post.get("original_id") or "").strip().lstrip("#")
+                if not original.isdigit():
+                    raise InvalidInput(
+                        _("请填写原报告编号"),
+                        code="invalid_original",
+                        errors=[{"field": "original_id", "msg": "required"}],
+                    )
+                services.report_mark_duplicate(
+                    report_id=report_id,
+                    actor=request.user,
+                    original_id=int(original),
+                    note=post.get("note", ""),
+                )
+                messages.success(request, _("已合并为重复问题，关注者已转到原报告。"))
+            else:
+                raise InvalidInput(_("未知操作"), code="unknown_action")
+        except PermissionDenied:
+            raise DjangoPermissionDenied from None
+        except NotFound:
+            raise Http404 from None
+        except ApplicationError as exc:
+            context = _detail_context(request, report_id)
+            context["errors"] = _field_errors(exc, action)
+            context["values"] = {"action": action, **post.dict()}
+            return render(
+                request,
+                "reports/console/detail.html",
+                context,
+                status=409 if exc.status == 409 else 422,
+            )
+        return redirect("reports_console:detail", report_id=report_id)
+    return render(request, "reports/console/detail.html", _detail_context(request, report_id))

@@ -1,0 +1,117 @@
+"""Photos of a report: checked by decoding them, never by name or declared type.
+
+An upload is accepted only if Pillow decodes the whole image as JPEG, PNG or WebP, the file is
+at most `MAX_BYTES` and the picture at most `MAX_PIXELS`. What is stored is re-encoded: the
+EXIF orientation applied to the pixels, then saved as a fresh JPEG with no metadata at all (no
+GPS position, no camera serial), so nothing the phone wrote leaks to the public map. Every
+refusal is an `InvalidInput` (422) naming the field, e.g. `photos[1]`.
+"""
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from dandelion.core.errors import InvalidInput
+
+MAX_BYTES = 10 * 1024 * 1024
+# A 48-megapixel phone camera gives 8000 × 6000: allow that, refuse more before decoding, so
+# a small file that claims a huge canvas (a decompression bomb) never allocates it.
+MAX_PIXELS = 50_000_000
+MAX_PHOTOS = 4
+ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+STORED_MAX_SIDE = 2560
+THUMBNAIL_SIDE = 480
+JPEG_QUALITY = 85
+
+
+@dataclass(frozen=True)
+class ProcessedPhoto:
+    image: ContentFile
+    thumbnail: ContentFile
+    width: int
+    height: int
+
+
+def _refuse(field: str, code: str, message: str) -> InvalidInput:
+    return InvalidInput(
+        message, code=code, errors=[{"loc": [field], "field": field, "msg": message, "type": code}]
+    )
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    return out.getvalue()
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """RGB on white: transparency (PNG, WebP) has no JPEG equivalent."""
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        image = image.convert("RGBA")
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        background.paste(image, mask=image.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def photo_process(upload, *, field: str = "photos") -> ProcessedPhoto:
+    """Decode, check and re-encode one uploaded file (anything with `read()` and `size`)."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_BYTES:
+        raise _refuse(field, "photo_too_large", "A photo may be at most 10 MB.")
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise _refuse(field, "photo_too_large", "A photo may be at most 10 MB.")
+    if not data:
+        raise _refuse(field, "photo_empty", "The photo is empty.")
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns above Image.MAX_IMAGE_PIXELS and raises above twice that; both are
+            # refusals here.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            source = Image.open(io.BytesIO(data))
+            if source.format not in ALLOWED_FORMATS:
+                raise _refuse(field, "photo_wrong_type", "Photos must be JPEG, PNG or WebP images.")
+            width, height = source.size
+            if width * height > MAX_PIXELS:
+                raise _refuse(
+                    field, "photo_too_many_pixels", "The photo has too many pixels (max 50 MP)."
+                )
+            source.load()  # decodes every byte: a truncated or corrupt file fails here
+            image = ImageOps.exif_transpose(source)
+    except InvalidInput:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _refuse(
+            field, "photo_too_many_pixels", "The photo has too many pixels (max 50 MP)."
+        ) from None
+    except UnidentifiedImageError:
+        raise _refuse(field, "photo_not_image", "The file is not an image.") from None
+    except (OSError, SyntaxError, ValueError, EOFError, Image.UnidentifiedImageError):
+        raise _refuse(
+            field, "photo_corrupt", "The photo is damaged or incomplete; take it again."
+        ) from None
+
+    image = _flatten(image)
+    image.thumbnail((STORED_MAX_SIDE, STORED_MAX_SIDE))
+    thumbnail = image.copy()
+    thumbnail.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+    return ProcessedPhoto(
+        image=ContentFile(_jpeg(image), name="photo.jpg"),
+        thumbnail=ContentFile(_jpeg(thumbnail), name="thumb.jpg"),
+        width=image.width,
+        height=image.height,
+    )
+
+
+def photos_process(uploads: list, *, field: str = "photos") -> list[ProcessedPhoto]:
+    """All photos of one report, checked before anything is written: one bad photo refuses
+    the report and the worker's other photos are kept by the form."""
+    if len(uploads) > MAX_PHOTOS:
+        raise _refuse(field, "too_many_photos", "A report has at most 4 photos.")
+    return [
+        photo_process(upload, field=f"{field}[{index}]") for index, upload in enumerate(uploads)
+    ]

@@ -1,0 +1,319 @@
+"""Reads of reports: the public list and map, the nearby-duplicates check, a reporter's own
+reports, the staff queue, categories and routing."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from dandelion.core import geo
+from dandelion.core.errors import InvalidInput, NotFound
+from dandelion.core.permissions import scope_queryset
+from dandelion.regions.models import Region
+
+from .models import Report, ReportCategory, ReportEvent, ReportPhoto, ReportSupporter, RoutingRule
+from .statuses import CLOSED_STATUSES
+
+DUPLICATE_RADIUS_M = 50.0
+DUPLICATE_WINDOW = timedelta(days=7)
+DUPLICATE_H3_RES = 9
+# A point belongs to the street whose centre is nearest, within this many degrees (~20 km):
+# divisions carry centres, not boundaries, so nearest-centre is the honest approximation.
+REGION_SEARCH_DEGREES = 0.2
+
+BBox = tuple[float, float, float, float]  # min_lng, min_lat, max_lng, max_lat
+
+
+# ---- categories and places ----
+
+
+def categories_for_region(*, region: Region) -> QuerySet[ReportCategory]:
+    """Active categories offered at `region`: those of the region or of any region above it."""
+    prefixes = [region.code[:n] for n in range(2, len(region.code) + 1)]
+    return (
+        ReportCategory.objects.filter(
+            is_active=True, city_code=region.city_code, region__code_prefix__in=prefixes
+        )
+        .prefetch_related("attributes")
+        .order_by("order", "code")
+    )
+
+
+def category_list(*, city_code: str | None = None) -> QuerySet[ReportCategory]:
+    qs = ReportCategory.objects.filter(is_active=True).select_related("region")
+    if city_code:
+        qs = qs.filter(city_code=city_code)
+    return qs.prefetch_related("attributes").order_by("city_code", "order", "code")
+
+
+def category_get(*, code: str, city_code: str | None = None) -> ReportCategory:
+    qs = category_list(city_code=city_code).filter(code=code)
+    category = qs.first()
+    if category is None:
+        raise NotFound(f"No report category {code}.", code="category_not_found")
+    return category
+
+
+def region_for_point(*, lat: float, lng: float) -> Region:
+    """The street a point lies in (nearest street centre), or the nearest district."""
+    for level in (Region.Level.STREET, Region.Level.DISTRICT):
+        candidates = Region.objects.filter(
+            level=level,
+            center_lat__range=(lat - REGION_SEARCH_DEGREES, lat + REGION_SEARCH_DEGREES),
+            center_lng__range=(lng - REGION_SEARCH_DEGREES, lng + REGION_SEARCH_DEGREES),
+        ).only("id", "code", "code_prefix", "city_code", "name", "center_lat", "center_lng")
+        best = min(
+            candidates,
+            key=lambda r: geo.haversine_m(lat, lng, r.center_lat, r.center_lng),
+            default=None,
+        )
+        if best is not None:
+            return best
+    raise InvalidInput(
+        "This place is outside the area the platform serves.",
+        code="outside_service_area",
+        errors=[{"loc": ["lat"], "field": "lat", "msg": "outside the service area"}],
+    )
+
+
+def routing_target(*, category: ReportCategory, region: Region):
+    """The organisation a report of `category` at `region` goes to, or None (the dispatcher
+    routes it by hand)."""
+    prefixes = [region.code[:n] for n in range(2, len(region.code) + 1)]
+    rules = (
+        RoutingRule.objects.filter(region__code_prefix__in=prefixes, organisation__is_active=True)
+        .filter(Q(category=category) | Q(category__isnull=True))
+        .select_related("region", "organisation")
+    )
+    ranked = sorted(
+        rules, key=lambda r: (len(r.region.code_prefix), r.category_id is not None), reverse=True
+    )
+    return ranked[0].organisation if ranked else None
+
+
+# ---- reports ----
+
+
+def _with_public_relations(qs: QuerySet[Report]) -> QuerySet[Report]:
+    return (
+        qs.select_related("category", "region", "organisation")
+        .prefetch_related(Prefetch("photos", queryset=ReportPhoto.objects.order_by("order", "id")))
+        .annotate(support_count=Count("supporters", distinct=True))
+    )
+
+
+def report_list_public(
+    *,
+    bbox: BBox | None = None,
+    category_codes: list[str] | None = None,
+    statuses: list[str] | None = None,
+    region_code: str | None = None,
+) -> QuerySet[Report]:
+    qs = Report.objects.all()
+    if bbox:
+        min_lng, min_lat, max_lng, max_lat = bbox
+        qs = qs.filter(lat__range=(min_lat, max_lat), lng__range=(min_lng, max_lng))
+    if category_codes:
+        qs = qs.filter(category__code__in=category_codes)
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    if region_code:
+        qs = qs.filter(region__code__startswith=_prefix_of(region_code))
+    return _with_public_relations(qs).order_by("-created_at", "-id")
+
+
+def _prefix_of(code: str) -> str:
+    region = Region.objects.filter(code=code).only("code_prefix").first()
+    if region is None:
+        raise NotFound(f"No region with code {code}.", code="region_not_found")
+    return region.code_prefix
+
+
+def report_get(*, report_id: int) -> Report:
+    report = (
+        _with_public_relations(Report.objects.filter(pk=report_id))
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=ReportEvent.objects.filter(kind=ReportEvent.Kind.STATUS).order_by(
+                    "created_at", "id"
+                ),
+                to_attr="public_updates",
+            )
+        )
+        .first()
+    )
+    if report is None:
+        raise NotFound("No such report.", code="report_not_found")
+    return report
+
+
+def reports_nearby_open(
+    *,
+    category: ReportCategory,
+    lat: float,
+    lng: float,
+    now: datetime | None = None,
+    radius_m: float = DUPLICATE_RADIUS_M,
+) -> list[Report]:
+    """Open reports of the same category within `radius_m` made in the last 7 days, nearest
+    first: the candidates for "me too" instead of a new report. H3 cells narrow the search to
+    the grid disk sure to cover the radius; haversine decides."""
+    now = now or timezone.now()
+    k = 1
+    while geo.h3_safe_radius_m(DUPLICATE_H3_RES, k) < radius_m:
+        k += 1
+    cells = geo.h3_disk(lat, lng, DUPLICATE_H3_RES, k)
+    candidates = _with_public_relations(
+        Report.objects.filter(
+            h3_r9__in=cells,
+            category=category,
+            created_at__gte=now - DUPLICATE_WINDOW,
+        ).exclude(status__in=CLOSED_STATUSES)
+    )
+    hits = []
+    for report in candidates:
+        distance = geo.haversine_m(lat, lng, report.lat, report.lng)
+        if distance <= radius_m:
+            report.distance_m = distance
+            hits.append(report)
+    return sorted(hits, key=lambda r: r.distance_m)
+
+
+def reports_of(*, user) -> QuerySet[Report]:
+    """What a person reported or supports, newest first."""
+    supported = ReportSupporter.objects.filter(report=OuterRef("pk"), user=user)
+    return (
+        _with_public_relations(Report.objects.filter(Q(reporter=user) | Q(Exists(supported))))
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=ReportEvent.objects.filter(kind=ReportEvent.Kind.STATUS).order_by(
+                    "created_at", "id"
+                ),
+                to_attr="public_updates",
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def is_supporter(*, report: Report, user) -> bool:
+    if not (user and user.is_authenticated):
+        return False
+    return ReportSupporter.objects.filter(report=report, user=user).exists()
+
+
+# ---- staff ----
+
+
+def report_staff_list(
+    *,
+    actor,
+    statuses: list[str] | None = None,
+    category_codes: list[str] | None = None,
+    organisation_id: int | None = None,
+    region_code: str | None = None,
+    unrouted: bool = False,
+    text: str = "",
+) -> QuerySet[Report]:
+    """Reports in the caller's scope (their region, or routed to their organisation)."""
+    qs = scope_queryset(actor, "report.view_staff", Report.objects.all())
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    if category_codes:
+        qs = qs.filter(category__code__in=category_codes)
+    if organisation_id:
+        qs = qs.filter(organisation_id=organisation_id)
+    if unrouted:
+        qs = qs.filter(organisation__isnull=True)
+    if region_code:
+        qs = qs.filter(region__code__startswith=_prefix_of(region_code))
+    if text:
+        qs = qs.filter(Q(description__icontains=text) | Q(address__icontains=text))
+    return (
+        _with_public_relations(qs)
+        .select_related("reporter", "duplicate_of")
+        .order_by("-created_at", "-id")
+    )
+
+
+def report_staff_get(*, actor, report_id: int) -> Report:
+    from dandelion.core.permissions import require
+
+    report = (
+        _with_public_relations(Report.objects.filter(pk=report_id))
+        .select_related("reporter", "duplicate_of", "api_key")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=ReportEvent.objects.select_related("actor", "organisation").order_by(
+                    "created_at", "id"
+                ),
+                to_attr="all_events",
+            )
+        )
+        .first()
+    )
+    if report is None:
+        raise NotFound("No such report.", code="report_not_found")
+    require(actor, "report.view_staff", report)
+    return report
+
+
+def triage_count(user) -> int:
+    """The console badge: reports waiting for triage in the caller's scope."""
+    return (
+        scope_queryset(user, "report.view_staff", Report.objects.all())
+        .filter(status__in=["for_triage", "reopen"])
+        .count()
+    )
+
+
+def followers_of(report: Report) -> list:
+    """Everyone told about a report's progress: its reporter and its supporters."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(
+        Q(pk=report.reporter_id) | Q(report_supports__report=report), is_active=True
+    )
+    return list(users.distinct())
+
+
+def organisation_handlers(organisation) -> list:
+    """People who handle what is routed to `organisation`: department handlers assigned to it
+    and its active handler members."""
+    from django.contrib.auth import get_user_model
+
+    if organisation is None:
+        return []
+    return list(
+        get_user_model()
+        .objects.filter(
+            Q(
+                role_assignments__role="department_handler",
+                role_assignments__organisation=organisation,
+            )
+            | Q(
+                memberships__organisation=organisation,
+                memberships__role="handler",
+                memberships__status="active",
+            ),
+            is_active=True,
+        )
+        .distinct()
+    )
+
+
+def updates_since(
+    *, city_code: str, start: datetime | None, end: datetime | None, limit: int = 1000
+) -> QuerySet[ReportEvent]:
+    """Public updates (status events) of a city's reports, for Open311 servicerequestupdates."""
+    qs = ReportEvent.objects.filter(
+        kind=ReportEvent.Kind.STATUS, report__city_code=city_code
+    ).select_related("report")
+    if start:
+        qs = qs.filter(created_at__gte=start)
+    if end:
+        qs = qs.filter(created_at__lte=end)
+    return qs.order_by("-created_at", "-id")[:limit]

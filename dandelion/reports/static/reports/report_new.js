@@ -1,0 +1,153 @@
+/*
+ * "Report a problem": pin the place on the map (or use the phone's position), preview the
+ * photos, and, once a category and a place are known, show open reports of the same category
+ * within 50 m (the duplicate check) with a "me too" button each.
+ */
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("report-config").textContent);
+  var messages = config.messages;
+  var el = {
+    map: document.getElementById("pick-map"),
+    lat: document.getElementById("lat"),
+    lng: document.getElementById("lng"),
+    hint: document.getElementById("pin-hint"),
+    locate: document.getElementById("locate"),
+    category: document.getElementById("category"),
+    photos: document.getElementById("photos"),
+    previews: document.getElementById("photo-previews"),
+    duplicates: document.getElementById("duplicates"),
+    duplicatesTitle: document.getElementById("duplicates-title"),
+    duplicatesList: document.getElementById("duplicates-list"),
+  };
+  var view = window.DandelionReportMap.create(el.map, config, { zoom: 16 });
+  var pin = null;
+
+  function setPoint(lat, lng, pan) {
+    el.lat.value = lat.toFixed(7);
+    el.lng.value = lng.toFixed(7);
+    var point = view.toMap(lat, lng);
+    if (pin) pin.setLatLng(point);
+    else pin = L.circleMarker(point, { radius: 10, color: "#fff", weight: 3, fillColor: "#fa5151", fillOpacity: 1 }).addTo(view.map);
+    if (pan) view.map.setView(point, Math.max(view.map.getZoom(), 16));
+    el.map.dataset.pinned = "true";
+    checkDuplicates();
+  }
+
+  view.map.on("click", function (event) {
+    var wgs = view.fromMap(event.latlng.lat, event.latlng.lng);
+    setPoint(wgs[0], wgs[1], false);
+    el.hint.textContent = messages.located;
+  });
+
+  function locate() {
+    if (!navigator.geolocation) return;
+    navigator.geolocation.getCurrentPosition(
+      function (position) {
+        setPoint(position.coords.latitude, position.coords.longitude, true);
+        el.hint.textContent = messages.located;
+      },
+      function () {
+        el.hint.textContent = messages.pin_hint;
+      },
+      { enableHighAccuracy: true, timeout: 8000, maximumAge: 60000 }
+    );
+  }
+  el.locate.addEventListener("click", locate);
+
+  if (el.lat.value && el.lng.value) {
+    setPoint(parseFloat(el.lat.value), parseFloat(el.lng.value), true);
+  } else {
+    locate();
+  }
+
+  /* ---- the category's extra questions ---- */
+
+  function showQuestions() {
+    document.querySelectorAll(".report-form__questions").forEach(function (set) {
+      var on = set.dataset.category === el.category.value;
+      set.hidden = !on;
+      set.disabled = !on;
+    });
+  }
+  el.category.addEventListener("change", function () {
+    showQuestions();
+    checkDuplicates();
+  });
+
+  /* ---- photo previews ---- */
+
+  el.photos.addEventListener("change", function () {
+    el.previews.textContent = "";
+    Array.prototype.slice.call(el.photos.files, 0, 4).forEach(function (file) {
+      var img = document.createElement("img");
+      img.className = "photo-picker__preview";
+      img.alt = file.name;
+      img.src = URL.createObjectURL(file);
+      el.previews.appendChild(img);
+    });
+  });
+
+  /* ---- duplicates and "me too" ---- */
+
+  var pending = null;
+
+  function checkDuplicates() {
+    if (!el.category.value || !el.lat.value) {
+      el.duplicates.hidden = true;
+      return;
+    }
+    var query = new URLSearchParams({ category: el.category.value, lat: el.lat.value, lng: el.lng.value });
+    if (pending) pending.abort();
+    pending = new AbortController();
+    fetch(config.api.nearby + "?" + query.toString(), { signal: pending.signal, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : []; })
+      .then(renderDuplicates)
+      .catch(function () {});
+  }
+
+  function renderDuplicates(items) {
+    el.duplicatesList.textContent = "";
+    if (!items.length) {
+      el.duplicates.hidden = true;
+      return;
+    }
+    el.duplicatesTitle.textContent = messages.duplicates.replace("%(n)s", items.length);
+    items.forEach(function (item) {
+      var node = document.getElementById("tpl-duplicate").content.firstElementChild.cloneNode(true);
+      var title = node.querySelector('[data-slot="title"]');
+      title.textContent = item.category.name + " · " + (item.description || "").slice(0, 30);
+      title.href = config.detailUrl.replace("/0/", "/" + item.id + "/");
+      node.querySelector('[data-slot="meta"]').textContent = item.status_label + " · " + Math.round(item.distance_m) + " m";
+      var thumb = node.querySelector(".duplicate__thumb");
+      if (item.photos.length) thumb.src = item.photos[0].thumbnail_url;
+      else thumb.remove();
+      var button = node.querySelector('[data-slot="support"]');
+      button.textContent = messages.support;
+      button.addEventListener("click", function () { support(item.id, button); });
+      el.duplicatesList.appendChild(node);
+    });
+    el.duplicates.hidden = false;
+  }
+
+  function support(id, button) {
+    button.disabled = true;
+    fetch(config.api.support.replace("/0/", "/" + id + "/"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": window.DandelionReportMap.csrfToken() },
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        button.textContent = messages.supported;
+        button.classList.add("is-done");
+      })
+      .catch(function () {
+        button.disabled = false;
+        button.textContent = messages.support_failed;
+      });
+  }
+
+  showQuestions();
+})();

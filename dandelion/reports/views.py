@@ -1,0 +1,248 @@
+"""The worker's report pages (H5): report a problem, my reports, one report with its updates
+(and the reporter's confirm/reopen), and the public map of reports.
+
+The form posts here and calls the same service as the API; its errors are shown beside the
+field they name, and what was typed is kept. The duplicate check and "me too" on the form, and
+the public map, read the JSON API from the page's script.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dandelion.core.errors import ApplicationError, InvalidInput
+from dandelion.core.geo import to_wgs84
+from dandelion.core.h5 import sign_in_required
+
+from . import selectors, services
+from .api import attributes_from_post
+from .models import Report
+from .payloads import category_payload, report_payload
+from .statuses import REPORTER, Status, allowed
+
+MY_PAGE_SIZE = 10
+
+
+def _error_text(exc: ApplicationError) -> str:
+    """The worker-facing sentence for a service error, by its stable code."""
+    texts = {
+        "photo_required": _("请至少拍一张照片"),
+        "too_many_photos": _("最多上传 4 张照片"),
+        "photo_too_large": _("照片不能超过 10 MB"),
+        "photo_too_many_pixels": _("照片像素过大，请换一张"),
+        "photo_wrong_type": _("只支持 JPEG、PNG 或 WebP 格式的照片"),
+        "photo_not_image": _("这个文件不是图片"),
+        "photo_corrupt": _("照片已损坏或不完整，请重新拍摄"),
+        "photo_empty": _("照片是空的，请重新拍摄"),
+        "description_required": _("请描述一下问题"),
+        "description_too_long": _("描述不能超过 4000 字"),
+        "address_too_long": _("地址不能超过 200 字"),
+        "invalid_point": _("请在地图上标出问题的位置"),
+        "outside_service_area": _("这个位置不在服务范围内"),
+        "category_not_offered": _("请选择问题类别"),
+        "attribute_required": _("此项为必填项"),
+        "invalid_attribute": _("请按要求填写"),
+        "unknown_attribute": _("请按要求填写"),
+        "note_required": _("请说明原因"),
+        "note_too_long": _("说明不能超过 1000 字"),
+        "illegal_transition": _("当前状态下不能进行这个操作"),
+        "reporter_window_closed": _("修复已超过 14 天，不能再确认或重新打开"),
+        "not_reporter": _("只有报告人可以这样做"),
+    }
+    return texts.get(exc.code, exc.message)
+
+
+def _field_errors(exc: ApplicationError) -> dict[str, str]:
+    """{field: sentence}; `photos[1]` counts as `photos`; what no field shows goes under ''."""
+    if not isinstance(exc, InvalidInput) or not exc.errors:
+        return {"": _error_text(exc)}
+    errors = {}
+    for error in exc.errors:
+        field = error.get("field", "")
+        if field.startswith("photos"):
+            text = _error_text(exc)
+            if field != "photos":
+                index = int(field[len("photos[") : -1]) + 1
+                text = _("第 %(n)s 张照片：%(error)s") % {"n": index, "error": text}
+            field = "photos"
+        elif field == "lng":
+            field = "lat"
+            text = _error_text(exc)
+        else:
+            text = _error_text(exc)
+        errors[field] = text
+    return errors
+
+
+def _float(value: str) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _map_config(request) -> dict:
+    return {
+        "tiles": {
+            "url": settings.MAP_TILE_URL,
+            "subdomains": settings.MAP_TILE_SUBDOMAINS,
+            "attribution": settings.MAP_TILE_ATTRIBUTION,
+            "coord": settings.MAP_TILE_COORD,
+        },
+        "defaultCenter": list(settings.MAP_DEFAULT_CENTER),
+        "api": {
+            "reports": reverse("api-v1:reports_list"),
+            "nearby": reverse("api-v1:reports_nearby_open"),
+            "support": reverse("api-v1:reports_support", kwargs={"report_id": 0}),
+        },
+        "detailUrl": reverse("reports:detail", kwargs={"report_id": 0}),
+        "messages": {
+            "duplicates": _("附近 50 米内已有 %(n)s 个相同问题，是同一个吗？"),
+            "support": _("我也遇到"),
+            "supported": _("已附议，处理进展会通知你"),
+            "support_failed": _("操作失败，请稍后再试"),
+            "pin_hint": _("点击地图标出问题位置"),
+            "located": _("已定位到你的位置，可拖动或点击地图调整"),
+            "count": _("共 %(n)s 个问题"),
+            "none": _("这里还没有问题报告"),
+            "load_failed": _("加载失败，请稍后再试"),
+        },
+    }
+
+
+def _categories(request):
+    lat, lng = settings.MAP_DEFAULT_CENTER
+    try:
+        region = selectors.region_for_point(lat=lat, lng=lng)
+    except InvalidInput:
+        return []
+    return [category_payload(c) for c in selectors.categories_for_region(region=region)]
+
+
+@sign_in_required
+@require_http_methods(["GET", "POST"])
+def report_new(request):
+    context = {
+        "categories": _categories(request),
+        "values": {"coord": "wgs84"},
+        "answers": {},
+        "errors": {},
+        "map_config": _map_config(request),
+    }
+    if request.method == "POST":
+        post = request.POST
+        values = {
+            "category": post.get("category", ""),
+            "description": post.get("description", ""),
+            "address": post.get("address", ""),
+            "lat": post.get("lat", ""),
+            "lng": post.get("lng", ""),
+        }
+        context["values"] = values
+        context["answers"] = attributes_from_post(post)
+        lat, lng = _float(values["lat"]), _float(values["lng"])
+        try:
+            if lat is None or lng is None:
+                raise InvalidInput(
+                    "A point is required.",
+                    code="invalid_point",
+                    errors=[{"field": "lat", "msg": "required"}],
+                )
+            lat, lng = to_wgs84(lat, lng, "wgs84")
+            report = services.report_create(
+                reporter=request.user,
+                category_code=values["category"],
+                lat=lat,
+                lng=lng,
+                description=values["description"],
+                address=values["address"],
+                photos=request.FILES.getlist("photos"),
+                attributes=context["answers"],
+                source=Report.Source.H5,
+            )
+        except ApplicationError as exc:
+            context["errors"] = _field_errors(exc)
+            context["form_error"] = context["errors"].get("", "")
+            return render(request, "reports/new.html", context, status=422)
+        messages.success(request, _("已提交，感谢你的随手拍！处理进展会通知你。"))
+        return redirect("reports:detail", report_id=report.pk)
+    return render(request, "reports/new.html", context)
+
+
+@sign_in_required
+@require_GET
+def report_mine(request):
+    paginator = Paginator(selectors.reports_of(user=request.user), MY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = [
+        {**report_payload(r), "mine": r.reporter_id == request.user.pk} for r in page.object_list
+    ]
+    return render(request, "reports/mine.html", {"page": page, "rows": rows})
+
+
+def _detail_context(request, report_id: int) -> dict:
+    report = selectors.report_get(report_id=report_id)
+    user = request.user
+    is_reporter = user.is_authenticated and report.reporter_id == user.pk
+    return {
+        "report": report_payload(report),
+        "is_reporter": is_reporter,
+        "can_confirm": is_reporter and allowed(report.status, Status.CLOSED, REPORTER),
+        "can_reopen": is_reporter and allowed(report.status, Status.REOPEN, REPORTER),
+        "is_supporter": selectors.is_supporter(report=report, user=user),
+        "can_support": (user.is_authenticated and not is_reporter and not report.is_closed),
+        "errors": {},
+        "values": {},
+    }
+
+
+@require_GET
+def report_detail(request, report_id: int):
+    try:
+        context = _detail_context(request, report_id)
+    except ApplicationError:
+        return render(request, "web/not_found.html", status=404)
+    return render(request, "reports/detail.html", context)
+
+
+@sign_in_required
+@require_POST
+def report_reporter_action(request, report_id: int, action: str):
+    """The reporter confirms the fix or reopens the report; errors show on the same page."""
+    note = request.POST.get("note", "")
+    try:
+        if action == "confirm":
+            services.report_confirm_fixed(report_id=report_id, user=request.user, note=note)
+            messages.success(request, _("感谢确认，问题已办结。"))
+        elif action == "reopen":
+            services.report_reopen(report_id=report_id, user=request.user, note=note)
+            messages.success(request, _("已重新打开，处置单位会再次处理。"))
+        else:
+            services.report_support(report_id=report_id, user=request.user)
+            messages.success(request, _("已附议，处理进展会通知你。"))
+    except ApplicationError as exc:
+        try:
+            context = _detail_context(request, report_id)
+        except ApplicationError:
+            return render(request, "web/not_found.html", status=404)
+        context["errors"] = {action: _error_text(exc)}
+        context["values"] = {"note": note, "action": action}
+        return render(request, "reports/detail.html", context, status=409)
+    return redirect("reports:detail", report_id=report_id)
+
+
+@require_GET
+def report_map(request):
+    return render(
+        request,
+        "reports/map.html",
+        {
+            "categories": _categories(request),
+            "map_config": _map_config(request),
+            "status_groups": [("open", _("处理中")), ("closed", _("已办结"))],
+        },
+    )
