@@ -1,0 +1,261 @@
+"""Needs: submit, list, read, and the actions of the one transition table."""
+
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.pagination import paginate
+
+from dandelion.catalog.models import ServiceItem
+from dandelion.core.audit import audit_record
+from dandelion.core.errors import InvalidInput
+from dandelion.core.pagination import Paged, SerialisedPage
+from dandelion.core.permissions import can, get_permitted, require
+from dandelion.orgs.models import Organisation
+
+from .. import selectors, services
+from ..models import Need
+from ..payloads import need_detail_payload, need_payload, review_payload
+from .schemas import (
+    ContactOut,
+    DispatchIn,
+    NeedDetailOut,
+    NeedFilters,
+    NeedIn,
+    NeedOut,
+    NoteIn,
+    OptionalReasonIn,
+    RateIn,
+    ReasonIn,
+    ResolveIn,
+    ReviewCloseIn,
+    ReviewOut,
+)
+
+router = Router(tags=["needs"])
+
+
+def detail(request: HttpRequest, need_id: int) -> dict:
+    need = selectors.need_get(actor=request.user, need_id=need_id)
+    return need_detail_payload(
+        need,
+        actions=selectors.actions_allowed(actor=request.user, need=need),
+        show_worker=need.worker_id != request.user.pk or can(request.user, "need.dispatch", need),
+    )
+
+
+def _item(code: str | None) -> ServiceItem | None:
+    if code in (None, "", "other"):
+        return None
+    item = ServiceItem.objects.filter(code=code, is_active=True, category__is_active=True).first()
+    if item is None:
+        raise InvalidInput(
+            "No such item on the menu.",
+            code="invalid_need",
+            errors=[{"field": "item", "msg": "unknown item"}],
+        )
+    return item
+
+
+@router.post(
+    "/needs",
+    response={200: NeedDetailOut, 201: NeedDetailOut},
+    operation_id="needs_create",
+    summary="Submit a need (小哥点单)",
+    description=(
+        "A menu item (or `other`), a description, answers to the item's questions, an optional "
+        "place. A routing rule dispatches it at once; otherwise it waits for a dispatcher. "
+        "A retry with the same `client_token` answers 200 with the first need."
+    ),
+)
+def needs_create(request: HttpRequest, payload: NeedIn):
+    need, created = services.need_submit(
+        worker=request.user,
+        item=_item(payload.item),
+        description=payload.description,
+        answers=payload.answers,
+        address=payload.address,
+        lat=payload.lat,
+        lng=payload.lng,
+        region_code=payload.region,
+        urgency=payload.urgency,
+        client_token=payload.client_token,
+    )
+    return (201 if created else 200), detail(request, need.pk)
+
+
+@router.get(
+    "/needs",
+    response=list[NeedOut],
+    operation_id="needs_list",
+    summary="Needs: a worker's own; the queue of a dispatcher's region or a handler's department",
+)
+@paginate(Paged)
+def needs_list(request: HttpRequest, filters: Query[NeedFilters]):
+    qs = selectors.need_list(
+        actor=request.user,
+        mine=filters.mine,
+        states=filters.state,
+        item_code=filters.item,
+        overdue=filters.overdue,
+        region_code=filters.region,
+    )
+    return SerialisedPage(qs, need_payload)
+
+
+@router.get(
+    "/needs/reviews",
+    response=list[ReviewOut],
+    operation_id="needs_reviews_list",
+    summary="Low ratings (two stars or fewer) waiting for the dispatcher's review",
+)
+@paginate(Paged)
+def needs_reviews_list(request: HttpRequest, state: str = "open"):
+    if state not in ("open", "closed"):
+        raise InvalidInput(
+            "state is open or closed.",
+            code="validation_error",
+            errors=[{"field": "state", "msg": "open or closed"}],
+        )
+    return SerialisedPage(selectors.review_list(actor=request.user, state=state), review_payload)
+
+
+@router.post(
+    "/needs/reviews/{review_id}/close",
+    response=ReviewOut,
+    operation_id="needs_review_close",
+    summary="Conclude the review of a low rating",
+)
+def needs_review_close(request: HttpRequest, review_id: int, payload: ReviewCloseIn):
+    review = selectors.review_get(actor=request.user, review_id=review_id)
+    services.review_close(review=review, actor=request.user, note=payload.note)
+    return review_payload(selectors.review_get(actor=request.user, review_id=review_id))
+
+
+@router.get(
+    "/needs/{need_id}",
+    response=NeedDetailOut,
+    operation_id="needs_get",
+    summary="One need with its timeline and the actions the caller may take",
+)
+def needs_get(request: HttpRequest, need_id: int):
+    return detail(request, need_id)
+
+
+@router.get(
+    "/needs/{need_id}/contact",
+    response=ContactOut,
+    operation_id="needs_contact",
+    summary="The worker's full phone number, for the staff handling the need (audited)",
+)
+def needs_contact(request: HttpRequest, need_id: int):
+    need = get_permitted(
+        request.user,
+        "need.view",
+        Need.objects.select_related("worker", "region"),
+        pk=need_id,
+    )
+    require(request.user, "need.contact_worker", need)
+    audit_record(
+        actor=request.user,
+        action="need.worker_phone_read",
+        subject=need.worker,
+        target=need,
+        field="phone",
+        region_code=need.region.code,
+    )
+    return {"phone": need.worker.phone or ""}
+
+
+def _act(request: HttpRequest, need_id: int, action: str, **details) -> dict:
+    need = selectors.need_get(actor=request.user, need_id=need_id)
+    services.need_transition(need=need, action=action, actor=request.user, **details)
+    return detail(request, need_id)
+
+
+@router.post(
+    "/needs/{need_id}/dispatch",
+    response=NeedDetailOut,
+    operation_id="needs_dispatch",
+    summary="Send the need to a department, or re-route it (dispatchers) (政府派单)",
+)
+def needs_dispatch(request: HttpRequest, need_id: int, payload: DispatchIn):
+    department = Organisation.objects.filter(pk=payload.department_id).first()
+    if department is None:
+        raise InvalidInput(
+            "No such department.",
+            code="invalid_input",
+            errors=[{"field": "department_id", "msg": "unknown organisation"}],
+        )
+    return _act(request, need_id, "dispatch", department=department, note=payload.note)
+
+
+@router.post(
+    "/needs/{need_id}/accept",
+    response=NeedDetailOut,
+    operation_id="needs_accept",
+    summary="Take the need (the department's handlers) (部门接单)",
+)
+def needs_accept(request: HttpRequest, need_id: int, payload: NoteIn):
+    return _act(request, need_id, "accept", note=payload.note)
+
+
+@router.post(
+    "/needs/{need_id}/decline",
+    response=NeedDetailOut,
+    operation_id="needs_decline",
+    summary="Send the need back to the dispatch queue with a reason (the department's handlers)",
+)
+def needs_decline(request: HttpRequest, need_id: int, payload: ReasonIn):
+    return _act(request, need_id, "decline", note=payload.reason)
+
+
+@router.post(
+    "/needs/{need_id}/start",
+    response=NeedDetailOut,
+    operation_id="needs_start",
+    summary="Start handling an accepted need",
+)
+def needs_start(request: HttpRequest, need_id: int, payload: NoteIn):
+    return _act(request, need_id, "start", note=payload.note)
+
+
+@router.post(
+    "/needs/{need_id}/resolve",
+    response=NeedDetailOut,
+    operation_id="needs_resolve",
+    summary="Mark the need resolved, saying what was done",
+)
+def needs_resolve(request: HttpRequest, need_id: int, payload: ResolveIn):
+    return _act(request, need_id, "resolve", note=payload.note)
+
+
+@router.post(
+    "/needs/{need_id}/rate",
+    response=NeedDetailOut,
+    operation_id="needs_rate",
+    summary="Rate the handling, 1–5 stars (the worker) (小哥评单)",
+    description="Two stars or fewer opens a review for the dispatcher.",
+)
+def needs_rate(request: HttpRequest, need_id: int, payload: RateIn):
+    return _act(
+        request, need_id, "rate", stars=payload.stars, tags=payload.tags, comment=payload.comment
+    )
+
+
+@router.post(
+    "/needs/{need_id}/reopen",
+    response=NeedDetailOut,
+    operation_id="needs_reopen",
+    summary="Reopen a resolved need within 7 days (the worker)",
+)
+def needs_reopen(request: HttpRequest, need_id: int, payload: ReasonIn):
+    return _act(request, need_id, "reopen", note=payload.reason)
+
+
+@router.post(
+    "/needs/{need_id}/cancel",
+    response=NeedDetailOut,
+    operation_id="needs_cancel",
+    summary="Cancel the need before a department accepts it (the worker)",
+)
+def needs_cancel(request: HttpRequest, need_id: int, payload: OptionalReasonIn):
+    return _act(request, need_id, "cancel", note=payload.reason)

@@ -1,0 +1,135 @@
+"""Micro-wishes: the public wall, a worker's wishes, pledges and confirmation."""
+
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.pagination import paginate
+
+from dandelion.core.errors import InvalidInput, NotFound
+from dandelion.core.pagination import Paged, SerialisedPage
+
+from .. import selectors, services
+from ..models import MicroWish, Need, WishPledge
+from ..payloads import my_wish_payload, pledge_payload, wish_payload
+from .schemas import MyWishOut, PledgeIn, PledgeOut, WishFilters, WishIn, WishOut
+
+router = Router(tags=["wishes"])
+
+
+@router.get(
+    "/wishes",
+    response=list[WishOut],
+    operation_id="wishes_wall",
+    summary="The public wish wall: open wishes, with no identity of who made them",
+    auth=None,
+)
+@paginate(Paged)
+def wishes_wall(request: HttpRequest, filters: Query[WishFilters]):
+    return SerialisedPage(selectors.wish_wall(region_code=filters.region), wish_payload)
+
+
+@router.get(
+    "/wishes/mine",
+    response=list[MyWishOut],
+    operation_id="wishes_mine",
+    summary="The caller's own wishes",
+)
+@paginate(Paged)
+def wishes_mine(request: HttpRequest):
+    return SerialisedPage(selectors.wishes_of(user=request.user), my_wish_payload)
+
+
+@router.post(
+    "/wishes",
+    response={201: MyWishOut},
+    operation_id="wishes_create",
+    summary="Publish a micro-wish (微心愿), on its own or from one of the caller's needs",
+)
+def wishes_create(request: HttpRequest, payload: WishIn):
+    need = None
+    if payload.need_id is not None:
+        need = (
+            Need.objects.filter(pk=payload.need_id, worker=request.user)
+            .select_related("region")
+            .first()
+        )
+        if need is None:
+            raise InvalidInput(
+                "No such need of yours.",
+                code="invalid_wish",
+                errors=[{"field": "need_id", "msg": "not your need"}],
+            )
+    wish = services.wish_create(
+        worker=request.user, title=payload.title, description=payload.description, need=need
+    )
+    return 201, my_wish_payload(selectors.wishes_of(user=request.user).get(pk=wish.pk))
+
+
+@router.get(
+    "/wishes/{wish_id}",
+    response=WishOut,
+    operation_id="wishes_get",
+    summary="One wish as the wall shows it",
+    auth=None,
+)
+def wishes_get(request: HttpRequest, wish_id: int):
+    return wish_payload(selectors.wish_get(wish_id=wish_id))
+
+
+@router.post(
+    "/wishes/{wish_id}/pledge",
+    response={201: PledgeOut},
+    operation_id="wishes_pledge",
+    summary="Pledge to fulfil a wish within 7 days (organisations, merchants, volunteers)",
+)
+def wishes_pledge(request: HttpRequest, wish_id: int, payload: PledgeIn):
+    wish = selectors.wish_get(wish_id=wish_id)
+    pledge = services.wish_pledge(
+        wish=wish,
+        pledger=request.user,
+        kind=payload.kind,
+        display_name=payload.display_name,
+        message=payload.message,
+    )
+    return 201, pledge_payload(pledge)
+
+
+def _own_wish(request: HttpRequest, wish_id: int) -> MicroWish:
+    wish = MicroWish.objects.filter(pk=wish_id, worker=request.user).first()
+    if wish is None:
+        raise NotFound("No such wish of yours.", code="wish_not_found")
+    return wish
+
+
+@router.post(
+    "/wishes/{wish_id}/confirm",
+    response=MyWishOut,
+    operation_id="wishes_confirm",
+    summary="Confirm the wish came true (the worker who made it)",
+)
+def wishes_confirm(request: HttpRequest, wish_id: int):
+    services.wish_confirm(wish=_own_wish(request, wish_id), actor=request.user)
+    return my_wish_payload(selectors.wishes_of(user=request.user).get(pk=wish_id))
+
+
+@router.post(
+    "/wishes/{wish_id}/withdraw",
+    response=MyWishOut,
+    operation_id="wishes_withdraw",
+    summary="Take a wish down (the worker who made it)",
+)
+def wishes_withdraw(request: HttpRequest, wish_id: int):
+    services.wish_withdraw(wish=_own_wish(request, wish_id), actor=request.user)
+    return my_wish_payload(selectors.wishes_of(user=request.user).get(pk=wish_id))
+
+
+@router.post(
+    "/wishes/pledges/{pledge_id}/withdraw",
+    response=PledgeOut,
+    operation_id="wishes_pledge_withdraw",
+    summary="Give up a pledge; the wish returns to the wall",
+)
+def wishes_pledge_withdraw(request: HttpRequest, pledge_id: int):
+    pledge = WishPledge.objects.filter(pk=pledge_id, pledger=request.user).first()
+    if pledge is None:
+        raise NotFound("No such pledge of yours.", code="pledge_not_found")
+    return pledge_payload(services.pledge_withdraw(pledge=pledge, actor=request.user))

@@ -1,0 +1,373 @@
+"""The staff console's needs pages: the dispatch queue, the department queue, every need in
+scope, the overdue list, a need's detail with only the actions the caller may take, reviews of
+low ratings, and problems with their consultations."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dandelion.catalog.models import ServiceItem
+from dandelion.core.console import console_required
+from dandelion.core.errors import ApplicationError, NotFound, PermissionDenied
+from dandelion.core.permissions import can, scope_queryset
+from dandelion.regions.models import Region
+
+from . import selectors, services
+from .forms import field_errors
+from .models import Need, NeedReview, Problem
+from .payloads import need_detail_payload
+from .workflow import TRANSITIONS
+
+PAGE_SIZE = 30
+S = Need.State
+
+
+def _require(user, action: str) -> None:
+    if not can(user, action):
+        raise DjangoPermissionDenied
+
+
+def _queue(request, *, title: str, action: str, states=(), overdue=None, show_state=False, key=""):
+    _require(request.user, action)
+    item = request.GET.get("item", "")
+    only_overdue = overdue if overdue is not None else (request.GET.get("overdue") == "1" or None)
+    state = request.GET.get("state", "")
+    chosen_states = [state] if state in S.values else list(states)
+    qs = selectors.need_list(
+        actor=request.user,
+        states=chosen_states,
+        item_code=item or None,
+        overdue=only_overdue,
+    )
+    if action == "need.accept":
+        qs = qs.filter(department__isnull=False)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "needs/console/queue.html",
+        {
+            "title": title,
+            "key": key,
+            "page": page,
+            "now": timezone.now(),
+            "items": ServiceItem.objects.filter(is_active=True).order_by(
+                "category__sort_order", "sort_order"
+            ),
+            "filters": {"item": item, "overdue": request.GET.get("overdue", ""), "state": state},
+            "show_state": show_state,
+            "states": S.choices,
+            "fixed_overdue": overdue is not None,
+        },
+    )
+
+
+@console_required
+def dispatch_queue(request):
+    return _queue(
+        request, title=_("派单队列"), action="need.dispatch", states=(S.SUBMITTED,), key="dispatch"
+    )
+
+
+@console_required
+def department_queue(request):
+    return _queue(
+        request,
+        title=_("部门接单"),
+        action="need.accept",
+        states=(S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS),
+        show_state=True,
+        key="department",
+    )
+
+
+@console_required
+def all_needs(request):
+    return _queue(request, title=_("全部诉求"), action="need.view", show_state=True, key="all")
+
+
+@console_required
+def overdue(request):
+    return _queue(
+        request,
+        title=_("超时督办"),
+        action="need.dispatch",
+        overdue=True,
+        show_state=True,
+        key="overdue",
+    )
+
+
+def _need_or_404(request, need_id: int) -> Need:
+    try:
+        return selectors.need_get(actor=request.user, need_id=need_id)
+    except NotFound:
+        raise Http404 from None
+    except PermissionDenied:
+        raise DjangoPermissionDenied from None
+
+
+def _detail(request, need: Need, *, errors=None, values=None, status=200):
+    actions = selectors.actions_allowed(actor=request.user, need=need)
+    payload = need_detail_payload(need, actions=actions, show_worker=True)
+    return render(
+        request,
+        "needs/console/detail.html",
+        {
+            "need": need,
+            "payload": payload,
+            "actions": actions,
+            "departments": (
+                selectors.departments_for_dispatch(actor=request.user)
+                if "dispatch" in actions
+                else []
+            ),
+            "escalations": list(need.escalations.all()),
+            "action_error": " ".join((errors or {}).values()),
+            "values": values or {},
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+
+
+@console_required
+def need_detail(request, need_id: int):
+    return _detail(request, _need_or_404(request, need_id))
+
+
+@console_required
+@require_POST
+def need_action(request, need_id: int, action: str):
+    if action not in TRANSITIONS or action in ("rate", "reopen"):
+        raise Http404
+    need = _need_or_404(request, need_id)
+    values = {
+        "action": action,
+        "note": request.POST.get("note", ""),
+        "department_id": request.POST.get("department_id", ""),
+    }
+    details: dict = {"note": values["note"]}
+    if action == "dispatch":
+        department_id = values["department_id"]
+        details["department"] = (
+            selectors.departments_for_dispatch(actor=request.user).filter(pk=department_id).first()
+            if department_id.isdigit()
+            else None
+        )
+    try:
+        services.need_transition(need=need, action=action, actor=request.user, **details)
+    except ApplicationError as exc:
+        need = _need_or_404(request, need_id)
+        return _detail(request, need, errors=field_errors(exc), values=values, status=exc.status)
+    messages.success(request, _("已完成：%(action)s") % {"action": _action_label(action)})
+    if can(request.user, "need.view", need):
+        return redirect("needs_console:detail", need_id=need_id)
+    return redirect("needs_console:dispatch_queue")
+
+
+def _action_label(action: str) -> str:
+    from .workflow import ACTION_LABELS
+
+    return str(ACTION_LABELS[action])
+
+
+@console_required
+def reviews(request):
+    _require(request.user, "need_review.close")
+    state = request.GET.get("state", NeedReview.State.OPEN)
+    if state not in NeedReview.State.values:
+        state = NeedReview.State.OPEN
+    page = Paginator(selectors.review_list(actor=request.user, state=state), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "needs/console/reviews.html", {"page": page, "state": state})
+
+
+@console_required
+@require_POST
+def review_close(request, review_id: int):
+    try:
+        review = selectors.review_get(actor=request.user, review_id=review_id)
+        services.review_close(review=review, actor=request.user, note=request.POST.get("note", ""))
+    except NotFound:
+        raise Http404 from None
+    except PermissionDenied:
+        raise DjangoPermissionDenied from None
+    except ApplicationError as exc:
+        for message in field_errors(exc).values():
+            messages.error(request, message)
+    else:
+        messages.success(request, _("复核已完成"))
+    return redirect("needs_console:reviews")
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@console_required
+def problems(request):
+    _require(request.user, "problem.view")
+    today = timezone.localdate()
+    start = _day(request.GET.get("start", "")) or today.replace(month=1, day=1)
+    end = _day(request.GET.get("end", "")) or today
+    zone = timezone.get_current_timezone()
+    stats = selectors.problem_stats(
+        actor=request.user,
+        start=datetime.combine(start, time.min, zone),
+        end=datetime.combine(end + timedelta(days=1), time.min, zone),
+    )
+    state = request.GET.get("state", "")
+    qs = selectors.problem_list(
+        actor=request.user, state=state if state in Problem.State.values else None
+    ).order_by("-raised_at", "-pk")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "needs/console/problems.html",
+        {
+            "page": page,
+            "stats": stats,
+            "start": start,
+            "end": end,
+            "state": state,
+            "states": Problem.State.choices,
+            "can_change": can(request.user, "problem.change"),
+        },
+    )
+
+
+def _regions_for(user):
+    return scope_queryset(
+        user,
+        "problem.change",
+        Region.objects.filter(level__in=[Region.Level.DISTRICT, Region.Level.STREET]),
+    ).order_by("code")[:200]
+
+
+@console_required
+@require_http_methods(["GET", "POST"])
+def problem_new(request):
+    _require(request.user, "problem.change")
+    values = {
+        "title": "",
+        "description": "",
+        "region": "",
+        "need_ids": request.GET.get("needs", ""),
+    }
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {
+            k: request.POST.get(k, "") for k in ("title", "description", "region", "need_ids")
+        }
+        ids = [
+            int(x) for x in values["need_ids"].replace("，", ",").split(",") if x.strip().isdigit()
+        ]
+        region = Region.objects.filter(code=values["region"]).first()
+        if region is None:
+            errors["region"] = _("请选择区划")
+        else:
+            try:
+                problem = services.problem_create(
+                    actor=request.user,
+                    title=values["title"],
+                    description=values["description"],
+                    region=region,
+                    need_ids=ids,
+                )
+            except ApplicationError as exc:
+                errors = field_errors(exc)
+            else:
+                return redirect("needs_console:problem", problem_id=problem.pk)
+    return render(
+        request,
+        "needs/console/problem_new.html",
+        {"values": values, "errors": errors, "regions": _regions_for(request.user)},
+        status=422 if errors else 200,
+    )
+
+
+@console_required
+@require_http_methods(["GET", "POST"])
+def problem_detail(request, problem_id: int):
+    try:
+        problem = selectors.problem_get(actor=request.user, problem_id=problem_id)
+    except NotFound:
+        raise Http404 from None
+    except PermissionDenied:
+        raise DjangoPermissionDenied from None
+    errors: dict[str, str] = {}
+    values: dict = {"held_on": timezone.localdate().isoformat(), "department_ids": []}
+    status = 200
+    if request.method == "POST":
+        form = request.POST.get("form")
+        try:
+            if form == "consultation":
+                values = {
+                    "held_on": request.POST.get("held_on", ""),
+                    "department_ids": [
+                        int(x) for x in request.POST.getlist("department_ids") if x.isdigit()
+                    ],
+                    "attendees": request.POST.get("attendees", ""),
+                    "decisions": request.POST.get("decisions", ""),
+                    "owner_id": request.POST.get("owner_id", ""),
+                }
+                held_on = _day(values["held_on"])
+                if held_on is None:
+                    errors["held_on"] = _("请选择日期")
+                else:
+                    services.consultation_record(
+                        problem=problem,
+                        actor=request.user,
+                        held_on=held_on,
+                        department_ids=values["department_ids"],
+                        attendees=values["attendees"],
+                        decisions=values["decisions"],
+                        owner_id=int(values["owner_id"]) if values["owner_id"].isdigit() else None,
+                    )
+            elif form == "close":
+                values = {
+                    "outcome": request.POST.get("outcome", ""),
+                    "note": request.POST.get("note", ""),
+                }
+                services.problem_close(
+                    problem=problem,
+                    actor=request.user,
+                    outcome=values["outcome"],
+                    note=values["note"],
+                )
+            else:
+                raise Http404
+        except PermissionDenied:
+            raise DjangoPermissionDenied from None
+        except ApplicationError as exc:
+            errors = field_errors(exc)
+        if errors:
+            status = 422
+            problem = selectors.problem_get(actor=request.user, problem_id=problem_id)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("needs_console:problem", problem_id=problem_id)
+    departments = selectors.departments_for_dispatch(actor=request.user)
+    return render(
+        request,
+        "needs/console/problem.html",
+        {
+            "problem": problem,
+            "errors": errors,
+            "values": values,
+            "departments": departments,
+            "can_change": can(request.user, "problem.change", problem),
+        },
+        status=status,
+    )

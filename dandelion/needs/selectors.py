@@ -1,0 +1,251 @@
+"""Reads of needs, reviews, wishes and problems. Every staff read goes through the caller's
+scope (`core.permissions`); workers reach their own needs by relation."""
+
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from dandelion.core.errors import NotFound
+from dandelion.core.permissions import can, get_permitted, scope_queryset
+from dandelion.orgs.models import Organisation
+
+from .models import (
+    Consultation,
+    MicroWish,
+    Need,
+    NeedEscalation,
+    NeedEvent,
+    NeedReview,
+    Problem,
+    WishPledge,
+)
+from .workflow import TRANSITIONS, is_possible
+
+S = Need.State
+
+
+def overdue_q(now: datetime) -> Q:
+    """Needs past the deadline of their current stage."""
+    return Q(state__in=Need.AWAITING_ACCEPTANCE, accept_due_at__lt=now) | Q(
+        state__in=Need.AWAITING_RESOLUTION, resolve_due_at__lt=now
+    )
+
+
+def overdue_unescalated(*, now: datetime) -> QuerySet[Need]:
+    """Overdue needs whose current stage and round have not been escalated yet."""
+
+    def escalated(stage: str):
+        return Exists(
+            NeedEscalation.objects.filter(need=OuterRef("pk"), stage=stage, round=OuterRef("round"))
+        )
+
+    return Need.objects.filter(
+        (Q(state__in=Need.AWAITING_ACCEPTANCE, accept_due_at__lt=now) & ~Q(escalated("accept")))
+        | (Q(state__in=Need.AWAITING_RESOLUTION, resolve_due_at__lt=now) & ~Q(escalated("resolve")))
+    ).order_by("pk")
+
+
+def _need_rows(qs: QuerySet[Need]) -> QuerySet[Need]:
+    return qs.select_related("item__category", "region", "department", "worker")
+
+
+def need_list(
+    *,
+    actor,
+    mine: bool = False,
+    states: list[str] | tuple = (),
+    item_code: str | None = None,
+    overdue: bool | None = None,
+    region_code: str | None = None,
+    department_id: int | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Need]:
+    """Needs the caller may see: a worker's own; a dispatcher's region; a handler's departments.
+    `mine` keeps only the caller's own needs."""
+    now = now or timezone.now()
+    qs = (
+        Need.objects.filter(worker=actor)
+        if mine
+        else scope_queryset(actor, "need.view", Need.objects.all())
+    )
+    if states:
+        qs = qs.filter(state__in=list(states))
+    if item_code == "other":
+        qs = qs.filter(item__isnull=True)
+    elif item_code:
+        qs = qs.filter(item__code=item_code)
+    if overdue is True:
+        qs = qs.filter(overdue_q(now))
+    elif overdue is False:
+        qs = qs.exclude(overdue_q(now))
+    if region_code:
+        qs = qs.filter(region__code__startswith=region_code)
+    if department_id:
+        qs = qs.filter(department_id=department_id)
+    return _need_rows(qs).order_by("-urgency", "submitted_at", "pk") if not mine else _need_rows(qs)
+
+
+def need_get(*, actor, need_id: int) -> Need:
+    """One need with its timeline, photos and ratings: 404 if none, 403 outside the scope."""
+    qs = _need_rows(Need.objects.all()).prefetch_related(
+        Prefetch(
+            "events",
+            queryset=NeedEvent.objects.select_related("department").order_by("created_at", "id"),
+        ),
+        "photos",
+        "ratings",
+        "escalations",
+    )
+    return get_permitted(actor, "need.view", qs, pk=need_id)
+
+
+def actions_allowed(*, actor, need: Need, now: datetime | None = None) -> list[str]:
+    """The moves this caller may make on this need now (what the pages offer as buttons)."""
+    now = now or timezone.now()
+    return [
+        action
+        for action, transition in TRANSITIONS.items()
+        if is_possible(action, need, now) and can(actor, transition.permission, need)
+    ]
+
+
+def departments_for_dispatch(*, actor) -> QuerySet[Organisation]:
+    """Active organisations the caller may route needs to (those of their region), parties
+    excluded."""
+    qs = Organisation.objects.filter(is_active=True).exclude(kind__in=Organisation.PARTY_KINDS)
+    return scope_queryset(actor, "need.dispatch", qs).select_related("region").order_by("path")
+
+
+def queue_count(*, actor, states: tuple) -> int:
+    if not can(actor, "need.view"):
+        return 0
+    return scope_queryset(actor, "need.view", Need.objects.filter(state__in=states)).count()
+
+
+def review_list(*, actor, state: str | None = NeedReview.State.OPEN) -> QuerySet[NeedReview]:
+    qs = scope_queryset(actor, "need_review.close", NeedReview.objects.all())
+    if state:
+        qs = qs.filter(state=state)
+    return qs.select_related("need__item", "need__department", "need__region", "rating")
+
+
+def review_get(*, actor, review_id: int) -> NeedReview:
+    return get_permitted(
+        actor,
+        "need_review.close",
+        NeedReview.objects.select_related("need", "rating"),
+        pk=review_id,
+    )
+
+
+# ---- micro-wishes ----
+
+
+def _active_pledges() -> Prefetch:
+    return Prefetch(
+        "pledges",
+        queryset=WishPledge.objects.filter(state=WishPledge.State.ACTIVE),
+        to_attr="active_pledges",
+    )
+
+
+def wish_wall(
+    *, region_code: str | None = None, states=(MicroWish.State.OPEN,)
+) -> QuerySet[MicroWish]:
+    """The public wall: wishes and their streets, newest first, never who made them."""
+    qs = MicroWish.objects.filter(state__in=list(states))
+    if region_code:
+        qs = qs.filter(region__code__startswith=region_code)
+    return (
+        qs.select_related("region")
+        .prefetch_related(_active_pledges())
+        .order_by("-created_at", "-pk")
+    )
+
+
+def wish_get(*, wish_id: int) -> MicroWish:
+    wish = (
+        MicroWish.objects.select_related("region")
+        .prefetch_related(_active_pledges())
+        .filter(pk=wish_id)
+        .exclude(state=MicroWish.State.WITHDRAWN)
+        .first()
+    )
+    if wish is None:
+        raise NotFound("No such wish.", code="wish_not_found")
+    return wish
+
+
+def wishes_of(*, user) -> QuerySet[MicroWish]:
+    return (
+        MicroWish.objects.filter(worker=user)
+        .select_related("region")
+        .prefetch_related(_active_pledges())
+        .order_by("-created_at", "-pk")
+    )
+
+
+def pledges_of(*, user) -> QuerySet[WishPledge]:
+    return (
+        WishPledge.objects.filter(pledger=user)
+        .select_related("wish__region")
+        .order_by("-pledged_at")
+    )
+
+
+# ---- problems ----
+
+
+def problem_list(
+    *, actor, state: str | None = None, region_code: str | None = None
+) -> QuerySet[Problem]:
+    qs = scope_queryset(actor, "problem.view", Problem.objects.all())
+    if state:
+        qs = qs.filter(state=state)
+    if region_code:
+        qs = qs.filter(region__code__startswith=region_code)
+    return qs.select_related("region").annotate(
+        consultation_count=Count("consultations", distinct=True),
+        need_count=Count("needs", distinct=True),
+    )
+
+
+def problem_get(*, actor, problem_id: int) -> Problem:
+    qs = Problem.objects.select_related("region").prefetch_related(
+        "needs__item",
+        Prefetch(
+            "consultations",
+            queryset=Consultation.objects.select_related("owner").prefetch_related("departments"),
+        ),
+    )
+    return get_permitted(actor, "problem.view", qs, pk=problem_id)
+
+
+def problem_stats(
+    *,
+    actor,
+    region_code: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> dict:
+    """Problems raised and solved in [start, end) within the caller's scope (and region):
+    raised counts problems raised in the period; solved and unsolved count those concluded in
+    it; open counts those still open now."""
+    qs = scope_queryset(actor, "problem.view", Problem.objects.all())
+    if region_code:
+        qs = qs.filter(region__code__startswith=region_code)
+    raised = Q()
+    closed = Q()
+    if start:
+        raised &= Q(raised_at__gte=start)
+        closed &= Q(closed_at__gte=start)
+    if end:
+        raised &= Q(raised_at__lt=end)
+        closed &= Q(closed_at__lt=end)
+    return qs.aggregate(
+        raised=Count("pk", filter=raised),
+        solved=Count("pk", filter=closed & Q(state=Problem.State.SOLVED)),
+        unsolved=Count("pk", filter=closed & Q(state=Problem.State.UNSOLVED)),
+        open=Count("pk", filter=Q(state=Problem.State.OPEN)),
+    )

@@ -1,0 +1,304 @@
+"""The worker's H5 pages: the service menu, ordering a need, my needs with their timelines and
+rating, and the micro-wish wall. Views parse the form, call one service, and render; errors are
+shown beside their fields and the input is kept."""
+
+import uuid
+
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dandelion.catalog import selectors as catalog_selectors
+from dandelion.catalog.models import ServiceItem
+from dandelion.catalog.questions import answers_display, answers_from_form
+from dandelion.catalog.selectors import item_questions
+from dandelion.core.errors import ApplicationError, NotFound, PermissionDenied
+from dandelion.core.h5 import sign_in_required
+
+from . import photos, selectors, services
+from .forms import field_errors
+from .models import MicroWish, Need, WishPledge
+from .payloads import event_payload
+
+PAGE_SIZE = 20
+RATING_TAGS = ("响应及时", "态度热情", "办事专业", "问题解决", "还需改进")
+
+
+def _work_region(user):
+    profile = getattr(user, "worker_profile", None) if user.is_authenticated else None
+    return profile.work_region if profile else None
+
+
+def menu(request):
+    region = _work_region(request.user)
+    categories = catalog_selectors.catalog_for_region(region_code=region.code if region else None)
+    return render(request, "needs/menu.html", {"categories": categories, "region": region})
+
+
+def _item_from(value: str) -> ServiceItem | None:
+    if not value or value == "other":
+        return None
+    item = (
+        catalog_selectors.items_serving(region_code=None)
+        .select_related("category")
+        .filter(code=value)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item
+
+
+@sign_in_required
+@require_http_methods(["GET", "POST"])
+def need_new(request):
+    region = _work_region(request.user)
+    if region is None:
+        return redirect(f"{reverse('web:checkin')}?next={request.get_full_path()}")
+    item = _item_from(request.POST.get("item") or request.GET.get("item", ""))
+    questions = catalog_selectors.item_questions(item)
+    errors: dict[str, str] = {}
+    values = {"urgency": "normal", "client_token": uuid.uuid4().hex, "answers": {}}
+    if request.method == "POST":
+        raw_answers = answers_from_form(questions=questions, data=request.POST)
+        values = {
+            "description": request.POST.get("description", ""),
+            "address": request.POST.get("address", ""),
+            "urgency": request.POST.get("urgency", "normal"),
+            "client_token": request.POST.get("client_token", "")[:64],
+            "answers": raw_answers,
+        }
+        uploads = request.FILES.getlist("photos")
+        try:
+            with transaction.atomic():
+                images = photos.photos_validate(uploads)
+                need, created = services.need_submit(
+                    worker=request.user,
+                    item=item,
+                    description=values["description"],
+                    answers=raw_answers,
+                    address=values["address"],
+                    urgency=values["urgency"],
+                    client_token=values["client_token"],
+                )
+                if created:
+                    photos.photos_attach(need=need, images=images)
+        except ApplicationError as exc:
+            errors = field_errors(exc)
+        else:
+            return redirect("needs:detail", need_id=need.pk)
+    fields = [
+        {
+            "question": q,
+            "name": f"q_{q.key}",
+            "value": values["answers"].get(q.key, [] if q.kind == "multiple" else ""),
+            "error": errors.get(f"answers.{q.key}", ""),
+        }
+        for q in questions
+    ]
+    return render(
+        request,
+        "needs/new.html",
+        {
+            "item": item,
+            "fields": fields,
+            "values": values,
+            "errors": errors,
+            "form_error": errors.get("", ""),
+            "region": region,
+            "urgencies": Need.Urgency.choices,
+        },
+        status=422 if errors else 200,
+    )
+
+
+@sign_in_required
+def my_needs(request):
+    qs = selectors.need_list(actor=request.user, mine=True)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "needs/mine.html", {"page": page})
+
+
+def _own_need(request, need_id: int) -> Need:
+    try:
+        need = selectors.need_get(actor=request.user, need_id=need_id)
+    except (NotFound, PermissionDenied):
+        raise Http404 from None
+    if need.worker_id != request.user.pk:
+        raise Http404
+    return need
+
+
+def _detail_context(request, need: Need, errors=None, values=None) -> dict:
+    actions = selectors.actions_allowed(actor=request.user, need=need)
+    return {
+        "need": need,
+        "answers": answers_display(questions=item_questions(need.item), answers=need.answers),
+        "events": [event_payload(e) for e in need.events.all()],
+        "actions": actions,
+        "errors": errors or {},
+        "form_error": (errors or {}).get("", ""),
+        "values": values or {},
+        "rating_tags": RATING_TAGS,
+        "stars": range(1, 6),
+        "ratings": list(need.ratings.all()),
+    }
+
+
+@sign_in_required
+def need_detail(request, need_id: int):
+    need = _own_need(request, need_id)
+    return render(request, "needs/detail.html", _detail_context(request, need))
+
+
+@sign_in_required
+@require_POST
+def need_action(request, need_id: int, action: str):
+    if action not in ("cancel", "rate", "reopen"):
+        raise Http404
+    need = _own_need(request, need_id)
+    details: dict = {}
+    if action == "rate":
+        stars = request.POST.get("stars", "")
+        details = {
+            "stars": int(stars) if stars.isdigit() else None,
+            "tags": [t for t in request.POST.getlist("tags") if t in RATING_TAGS],
+            "comment": request.POST.get("comment", ""),
+        }
+    else:
+        details = {"note": request.POST.get("reason", "")}
+    try:
+        services.need_transition(need=need, action=action, actor=request.user, **details)
+    except ApplicationError as exc:
+        need = _own_need(request, need_id)
+        values = {**details, "action": action, "reason": request.POST.get("reason", "")}
+        return render(
+            request,
+            "needs/detail.html",
+            _detail_context(request, need, errors=field_errors(exc), values=values),
+            status=422 if exc.status == 422 else exc.status,
+        )
+    return redirect("needs:detail", need_id=need_id)
+
+
+# ---- micro-wishes ----
+
+
+def wall(request):
+    page = Paginator(selectors.wish_wall(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "needs/wall.html", {"page": page})
+
+
+@sign_in_required
+@require_http_methods(["GET", "POST"])
+def wish_new(request):
+    errors: dict[str, str] = {}
+    values = {"title": "", "description": ""}
+    need = None
+    need_id = request.POST.get("need") or request.GET.get("need")
+    if need_id and need_id.isdigit():
+        need = Need.objects.filter(pk=int(need_id), worker=request.user).first()
+        if need is not None and request.method == "GET":
+            values["title"] = (need.item_label or "")[:60]
+            values["description"] = need.description[:500]
+    if request.method == "POST":
+        values = {
+            "title": request.POST.get("title", ""),
+            "description": request.POST.get("description", ""),
+        }
+        try:
+            wish = services.wish_create(worker=request.user, need=need, **values)
+        except ApplicationError as exc:
+            errors = field_errors(exc)
+        else:
+            return redirect("needs:wish", wish_id=wish.pk)
+    return render(
+        request,
+        "needs/wish_new.html",
+        {"values": values, "errors": errors, "form_error": errors.get("", ""), "need": need},
+        status=422 if errors else 200,
+    )
+
+
+def _wish_context(request, wish: MicroWish, errors=None, values=None) -> dict:
+    user = request.user
+    is_owner = user.is_authenticated and wish.worker_id == user.pk
+    my_pledge = None
+    if user.is_authenticated and not is_owner:
+        my_pledge = WishPledge.objects.filter(
+            wish=wish, pledger=user, state=WishPledge.State.ACTIVE
+        ).first()
+    return {
+        "wish": wish,
+        "is_owner": is_owner,
+        "pledged_by": wish.active_pledges[0] if wish.active_pledges else None,
+        "my_pledge": my_pledge,
+        "kinds": WishPledge.Kind.choices,
+        "errors": errors or {},
+        "form_error": (errors or {}).get("", ""),
+        "values": values or {"kind": "volunteer"},
+    }
+
+
+def wish_detail(request, wish_id: int):
+    try:
+        wish = selectors.wish_get(wish_id=wish_id)
+    except NotFound:
+        raise Http404 from None
+    return render(request, "needs/wish.html", _wish_context(request, wish))
+
+
+@sign_in_required
+@require_POST
+def wish_action(request, wish_id: int, action: str):
+    try:
+        wish = selectors.wish_get(wish_id=wish_id)
+    except NotFound:
+        raise Http404 from None
+    values = {
+        "kind": request.POST.get("kind", ""),
+        "display_name": request.POST.get("display_name", ""),
+        "message": request.POST.get("message", ""),
+    }
+    try:
+        if action == "pledge":
+            services.wish_pledge(wish=wish, pledger=request.user, **values)
+        elif action == "confirm":
+            services.wish_confirm(wish=wish, actor=request.user)
+        elif action == "withdraw":
+            services.wish_withdraw(wish=wish, actor=request.user)
+        elif action == "give_up":
+            pledge = WishPledge.objects.filter(
+                wish=wish, pledger=request.user, state=WishPledge.State.ACTIVE
+            ).first()
+            if pledge is None:
+                raise Http404
+            services.pledge_withdraw(pledge=pledge, actor=request.user)
+        else:
+            raise Http404
+    except ApplicationError as exc:
+        wish = selectors.wish_get(wish_id=wish_id)
+        return render(
+            request,
+            "needs/wish.html",
+            _wish_context(request, wish, errors=field_errors(exc), values=values),
+            status=exc.status,
+        )
+    if action == "withdraw":
+        return redirect("needs:my_wishes")
+    return redirect("needs:wish", wish_id=wish_id)
+
+
+@sign_in_required
+def my_wishes(request):
+    return render(
+        request,
+        "needs/my_wishes.html",
+        {
+            "wishes": selectors.wishes_of(user=request.user)[:50],
+            "pledges": selectors.pledges_of(user=request.user)[:50],
+        },
+    )
