@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import field_validator
 
+from dandelion.core.errors import InvalidInput
 from dandelion.core.geo import from_wgs84, navigation_links, to_wgs84, valid_wgs84
 from dandelion.core.pagination import Paged, SerialisedPage
 
@@ -28,6 +29,7 @@ from .schemas import (
 router = Router(tags=["stations"])
 
 WALKING_M_PER_MIN = 80
+GEOJSON_MAX_FEATURES = 5000
 
 StationKind = Literal["comprehensive", "rider_home", "driver_home", "courier", "other"]
 
@@ -216,7 +218,10 @@ def stations_list(request: HttpRequest, filters: Query[StationFilters]):
     "/stations.geojson",
     operation_id="stations_geojson",
     summary="Stations as a GeoJSON FeatureCollection (WGS-84)",
-    description="Active stations as Point features; `include_partners=true` adds partners.",
+    description=(
+        "Active stations as Point features; `include_partners=true` adds partners. At most "
+        f"{GEOJSON_MAX_FEATURES} features: a wider query answers 422 `too_many_features`."
+    ),
     auth=None,
 )
 def stations_geojson(
@@ -234,19 +239,33 @@ def stations_geojson(
         ),
         moment,
     )
-    places: list[Place] = list(qs)
-    if include_partners:
-        places += list(
-            selectors.place_list_detailed(
-                selectors.partner_list(
-                    bbox=filters.bbox_tuple(),
-                    region_code=filters.region,
-                    amenity_codes=filters.amenity,
-                    text=filters.q,
-                ),
-                moment,
-            )
+    partner_qs = (
+        selectors.place_list_detailed(
+            selectors.partner_list(
+                bbox=filters.bbox_tuple(),
+                region_code=filters.region,
+                amenity_codes=filters.amenity,
+                text=filters.q,
+            ),
+            moment,
         )
+        if include_partners
+        else None
+    )
+    # One response holds every feature, so a national map must ask for a window.
+    total = qs.count() + (partner_qs.count() if partner_qs is not None else 0)
+    if total > GEOJSON_MAX_FEATURES:
+        raise InvalidInput(
+            f"{total} places match; at most {GEOJSON_MAX_FEATURES} fit in one GeoJSON answer. "
+            "Narrow it with bbox or region.",
+            code="too_many_features",
+            errors=[
+                {"loc": ["query", "bbox"], "field": "bbox", "msg": "narrow the window"},
+            ],
+        )
+    places: list[Place] = list(qs)
+    if partner_qs is not None:
+        places += list(partner_qs)
     for place in places:
         features.append(
             {

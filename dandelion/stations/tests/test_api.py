@@ -231,3 +231,16 @@ def test_bad_bbox_is_422(client, box):
 def test_nearby_with_no_stations_is_an_empty_answer(client, jiujiang):
     body = client.get("/api/v1/stations/nearby?lat=29.705&lng=116.002&open_now=true").json()
     assert body == {"count": 0, "coord": "wgs84", "items": []}
+
+
+def test_geojson_refuses_more_features_than_one_answer_holds(client, three, monkeypatch):
+    from dandelion.stations import api
+
+    monkeypatch.setattr(api, "GEOJSON_MAX_FEATURES", 2)
+    response = client.get("/api/v1/stations.geojson")
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "too_many_features"
+    # A window holding few enough answers as usual.
+    window = client.get("/api/v1/stations.geojson?bbox=115.99,29.70,116.005,29.71")
+    assert window.status_code == 200 and len(window.json()["features"]) == 1
