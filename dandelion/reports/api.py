@@ -16,7 +16,12 @@ from dandelion.core.pagination import Paged, SerialisedPage
 
 from . import selectors, services
 from .models import Report
-from .payloads import category_payload, report_payload, staff_report_payload
+from .payloads import (
+    category_payload,
+    mark_contactable,
+    report_payload,
+    staff_report_payload,
+)
 
 router = Router(tags=["reports"])
 
@@ -428,7 +433,9 @@ def staff_reports_list(request: HttpRequest, filters: Query[StaffFilters]):
         text=filters.q,
     )
     return SerialisedPage(
-        qs, lambda r: staff_report_payload(r, actor=request.user, request=request)
+        qs,
+        lambda r: staff_report_payload(r, actor=request.user, request=request),
+        after_page=lambda rows: mark_contactable(request.user, rows),
     )
 
 

@@ -22,7 +22,7 @@ from dandelion.core.permissions import can, scope_queryset
 from dandelion.orgs.models import Organisation
 
 from . import selectors, services
-from .payloads import staff_report_payload
+from .payloads import mark_contactable, staff_report_payload
 from .statuses import Status, status_label, targets_for
 
 QUEUE_PAGE_SIZE = 25
@@ -64,7 +64,9 @@ def report_queue(request):
         text=text,
     )
     page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [staff_report_payload(r, actor=request.user) for r in page.object_list]
+    reports = list(page.object_list)
+    mark_contactable(request.user, reports)
+    rows = [staff_report_payload(r, actor=request.user) for r in reports]
     return render(
         request,
         "reports/console/queue.html",

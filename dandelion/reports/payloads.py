@@ -115,7 +115,10 @@ def staff_report_payload(report: Report, *, actor, request=None) -> dict:
     data["accepted_at"] = report.accepted_at
     data["next_statuses"] = targets_for(report.status)
     reporter = None
-    if report.reporter_id and can(actor, "report.contact_reporter", report):
+    contactable = getattr(report, "contactable", None)
+    if contactable is None:
+        contactable = can(actor, "report.contact_reporter", report)
+    if report.reporter_id and contactable:
         reporter = {"phone": phone_mask(report.reporter.phone)}
     data["reporter"] = reporter
     if hasattr(report, "all_events"):
@@ -136,3 +139,16 @@ def staff_report_payload(report: Report, *, actor, request=None) -> dict:
 
 def local_time(moment):
     return timezone.localtime(moment) if moment else None
+
+
+def mark_contactable(actor, reports: list[Report]) -> None:
+    """Answer `report.contact_reporter` for a page of reports in one query (lists)."""
+    from dandelion.core.permissions import scope_queryset
+
+    ids = set(
+        scope_queryset(
+            actor, "report.contact_reporter", Report.objects.filter(pk__in=[r.pk for r in reports])
+        ).values_list("pk", flat=True)
+    )
+    for report in reports:
+        report.contactable = report.pk in ids

@@ -253,7 +253,7 @@ def report_support(*, report_id: int, user, now: datetime | None = None) -> tupl
         raise Conflict(
             f"The report is {report.status}; it cannot be supported.",
             code="report_closed",
-            extra={"status": report.status},
+            extra={"current_status": report.status},
         )
     try:
         with transaction.atomic():
@@ -289,7 +289,7 @@ def _refuse_move(report: Report, target: str) -> Conflict:
     return Conflict(
         f"A report that is {report.status} cannot become {target}.",
         code="illegal_transition",
-        extra={"status": report.status, "target": target},
+        extra={"current_status": report.status, "target": target},
     )
 
 
@@ -504,7 +504,7 @@ def _as_reporter(report_id: int, user, target: str, now) -> Report:
         raise Conflict(
             "More than 14 days have passed since the fix.",
             code="reporter_window_closed",
-            extra={"status": report.status},
+            extra={"current_status": report.status},
         )
     return report
 

@@ -118,7 +118,7 @@ def test_every_staff_move_follows_the_table(rw, make_report, source, target):
                 report_id=report.pk, actor=rw.dispatcher, status=target, note="处理说明"
             )
         assert info.value.code == "illegal_transition"
-        assert info.value.extra["status"] == source
+        assert info.value.extra["current_status"] == source
         report.refresh_from_db()
         assert report.status == source
         assert not report.events.filter(kind="status").exists()
@@ -298,7 +298,7 @@ def test_confirm_and_reopen_are_refused_before_a_fix(rw, make_report):
     report = make_report()
     with pytest.raises(Conflict) as info:
         services.report_confirm_fixed(report_id=report.pk, user=rw.worker)
-    assert info.value.extra["status"] == "for_triage"
+    assert info.value.extra["current_status"] == "for_triage"
     with pytest.raises(Conflict):
         services.report_reopen(report_id=report.pk, user=rw.worker, note="?")
 
