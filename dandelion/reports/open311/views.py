@@ -84,6 +84,7 @@ def _jurisdiction(params) -> str:
         return code
     cities = list(
         ReportCategory.objects.filter(is_active=True)
+        .order_by("city_code")
         .values_list("city_code", flat=True)
         .distinct()[:2]
     )

@@ -1,0 +1,303 @@
+"""Open311 GeoReport v2, driven the way an outside system drives it: form-encoded POSTs with
+an API key, `.json` and `.xml` suffixes, the specification's field names and error shape."""
+
+import json
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from dandelion.reports import services
+from dandelion.reports.models import Report
+
+from .conftest import HERE
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/open311/v2"
+REQUEST_FIELDS = [
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+]
+
+
+@pytest.fixture
+def client():
+    # An outside system: no session, and Django's CSRF checks are on as in production.
+    return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def key(rw):
+    return services.api_key_issue(name="12345 市民热线", region=rw.xunyang)[1]
+
+
+def xml(response) -> ET.Element:
+    assert response["Content-Type"].startswith("text/xml")
+    return ET.fromstring(response.content)
+
+
+def _form(key, **fields):
+    return {
+        "api_key": key,
+        "jurisdiction_id": "360400",
+        "service_code": "garbage",
+        "lat": str(HERE[0]),
+        "long": str(HERE[1]),
+        "address_string": "甘棠北路 10 号",
+        "description": "垃圾满溢",
+        "email": "citizen@example.cn",
+        "phone": "13912345678",
+        "first_name": "三",
+        "last_name": "张",
+        "account_id": "hotline-42",
+        **fields,
+    }
+
+
+def test_discovery_in_both_formats(client, rw):
+    body = client.get(f"{BASE}/discovery.json").json()
+    assert set(body) == {"changeset", "contact", "key_service", "endpoints"}
+    endpoint = body["endpoints"][0]
+    assert set(endpoint) == {"specification", "url", "changeset", "type", "formats"}
+    assert "text/xml" in endpoint["formats"] and endpoint["url"].endswith("/open311/v2")
+    root = xml(client.get(f"{BASE}/discovery.xml"))
+    assert root.tag == "discovery"
+    assert root.find("endpoints/endpoint/formats/format").text == "text/xml"
+    assert root.find("endpoints/endpoint/specification").text.endswith("GeoReport_v2")
+
+
+def test_services_and_a_service_definition(client, rw):
+    services_json = client.get(f"{BASE}/services.json?jurisdiction_id=360400").json()
+    by_code = {s["service_code"]: s for s in services_json}
+    assert set(by_code["garbage"]) == {
+        "service_code",
+        "service_name",
+        "description",
+        "metadata",
+        "type",
+        "keywords",
+        "group",
+    }
+    assert by_code["broken_lift"]["metadata"] is True and by_code["garbage"]["metadata"] is False
+    assert by_code["garbage"]["service_name"] == "暴露垃圾"
+    root = xml(client.get(f"{BASE}/services.xml"))
+    assert root.tag == "services"
+    assert {s.find("service_code").text for s in root.findall("service")} == set(by_code)
+    assert root.find("service/metadata").text in {"true", "false"}
+
+    definition = client.get(f"{BASE}/services/broken_lift.json").json()
+    assert definition["service_code"] == "broken_lift"
+    floor, trapped = definition["attributes"]
+    assert set(floor) == {
+        "variable",
+        "code",
+        "datatype",
+        "required",
+        "datatype_description",
+        "order",
+        "description",
+        "values",
+    }
+    assert (floor["code"], floor["datatype"], floor["required"]) == ("floor", "number", True)
+    assert trapped["values"] == [{"key": "yes", "name": "有"}, {"key": "no", "name": "没有"}]
+    root = xml(client.get(f"{BASE}/services/broken_lift.xml"))
+    assert root.tag == "service_definition"
+    assert [a.find("code").text for a in root.findall("attributes/attribute")] == [
+        "floor",
+        "trapped",
+    ]
+    assert root.find("attributes/attribute[2]/values/value/key").text == "yes"
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_unknown_things_are_404_in_the_specifications_error_shape(client, rw, fmt):
+    for url in (
+        f"{BASE}/services/nope.{fmt}",
+        f"{BASE}/services.{fmt}?jurisdiction_id=999900",
+        f"{BASE}/requests/999999.{fmt}",
+        f"{BASE}/tokens/00000000-0000-0000-0000-000000000000.{fmt}",
+        f"{BASE}/tokens/not-a-token.{fmt}",
+        f"{BASE}/requests.{fmt}?service_code=nope",
+        f"{BASE}/nothing-here.{fmt}",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        if fmt == "json":
+            [error] = response.json()
+            assert error["code"] == 404 and error["description"]
+        else:
+            root = xml(response)
+            assert root.tag == "errors"
+            assert root.find("error/code").text == "404" and root.find("error/description").text
+
+
+def test_an_outside_system_posts_a_request_and_it_is_the_same_row_as_the_h5s(client, rw, key):
+    response = client.post(f"{BASE}/requests.json", _form(key))
+    assert response.status_code == 201, response.content
+    [created] = response.json()
+    assert set(created) >= {"service_request_id", "service_notice", "account_id"}
+    assert created["account_id"] == "hotline-42"
+    report = Report.objects.get(pk=int(created["service_request_id"]))
+    assert report.source == "open311" and report.reporter is None
+    assert report.organisation == rw.street_office  # routed like any report
+    assert report.contact["phone"] == "13912345678"
+    # The same row on the public API and in the staff queue.
+    public = Client().get(f"/api/v1/reports/{report.pk}").json()
+    assert public["category"]["code"] == "garbage" and "13912345678" not in json.dumps(public)
+    token = client.get(f"{BASE}/tokens/{created['token']}.json").json()
+    assert token == [{"service_request_id": str(report.pk), "token": created["token"]}]
+
+
+def test_posting_in_xml_with_attributes(client, rw, key):
+    response = client.post(
+        f"{BASE}/requests.xml",
+        _form(key, service_code="broken_lift", **{"attribute[floor]": "5"}),
+    )
+    assert response.status_code == 201
+    root = xml(response)
+    assert root.tag == "service_requests"
+    request_id = root.find("request/service_request_id").text
+    assert Report.objects.get(pk=int(request_id)).attributes == {"floor": "5"}
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "words"),
+    [
+        ({"api_key": ""}, 403, "api_key"),
+        ({"api_key": "o311_wrong"}, 403, "api_key"),
+        ({"service_code": ""}, 400, "service_code"),
+        ({"service_code": "nope"}, 404, "service_code"),
+        ({"lat": "", "long": ""}, 400, "lat and long"),
+        ({"lat": "north"}, 400, "lat"),
+        ({"jurisdiction_id": "999900"}, 404, "jurisdiction_id"),
+        ({"service_code": "broken_lift"}, 400, "attribute[floor]"),
+        ({"description": "x" * 4001}, 400, "description"),
+        ({"media_url": "javascript:alert(1)"}, 400, "media_url"),
+        ({"lat": "39.9", "long": "116.4"}, 400, "outside"),
+    ],
+)
+def test_post_errors(client, rw, key, change, status, words):
+    response = client.post(f"{BASE}/requests.json", _form(key, **change))
+    assert response.status_code == status, response.content
+    [error] = response.json()
+    assert error["code"] == status and words in error["description"]
+    assert not Report.objects.exists()
+
+
+def test_keys_are_scoped_to_their_region_and_revocable(client, rw, key):
+    lianxi_key = services.api_key_issue(name="濂溪", region=rw.lianxi)[1]
+    response = client.post(f"{BASE}/requests.json", _form(lianxi_key))
+    assert response.status_code == 403
+    from dandelion.reports.models import ApiKey
+
+    services.api_key_revoke(key=ApiKey.objects.get(region=rw.xunyang))
+    assert client.post(f"{BASE}/requests.json", _form(key)).status_code == 403
+
+
+def test_get_requests_with_every_filter(client, rw, make_report):
+    now = timezone.now()
+    a = make_report()
+    b = make_report(category="manhole", at=(HERE[0] + 0.001, HERE[1]))
+    old = make_report(at=(HERE[0] + 0.002, HERE[1]), now=now - timedelta(days=100))
+    services.report_status_change(report_id=b.pk, actor=rw.dispatcher, status="fixed", note="好了")
+
+    def ids(query=""):
+        return [
+            int(r["service_request_id"]) for r in client.get(f"{BASE}/requests.json{query}").json()
+        ]
+
+    assert ids() == [b.pk, a.pk]  # newest first, the 90-day window leaves `old` out
+    assert ids("?status=open") == [a.pk]
+    assert ids("?status=closed") == [b.pk]
+    assert ids("?service_code=manhole") == [b.pk]
+    assert ids("?service_code=manhole,garbage") == [b.pk, a.pk]
+    assert ids(f"?service_request_id={old.pk},{a.pk}") == [a.pk, old.pk]  # overrides the rest
+    start = (now - timedelta(days=120)).isoformat()
+    end = (now - timedelta(days=90)).isoformat()
+    assert ids(f"?start_date={start}&end_date={end}".replace("+", "%2B")) == [old.pk]
+    assert ids("?page_size=1") == [b.pk]
+    assert ids("?page_size=1&page=2") == [a.pk]
+    for bad in ("?status=pending", "?start_date=yesterday", "?page_size=5000", "?page=0"):
+        response = client.get(f"{BASE}/requests.json{bad}")
+        assert response.status_code == 400, bad
+        assert response.json()[0]["code"] == 400
+
+    [one] = client.get(f"{BASE}/requests/{b.pk}.json").json()
+    assert list(one) == REQUEST_FIELDS
+    assert one["status"] == "closed" and one["status_notes"] == "好了"
+    assert one["agency_responsible"] == "浔阳区城管局"
+    assert one["media_url"].startswith("http://testserver/media/reports/")
+    assert parse_datetime(one["requested_datetime"]).utcoffset() == timedelta(hours=8)
+    assert one["requested_datetime"].endswith("+08:00")
+    assert "reporter" not in json.dumps(one) and rw.worker.phone not in json.dumps(one)
+
+
+def test_requests_in_xml_use_the_specifications_element_names(client, rw, make_report):
+    report = make_report()
+    root = xml(client.get(f"{BASE}/requests.xml"))
+    assert root.tag == "service_requests"
+    request = root.find("request")
+    assert [child.tag for child in request] == REQUEST_FIELDS
+    assert request.find("service_request_id").text == str(report.pk)
+    assert request.find("long").text == str(report.lng)
+    assert request.find("expected_datetime").text is None
+    one = xml(client.get(f"{BASE}/requests/{report.pk}.xml"))
+    assert len(one.findall("request")) == 1
+
+
+def test_service_request_updates(client, rw, make_report):
+    report = make_report()
+    services.report_status_change(
+        report_id=report.pk, actor=rw.dispatcher, status="in_progress", note="已派清运车"
+    )
+    services.report_status_change(
+        report_id=report.pk, actor=rw.dispatcher, status="fixed", note="已清运"
+    )
+    updates = client.get(f"{BASE}/servicerequestupdates.json").json()
+    assert [u["status"] for u in updates] == ["fixed", "in_progress"]
+    assert set(updates[0]) == {
+        "update_id",
+        "service_request_id",
+        "status",
+        "updated_datetime",
+        "description",
+        "media_url",
+    }
+    assert updates[0]["description"] == "已清运"
+    root = xml(client.get(f"{BASE}/servicerequestupdates.xml"))
+    assert root.tag == "service_request_updates"
+    assert [u.find("status").text for u in root.findall("request_update")] == [
+        "fixed",
+        "in_progress",
+    ]
+    future = (timezone.now() + timedelta(days=1)).date().isoformat()
+    assert client.get(f"{BASE}/servicerequestupdates.json?start_date={future}").json() == []
+
+
+def test_a_second_city_makes_the_jurisdiction_required(client, rw):
+    from dandelion.regions.services import region_upsert
+
+    nanchang = region_upsert(code="360100", name="南昌市", parent=rw.province)
+    services.category_upsert(region=nanchang, code="garbage", name="暴露垃圾")
+    response = client.get(f"{BASE}/services.json")
+    assert response.status_code == 400 and "jurisdiction_id" in response.json()[0]["description"]
+    assert len(client.get(f"{BASE}/services.json?jurisdiction_id=360100").json()) == 1
