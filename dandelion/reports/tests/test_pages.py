@@ -1,0 +1,167 @@
+"""The H5 pages (report a problem, my reports, one report with confirm/reopen, the public map)
+and the console pages (queue, detail with actions), by role."""
+
+import pytest
+
+from dandelion.accounts.testing import client_for
+from dandelion.reports import services
+from dandelion.reports.models import Report
+
+from .conftest import HERE, photo
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(**fields):
+    return {
+        "category": "garbage",
+        "lat": str(HERE[0]),
+        "lng": str(HERE[1]),
+        "description": "小区门口垃圾堆",
+        "address": "甘棠北路 8 号",
+        "photos": [photo()],
+        **fields,
+    }
+
+
+def test_the_report_form_needs_a_signed_in_worker_and_offers_the_categories(rw):
+    assert client_for(None).get("/reports/new/").status_code == 302
+    page = client_for(rw.worker).get("/reports/new/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'accept="image/*"' in html and 'capture="environment"' in html
+    assert 'value="garbage"' in html and 'value="lianxi_only"' not in html
+    assert "core/coords.js" in html and "vendor/leaflet/leaflet.js" in html
+
+
+def test_errors_show_beside_their_field_and_the_input_is_kept(rw):
+    response = client_for(rw.worker).post(
+        "/reports/new/", _form(photos=[photo("x.jpg", b"no image")], description="井盖不见了")
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'id="photos-error"' in html and "第 1 张照片" in html
+    assert "井盖不见了" in html and 'value="甘棠北路 8 号"' in html
+    assert '<option value="garbage" selected>' in html
+    assert not Report.objects.exists()
+
+    no_pin = client_for(rw.worker).post("/reports/new/", _form(lat="", lng=""))
+    assert 'id="lat-error"' in no_pin.content.decode()
+    lift = client_for(rw.worker).post("/reports/new/", _form(category="broken_lift"))
+    assert "此项为必填项" in lift.content.decode()
+
+
+def test_a_report_is_submitted_and_shown_to_its_reporter(rw):
+    client = client_for(rw.worker)
+    response = client.post("/reports/new/", _form())
+    report = Report.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
+    assert report.source == "h5"
+    page = client.get(response["Location"]).content.decode()
+    assert "暴露垃圾" in page and "甘棠街道办事处" in page
+    mine = client.get("/reports/mine/").content.decode()
+    assert f'data-report="{report.pk}"' in mine
+
+
+def test_the_reporter_confirms_or_reopens_from_the_page(rw, make_report):
+    report = make_report()
+    services.report_status_change(
+        report_id=report.pk, actor=rw.dispatcher, status="fixed", note="好了"
+    )
+    client = client_for(rw.worker)
+    page = client.get(f"/reports/{report.pk}/").content.decode()
+    assert 'id="confirm-fixed"' in page
+    assert (
+        'id="confirm-fixed"'
+        not in client_for(rw.other_worker).get(f"/reports/{report.pk}/").content.decode()
+    )
+
+    empty = client.post(f"/reports/{report.pk}/reopen/", {"note": ""})
+    assert empty.status_code == 409 and 'id="reopen-error"' in empty.content.decode()
+    assert client.post(f"/reports/{report.pk}/reopen/", {"note": "还是脏"}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "reopen"
+    stranger = client_for(rw.other_worker).post(f"/reports/{report.pk}/confirm/")
+    assert stranger.status_code == 409
+    assert client_for(rw.other_worker).post(f"/reports/{report.pk}/support/").status_code == 302
+    assert report.supporters.filter(user=rw.other_worker).exists()
+
+
+def test_the_public_pages_show_no_reporter(rw, make_report):
+    report = make_report()
+    anonymous = client_for(None)
+    assert anonymous.get("/reports/map/").status_code == 200
+    page = anonymous.get(f"/reports/{report.pk}/").content.decode()
+    assert "骑手甲" not in page and "13800001111" not in page and "1111" not in page
+    assert anonymous.get("/reports/999999/").status_code == 404
+
+
+def test_the_services_hub_and_me_page_link_to_reports(rw):
+    client = client_for(rw.worker)
+    assert "/reports/new/" in client.get("/services/").content.decode()
+    assert "/reports/mine/" in client.get("/me/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("dispatcher", 200), ("office_handler", 200), ("auditor", 200), ("worker", 403)],
+)
+def test_the_console_queue_by_role(rw, make_report, who, status):
+    report = make_report()
+    response = client_for(getattr(rw, who)).get("/console/reports/")
+    assert response.status_code == status
+    if status == 200:
+        assert f'data-report="{report.pk}"' in response.content.decode()
+
+
+def test_the_console_queue_is_scoped(rw, make_report):
+    report = make_report()
+    html = client_for(rw.urban_handler).get("/console/reports/").content.decode()
+    assert f'data-report="{report.pk}"' not in html
+    assert client_for(rw.urban_handler).get(f"/console/reports/{report.pk}/").status_code == 403
+    assert client_for(None).get("/console/reports/").status_code == 302
+
+
+def test_the_console_detail_moves_a_report_and_keeps_input_on_errors(rw, make_report):
+    report = make_report()
+    client = client_for(rw.office_handler)
+    page = client.get(f"/console/reports/{report.pk}/").content.decode()
+    assert 'id="photo-viewer"' in page and 'id="status-form"' in page
+    assert 'id="route-form"' not in page  # handlers do not re-route
+    assert "138****1111" in page
+
+    refused = client.post(
+        f"/console/reports/{report.pk}/", {"action": "status", "status": "open", "note": ""}
+    )
+    assert refused.status_code == 422
+    assert "console-field__error" in refused.content.decode()
+    done = client.post(
+        f"/console/reports/{report.pk}/",
+        {"action": "status", "status": "fixed", "note": "已清运完毕"},
+    )
+    assert done.status_code == 302
+    report.refresh_from_db()
+    assert report.status == "fixed" and report.status_note == "已清运完毕"
+    auditor = client_for(rw.auditor).post(
+        f"/console/reports/{report.pk}/", {"action": "status", "status": "closed", "note": "x"}
+    )
+    assert auditor.status_code == 403
+
+
+def test_the_console_reroutes_and_merges(rw, make_report):
+    report = make_report()
+    other = make_report(at=(HERE[0] + 0.0001, HERE[1]), reporter=rw.other_worker)
+    client = client_for(rw.dispatcher)
+    assert 'id="route-form"' in client.get(f"/console/reports/{report.pk}/").content.decode()
+    client.post(
+        f"/console/reports/{report.pk}/", {"action": "route", "organisation_id": rw.urban.pk}
+    )
+    report.refresh_from_db()
+    assert report.organisation == rw.urban
+    bad = client.post(f"/console/reports/{other.pk}/", {"action": "duplicate", "original_id": "x"})
+    assert bad.status_code == 422 and 'value="x"' in bad.content.decode()
+    client.post(
+        f"/console/reports/{other.pk}/", {"action": "duplicate", "original_id": f"#{report.pk}"}
+    )
+    other.refresh_from_db()
+    assert other.duplicate_of == report
