@@ -1,0 +1,134 @@
+"""The H5 and console pages: forms keep input on errors, pages offer only allowed actions."""
+
+import pytest
+
+from dandelion.accounts.testing import client_for
+from dandelion.needs import services
+from dandelion.needs.models import Need
+
+pytestmark = pytest.mark.django_db
+
+
+def test_menu_lists_items_serving_the_workers_street(needs_world):
+    page = client_for(needs_world.worker_l).get("/needs/").content.decode()
+    assert "电动车充电维修" in page and "劳动争议调解" not in page
+    page = client_for(needs_world.worker_x).get("/needs/").content.decode()
+    assert "劳动争议调解" in page
+
+
+def test_new_need_form_keeps_input_and_shows_errors_beside_fields(needs_world):
+    client = client_for(needs_world.worker_x)
+    form = client.get("/needs/new/?item=labour_mediation").content.decode()
+    assert 'name="q_dispute"' in form and 'type="date"' in form and 'type="number"' in form
+    response = client.post(
+        "/needs/new/",
+        {"item": "labour_mediation", "description": "", "q_amount": "1200", "address": "甘棠北路"},
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert 'id="description-error"' in page and 'id="q_dispute-error"' in page
+    assert 'value="1200"' in page and 'value="甘棠北路"' in page
+    assert not Need.objects.exists()
+    done = client.post(
+        "/needs/new/",
+        {
+            "item": "labour_mediation",
+            "description": "欠薪",
+            "q_dispute": "wages",
+            "client_token": "x1",
+        },
+    )
+    need = Need.objects.get()
+    assert done.status_code == 302 and done["Location"] == f"/needs/{need.pk}/"
+
+
+def test_new_need_sends_unchecked_workers_to_check_in(needs_world):
+    response = client_for(needs_world.outsider).get("/needs/new/")
+    assert response.status_code == 302 and response["Location"].startswith("/checkin/")
+
+
+def test_worker_pages_are_their_own(needs_world, submit):
+    need = submit()
+    assert client_for(needs_world.worker_x).get(f"/needs/{need.pk}/").status_code == 200
+    assert client_for(needs_world.worker_l).get(f"/needs/{need.pk}/").status_code == 404
+    assert client_for(None).get(f"/needs/{need.pk}/").status_code == 302
+
+
+def test_rating_form_error_keeps_the_comment(needs_world, make_need_in):
+    need = make_need_in("resolved")
+    response = client_for(needs_world.worker_x).post(
+        f"/needs/{need.pk}/rate/", {"comment": "态度很好"}
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert 'id="stars-error"' in page and "态度很好" in page
+
+
+def test_console_detail_offers_only_allowed_actions(needs_world, make_need_in):
+    w = needs_world
+    need = make_need_in("dispatched")
+    handler_page = client_for(w.handler_x).get(f"/console/needs/{need.pk}/").content.decode()
+    assert 'data-action="accept"' in handler_page and 'data-action="decline"' in handler_page
+    assert (
+        'data-action="dispatch"' not in handler_page and 'data-action="resolve"' not in handler_page
+    )
+    dispatcher_page = client_for(w.dispatcher_x).get(f"/console/needs/{need.pk}/").content.decode()
+    assert (
+        'data-action="dispatch"' in dispatcher_page
+        and 'data-action="accept"' not in dispatcher_page
+    )
+    assert "138****0001" in dispatcher_page and "13800000001" not in dispatcher_page
+    assert client_for(w.justice_handler).get(f"/console/needs/{need.pk}/").status_code == 403
+    assert client_for(w.worker_x).get(f"/console/needs/{need.pk}/").status_code == 403
+
+
+def test_console_decline_without_reason_shows_the_error_in_its_form(needs_world, make_need_in):
+    need = make_need_in("dispatched")
+    response = client_for(needs_world.handler_x).post(
+        f"/console/needs/{need.pk}/decline/", {"note": ""}
+    )
+    assert response.status_code == 422
+    assert "此项为必填项" in response.content.decode()
+    need.refresh_from_db()
+    assert need.state == "dispatched"
+
+
+def test_console_queues_are_scoped(needs_world, submit, django_assert_max_num_queries):
+    w = needs_world
+    waiting = submit()
+    routed = submit()
+    services.need_dispatch(need=routed, actor=w.dispatcher_x, department=w.justice_x)
+    for _ in range(5):
+        submit()
+    client = client_for(w.dispatcher_x)
+    client.get("/console/needs/")
+    with django_assert_max_num_queries(12):
+        page = client.get("/console/needs/").content.decode()
+    assert f'data-need="{waiting.pk}"' in page and f'data-need="{routed.pk}"' not in page
+    dept = client_for(w.justice_handler).get("/console/needs/department/").content.decode()
+    assert f'data-need="{routed.pk}"' in dept and f'data-need="{waiting.pk}"' not in dept
+    assert client_for(w.justice_handler).get("/console/needs/").status_code == 403
+    assert client_for(w.dispatcher_x).get("/console/needs/department/").status_code == 403
+    assert client_for(w.dispatcher_x).get("/console/needs/overdue/").status_code == 200
+    assert client_for(w.dispatcher_x).get("/console/needs/problems/").status_code == 200
+    assert client_for(w.dispatcher_x).get("/console/needs/reviews/").status_code == 200
+
+
+def test_console_sections_follow_roles(needs_world):
+    from dandelion.core.console import sections_for
+
+    keys = lambda user: {s.key for s in sections_for(user)}  # noqa: E731
+    assert {"needs_dispatch", "needs_overdue", "needs_problems"} <= keys(needs_world.dispatcher_x)
+    assert "needs_department" in keys(needs_world.handler_x)
+    assert "needs_dispatch" not in keys(needs_world.handler_x)
+
+
+def test_wish_pages(needs_world):
+    w = needs_world
+    client = client_for(w.worker_x)
+    bad = client.post("/wishes/new/", {"title": "a", "description": "为什么"})
+    assert bad.status_code == 422 and "为什么" in bad.content.decode()
+    created = client.post("/wishes/new/", {"title": "想要一个新头盔", "description": ""})
+    assert created.status_code == 302
+    wall = client_for(None).get("/wishes/").content.decode()
+    assert "想要一个新头盔" in wall
