@@ -1,0 +1,171 @@
+"""A worker reports a problem with a photo (seeing a nearby report first), staff fix it in the
+console, and the worker confirms the fix."""
+
+import io
+import re
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from PIL import Image
+from playwright.sync_api import expect
+
+from dandelion.accounts.models import User
+from dandelion.accounts.services import role_assign, worker_check_in
+from dandelion.orgs.services import organisation_create
+from dandelion.reports import services
+from dandelion.reports.models import Report
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "report-flow-pass-2026"
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    image = Image.new("RGB", (800, 600), (120, 98, 60))
+    for x in range(0, 800, 80):
+        image.paste((90, 70, 40), (x, 380, x + 50, 430))
+    image.save(out, format="JPEG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def world(jiujiang, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    services.category_upsert(region=jiujiang["city"], code="garbage", name="暴露垃圾", icon="🗑")
+    services.category_upsert(region=jiujiang["city"], code="manhole", name="井盖破损", icon="⚠")
+    office = organisation_create(
+        name="甘棠街道办事处", kind="street_office", region=jiujiang["street"]
+    )
+    services.routing_rule_set(region=jiujiang["xunyang"], category=None, organisation=office)
+    handler = User(username="street_handler", display_name="街道经办人", is_staff=True)
+    handler.set_password(PASSWORD)
+    handler.save()
+    role_assign(user=handler, role="department_handler", organisation=office)
+
+    def worker(phone, name):
+        user = User.objects.create(username=f"w{phone}", phone=phone, display_name=name)
+        worker_check_in(
+            user=user,
+            changes={
+                "occupation": "delivery_rider",
+                "platform": "meituan",
+                "work_region_code": jiujiang["street"].code,
+                "accept_policy_version": django_settings.PRIVACY_POLICY_VERSION,
+            },
+        )
+        return user
+
+    neighbour = worker("13811110000", "邻居骑手")
+    # Someone already reported garbage 20 m away: the form offers "me too" first.
+    existing = services.report_create(
+        reporter=neighbour,
+        category_code="garbage",
+        lat=29.72418,
+        lng=115.9920,
+        description="路口垃圾堆了两天",
+        photos=[io.BytesIO(_jpeg())],
+    )
+    return {"worker": worker("13822220000", "骑手小王"), "handler": handler, "existing": existing}
+
+
+def _signed_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": django_settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+def test_a_worker_reports_staff_fix_and_the_worker_confirms(
+    live_server, browser, make_page, screenshot, blocked_requests, world
+):
+    page = make_page()
+    _signed_in(page, live_server, world["worker"])
+
+    # The worker opens "report a problem"; the phone's position pins the map.
+    page.goto(f"{live_server.url}/reports/new/")
+    expect(page.locator("#pick-map")).to_have_attribute("data-pinned", "true")
+    page.locator("#category").select_option("garbage")
+    expect(page.locator("#duplicates")).to_be_visible()
+    expect(page.locator("#duplicates-list .duplicate")).to_have_count(1)
+    expect(page.locator("#duplicates-list")).to_contain_text("路口垃圾堆了两天")
+    screenshot(page, "1-duplicate-offered", full_page=True)
+
+    # Not the same pile: the worker describes theirs, and forgets the photo first.
+    page.locator("#description").fill("小区东门垃圾桶倒了，垃圾撒了一地")
+    page.locator("#address").fill("甘棠北路 8 号")
+    page.get_by_role("button", name="提交", exact=True).click()
+    expect(page.locator("#photos-error")).to_contain_text("请至少拍一张照片")
+    expect(page.locator("#description")).to_have_value("小区东门垃圾桶倒了，垃圾撒了一地")
+    expect(page.locator("#category")).to_have_value("garbage")
+    screenshot(page, "2-photo-missing", full_page=True)
+
+    page.locator("#photos").set_input_files(
+        {"name": "pile.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}
+    )
+    expect(page.locator(".photo-picker__preview")).to_have_count(1)
+    page.get_by_role("button", name="提交", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/reports/\d+/$"))
+    expect(page.locator(".report-toast")).to_contain_text("感谢你的随手拍")
+    expect(page.locator("#report-status")).to_have_text("待分拣")
+    screenshot(page, "3-submitted", full_page=True)
+
+    report = Report.objects.exclude(pk=world["existing"].pk).get()
+    assert report.reporter == world["worker"] and report.photos.count() == 1
+    assert abs(report.lat - 29.7240) < 1e-4 and abs(report.lng - 115.9920) < 1e-4
+
+    # The street office's handler signs in to the console and fixes it.
+    staff = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    staff.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if "127.0.0.1" in route.request.url or "localhost" in route.request.url
+            else route.abort()
+        ),
+    )
+    console = staff.new_page()
+    console.set_default_timeout(10_000)
+    console.goto(f"{live_server.url}/console/reports/")
+    console.locator("input[name=username]").fill("street_handler")
+    console.locator("input[name=password]").fill(PASSWORD)
+    console.get_by_role("button", name="登录").click()
+    row = console.locator(f'tr[data-report="{report.pk}"]')
+    expect(row).to_be_visible()
+    screenshot(console, "4-console-queue")
+    row.get_by_role("link", name="暴露垃圾").click()
+    expect(console.locator("#photo-viewer-image")).to_be_visible()
+    console.locator("#status").select_option("fixed")
+    console.locator("#status-note").fill("已安排保洁员清理干净")
+    console.get_by_role("button", name="更新").click()
+    expect(console.locator("#report-status")).to_have_text("已修复")
+    expect(console.locator("#report-events")).to_contain_text("已安排保洁员清理干净")
+    screenshot(console, "5-console-fixed", full_page=True)
+    staff.close()
+
+    # The worker sees the update and confirms the fix.
+    page.goto(f"{live_server.url}/reports/mine/")
+    expect(page.locator(f'[data-report="{report.pk}"]')).to_contain_text("已修复")
+    page.locator(f'[data-report="{report.pk}"]').click()
+    expect(page.locator("#updates")).to_contain_text("已安排保洁员清理干净")
+    screenshot(page, "6-fixed-to-confirm", full_page=True)
+    page.locator("#confirm-fixed").click()
+    expect(page.locator("#report-status")).to_have_text("已办结")
+    # Closed; within 14 days of the fix the worker could still reopen it.
+    expect(page.locator("#confirm-fixed")).to_have_count(0)
+    expect(page.locator("#reopen-note")).to_be_visible()
+    screenshot(page, "7-confirmed", full_page=True)
+
+    report.refresh_from_db()
+    assert report.status == "closed"
+    assert blocked_requests == []
