@@ -58,7 +58,9 @@ def rewards_managed(*, actor) -> QuerySet[Reward]:
 def redemptions_of(*, user) -> QuerySet[Redemption]:
     return (
         Redemption.objects.filter(user=user)
-        .select_related("reward__station", "reward__partner", "reward__organisation")
+        .select_related(
+            "reward__station", "reward__partner", "reward__organisation", "reward__region"
+        )
         .order_by("-created_at", "-id")
     )
 

@@ -1,26 +1,153 @@
-def my_points(request, **kwargs):
-    raise NotImplementedError
+"""The worker's points pages (H5): my points, the rewards shop, redeeming, my codes."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from dandelion.core.errors import ApplicationError
+from dandelion.core.h5 import sign_in_required
+from dandelion.core.qr import qr_svg_inline
+
+from . import selectors, services
+from .models import Redemption
+
+KIND_ICONS = {
+    "drink": "🥤",
+    "daily_goods": "🧴",
+    "phone_topup": "📱",
+    "health_check": "🩺",
+    "repair_voucher": "🔧",
+    "other": "🎁",
+}
 
 
-def shop(request, **kwargs):
-    raise NotImplementedError
+def error_text(exc: ApplicationError) -> str:
+    texts = {
+        "insufficient_points": _("积分不足"),
+        "out_of_stock": _("已兑完"),
+        "per_person_limit": _("已达到每人限兑数量"),
+        "reward_inactive": _("该商品已下架"),
+        "reward_not_in_window": _("不在兑换时间内"),
+        "idempotency_key_reused": _("请刷新页面后重试"),
+        "idempotency_key_required": _("请刷新页面后重试"),
+        "reward_not_found": _("找不到这个商品"),
+        "redemption_fulfilled": _("已领取，不能取消"),
+        "redemption_expired": _("兑换码已过期"),
+        "redemption_cancelled": _("兑换码已取消"),
+    }
+    return texts.get(exc.code, exc.message)
 
 
-def reward_detail(request, **kwargs):
-    raise NotImplementedError
+@sign_in_required
+@require_GET
+def my_points(request):
+    page = Paginator(selectors.points_history(user=request.user), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "points/mine.html",
+        {"balance": selectors.balance_of(user=request.user), "page": page},
+    )
 
 
-def reward_redeem_view(request, **kwargs):
-    raise NotImplementedError
+@sign_in_required
+@require_GET
+def shop(request):
+    rewards = list(selectors.reward_list()[:100])
+    for reward in rewards:
+        reward.icon = KIND_ICONS.get(reward.kind, "🎁")
+    return render(
+        request,
+        "points/shop.html",
+        {"rewards": rewards, "balance": selectors.balance_of(user=request.user)},
+    )
 
 
-def my_redemptions(request, **kwargs):
-    raise NotImplementedError
+def _reward_context(request, reward, **extra) -> dict:
+    reward.icon = KIND_ICONS.get(reward.kind, "🎁")
+    return {
+        "reward": reward,
+        "balance": selectors.balance_of(user=request.user),
+        # One key per rendering of the form: a double tap or a resend of the same form is
+        # one redemption.
+        "idempotency_key": uuid.uuid4().hex,
+        **extra,
+    }
 
 
-def redemption_detail(request, **kwargs):
-    raise NotImplementedError
+@sign_in_required
+@require_GET
+def reward_detail(request, reward_id: int):
+    reward = selectors.reward_get(reward_id=reward_id)
+    if reward is None:
+        raise Http404
+    return render(request, "points/reward.html", _reward_context(request, reward))
 
 
-def redemption_cancel_view(request, **kwargs):
-    raise NotImplementedError
+@sign_in_required
+@require_POST
+def reward_redeem_view(request, reward_id: int):
+    try:
+        redemption, created = services.reward_redeem(
+            reward_id=reward_id,
+            user=request.user,
+            idempotency_key=request.POST.get("idempotency_key", ""),
+        )
+    except ApplicationError as exc:
+        reward = selectors.reward_get(reward_id=reward_id)
+        if reward is None:
+            raise Http404 from exc
+        context = _reward_context(request, reward, form_error=error_text(exc))
+        return render(request, "points/reward.html", context, status=exc.status)
+    if created:
+        messages.success(request, _("兑换成功，请到店出示兑换码"))
+    return redirect("points:redemption", code=redemption.code)
+
+
+@sign_in_required
+@require_GET
+def my_redemptions(request):
+    page = Paginator(selectors.redemptions_of(user=request.user), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "points/redemptions.html", {"page": page})
+
+
+def _mine(request, code: str) -> Redemption:
+    redemption = (
+        selectors.redemptions_of(user=request.user)
+        .filter(code=services.code_normalise(code))
+        .first()
+    )
+    if redemption is None:
+        raise Http404
+    return redemption
+
+
+@sign_in_required
+@require_GET
+def redemption_detail(request, code: str):
+    redemption = _mine(request, code)
+    return render(
+        request,
+        "points/redemption.html",
+        {"redemption": redemption, "qr": qr_svg_inline(redemption.code)},
+    )
+
+
+@sign_in_required
+@require_POST
+def redemption_cancel_view(request, code: str):
+    redemption = _mine(request, code)
+    try:
+        services.redemption_cancel(redemption_id=redemption.pk, actor=request.user)
+        messages.success(request, _("已取消，积分已退回"))
+    except ApplicationError as exc:
+        messages.error(request, error_text(exc))
+    return redirect("points:redemption", code=redemption.code)

@@ -1,34 +1,334 @@
-def activity_list(request, **kwargs):
-    raise NotImplementedError
+"""Staff console pages for activities: the list, publish an activity, the roster with
+attendance, record and confirm hours, the organiser's check-in code, hours per team/region."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from dandelion.core.console import console_required
+from dandelion.core.errors import ApplicationError, InvalidInput
+from dandelion.core.permissions import can, scope_queryset
+from dandelion.core.qr import absolute_url, qr_svg, qr_svg_inline
+from dandelion.orgs.models import Organisation
+from dandelion.stations.models import Station
+
+from . import selectors, services
+from .models import Activity, Attendance
 
 
-def activity_new(request, **kwargs):
-    raise NotImplementedError
+def _permitted(request, activity_id: int, action: str = "activity.view") -> Activity:
+    activity = selectors.activities_managed(actor=request.user).filter(pk=activity_id).first()
+    if activity is None:
+        raise Http404
+    if not can(request.user, action, activity):
+        raise DjangoPermissionDenied
+    return activity
 
 
-def hours_summary(request, **kwargs):
-    raise NotImplementedError
+class ActivityForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("发布组织"), queryset=Organisation.objects.none()
+    )
+    title = forms.CharField(label=gettext_lazy("标题"), max_length=120)
+    description = forms.CharField(
+        label=gettext_lazy("活动内容"), widget=forms.Textarea, required=False, max_length=4000
+    )
+    station = forms.ModelChoiceField(
+        label=gettext_lazy("驿站"), queryset=Station.objects.none(), required=False
+    )
+    address = forms.CharField(label=gettext_lazy("地址"), max_length=255, required=False)
+    starts_at = forms.DateTimeField(
+        label=gettext_lazy("开始时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    ends_at = forms.DateTimeField(
+        label=gettext_lazy("结束时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    capacity = forms.IntegerField(label=gettext_lazy("名额"), min_value=1, max_value=10000)
+    skills = forms.CharField(
+        label=gettext_lazy("所需技能"),
+        required=False,
+        help_text=gettext_lazy("用逗号或顿号分隔，最多 10 项"),
+    )
+    points_per_hour = forms.IntegerField(
+        label=gettext_lazy("每小时积分"), min_value=0, max_value=1000, initial=10
+    )
+    visibility = forms.ChoiceField(
+        label=gettext_lazy("可见范围"), choices=Activity.Visibility.choices
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = scope_queryset(
+            user, "activity.manage", Organisation.objects.filter(is_active=True)
+        ).order_by("path")
+        stations = Station.objects.exclude(status=Station.Status.CLOSED).order_by("name")
+        if not user.is_superuser:
+            stations = scope_queryset(user, "station.view", stations)
+            organisations = self.fields["organisation"].queryset
+            codes = {o.region.code[:6] for o in organisations.select_related("region")}
+            if codes:
+                from django.db.models import Q
+
+                near = Q()
+                for code in codes:
+                    near |= Q(region__code__startswith=code)
+                stations = stations | Station.objects.filter(near).exclude(
+                    status=Station.Status.CLOSED
+                )
+        self.fields["station"].queryset = stations.distinct().order_by("name")
+
+    def clean_skills(self) -> list[str]:
+        raw = self.cleaned_data.get("skills") or ""
+        for sep in ("、", "，", ";"):
+            raw = raw.replace(sep, ",")
+        return [s.strip() for s in raw.split(",") if s.strip()]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("station") and not data.get("address"):
+            self.add_error("station", _("请选择驿站，或在地址中写明地点"))
+        return data
 
 
-def activity_detail(request, **kwargs):
-    raise NotImplementedError
+def _add_service_errors(form: forms.Form, exc: ApplicationError) -> None:
+    placed = False
+    if isinstance(exc, InvalidInput):
+        for error in exc.errors:
+            field = error.get("field")
+            if field in form.fields:
+                form.add_error(field, error.get("msg") or exc.message)
+                placed = True
+    if not placed:
+        form.add_error(None, exc.message)
 
 
-def activity_edit(request, **kwargs):
-    raise NotImplementedError
+@console_required
+@require_GET
+def activity_list(request):
+    if not can(request.user, "activity.view"):
+        raise DjangoPermissionDenied
+    status = request.GET.get("status") or None
+    if status not in (None, *Activity.Status.values):
+        status = None
+    page = Paginator(selectors.activities_managed(actor=request.user, status=status), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "volunteering/console/list.html",
+        {
+            "page": page,
+            "status": status or "",
+            "statuses": Activity.Status.choices,
+            "can_create": can(request.user, "activity.manage"),
+        },
+    )
 
 
-def activity_state(request, **kwargs):
-    raise NotImplementedError
+@console_required
+def activity_new(request):
+    if not can(request.user, "activity.manage"):
+        raise DjangoPermissionDenied
+    form = ActivityForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        organisation = data.pop("organisation")
+        if not data["station"]:
+            data.pop("station")
+            data["region"] = organisation.region
+            data["lat"] = organisation.region.center_lat
+            data["lng"] = organisation.region.center_lng
+        try:
+            activity = services.activity_create(
+                actor=request.user, organisation=organisation, **data
+            )
+        except ApplicationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            if request.POST.get("publish"):
+                try:
+                    services.activity_publish(actor=request.user, activity=activity)
+                    messages.success(request, _("活动已发布，已通知符合条件的志愿者"))
+                except ApplicationError as exc:
+                    messages.error(request, exc.message)
+            else:
+                messages.success(request, _("已保存为草稿"))
+            return redirect("volunteering_console:detail", activity_id=activity.pk)
+    return render(request, "volunteering/console/form.html", {"form": form, "activity": None})
 
 
-def activity_code_svg(request, **kwargs):
-    raise NotImplementedError
+@console_required
+def activity_edit(request, activity_id: int):
+    activity = _permitted(request, activity_id, "activity.manage")
+    initial = {
+        "organisation": activity.organisation,
+        "title": activity.title,
+        "description": activity.description,
+        "station": activity.station,
+        "address": activity.address,
+        "starts_at": activity.starts_at,
+        "ends_at": activity.ends_at,
+        "capacity": activity.capacity,
+        "skills": "、".join(activity.skills),
+        "points_per_hour": activity.points_per_hour,
+        "visibility": activity.visibility,
+    }
+    form = ActivityForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("organisation")
+        changes = {k: v for k, v in data.items() if initial.get(k) != v or k == "skills"}
+        if changes.get("skills") == activity.skills:
+            changes.pop("skills")
+        try:
+            services.activity_update(actor=request.user, activity=activity, changes=changes)
+        except ApplicationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("volunteering_console:detail", activity_id=activity.pk)
+    return render(request, "volunteering/console/form.html", {"form": form, "activity": activity})
 
 
-def attendance_record_view(request, **kwargs):
-    raise NotImplementedError
+@console_required
+@require_GET
+def activity_detail(request, activity_id: int):
+    activity = _permitted(request, activity_id)
+    roster = list(selectors.activity_roster(activity=activity))
+    for signup in roster:
+        signup.attendance = next(iter(signup.attendances.all()), None)
+    code_url = absolute_url(reverse("volunteering:code", args=[activity.checkin_token]), request)
+    return render(
+        request,
+        "volunteering/console/detail.html",
+        {
+            "activity": activity,
+            "roster": roster,
+            "can_manage": can(request.user, "activity.manage", activity),
+            "code_url": code_url,
+            "code_svg": qr_svg_inline(code_url),
+            "events": activity.events.select_related("actor"),
+        },
+    )
 
 
-def attendance_confirm_view(request, **kwargs):
-    raise NotImplementedError
+@console_required
+@require_POST
+def activity_state(request, activity_id: int):
+    activity = _permitted(request, activity_id, "activity.manage")
+    action = request.POST.get("action")
+    try:
+        if action == "publish":
+            services.activity_publish(actor=request.user, activity=activity)
+            messages.success(request, _("活动已发布，已通知符合条件的志愿者"))
+        elif action == "cancel":
+            services.activity_cancel(
+                actor=request.user, activity=activity, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("活动已取消，已通知报名的志愿者"))
+        elif action == "finish":
+            services.activity_finish(actor=request.user, activity=activity)
+            messages.success(request, _("活动已结束"))
+        else:
+            messages.error(request, _("未知操作"))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("volunteering_console:detail", activity_id=activity.pk)
+
+
+@console_required
+@require_GET
+def activity_code_svg(request, activity_id: int):
+    activity = _permitted(request, activity_id, "activity.manage")
+    url = absolute_url(reverse("volunteering:code", args=[activity.checkin_token]), request)
+    return HttpResponse(qr_svg(url), content_type="image/svg+xml")
+
+
+def _parse_local(value: str):
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    moment = parse_datetime(value or "")
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+@console_required
+@require_POST
+def attendance_record_view(request, activity_id: int):
+    from django.contrib.auth import get_user_model
+
+    activity = _permitted(request, activity_id, "activity.manage")
+    user = get_user_model().objects.filter(pk=request.POST.get("user_id") or 0).first()
+    checked_in = _parse_local(request.POST.get("checked_in_at", ""))
+    checked_out = _parse_local(request.POST.get("checked_out_at", ""))
+    if user is None or checked_in is None:
+        messages.error(request, _("请填写签到时间"))
+    else:
+        try:
+            services.attendance_record(
+                actor=request.user,
+                activity=activity,
+                user=user,
+                checked_in_at=checked_in,
+                checked_out_at=checked_out,
+            )
+            messages.success(request, _("已登记签到记录"))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    return redirect("volunteering_console:detail", activity_id=activity.pk)
+
+
+@console_required
+@require_POST
+def attendance_confirm_view(request, attendance_id: int):
+    attendance = Attendance.objects.filter(pk=attendance_id).first()
+    if attendance is None:
+        raise Http404
+    activity = _permitted(request, attendance.activity_id, "activity.manage")
+    raw = (request.POST.get("minutes") or "").strip()
+    minutes = None
+    if raw:
+        try:
+            minutes = round(float(raw) * 60) if request.POST.get("unit") == "hours" else int(raw)
+        except ValueError:
+            messages.error(request, _("时长请填写数字"))
+            return redirect("volunteering_console:detail", activity_id=activity.pk)
+    try:
+        services.attendance_confirm(
+            actor=request.user,
+            attendance_id=attendance.pk,
+            minutes=minutes,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, _("时长已确认"))
+    except ApplicationError as exc:
+        if exc.code == "reason_required":
+            messages.error(request, _("调整时长时请填写原因"))
+        else:
+            messages.error(request, exc.message)
+    return redirect("volunteering_console:detail", activity_id=activity.pk)
+
+
+@console_required
+@require_GET
+def hours_summary(request):
+    if not can(request.user, "hours.view"):
+        raise DjangoPermissionDenied
+    group = "region" if request.GET.get("group") == "region" else "team"
+    rows = selectors.hours_by(actor=request.user, group=group)
+    for row in rows:
+        row["hours"] = row["minutes"] / 60
+    return render(request, "volunteering/console/hours.html", {"rows": rows, "group": group})

@@ -253,7 +253,7 @@ def reward_redeem(*, reward_id: int, user, idempotency_key: str) -> tuple[Redemp
 def redemption_for_code(*, code: str) -> Redemption:
     found = (
         Redemption.objects.select_related(
-            "reward__station", "reward__partner", "reward__organisation", "user"
+            "reward__station", "reward__partner", "reward__organisation", "reward__region", "user"
         )
         .filter(code=code_normalise(code))
         .first()
@@ -336,7 +336,7 @@ def redemption_cancel(*, redemption_id: int, actor) -> Redemption:
             extra={"status": redemption.status},
         )
     redemption = Redemption.objects.select_related(
-        "reward__station", "reward__partner", "reward__organisation", "user"
+        "reward__station", "reward__partner", "reward__organisation", "reward__region", "user"
     ).get(pk=redemption.pk)
     return _close_with_refund(redemption, Redemption.Status.CANCELLED, actor)
 
@@ -362,7 +362,7 @@ def redemptions_expire(*, batch: int = 200) -> int:
             if row is None:
                 continue
             row = Redemption.objects.select_related(
-                "reward__station", "reward__partner", "reward__organisation", "user"
+                "reward__station", "reward__partner", "reward__organisation", "reward__region", "user"
             ).get(pk=pk)
             _close_with_refund(row, Redemption.Status.EXPIRED)
             done += 1

@@ -113,7 +113,7 @@ def test_capacity_then_waiting_list_then_moving_up(world, make_activity, volunte
     a, b, c = volunteers
     sa, _ = signup_create(activity_id=activity.pk, user=a)
     sb, _ = signup_create(activity_id=activity.pk, user=b)
-    sc, created = signup_create(activity_id=activity.pk, user=c)
+    sc, _ = signup_create(activity_id=activity.pk, user=c)
     assert [sa.status, sb.status, sc.status] == ["confirmed", "confirmed", "waiting"]
     again, created_again = signup_create(activity_id=activity.pk, user=a)
     assert again == sa and not created_again

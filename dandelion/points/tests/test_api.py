@@ -1,0 +1,248 @@
+"""The points API and pages: who may do what, the error shape, idempotent redemption over HTTP,
+query counts of the lists."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dandelion.accounts.testing import client_for
+from dandelion.points.models import Redemption, Reward
+from dandelion.points.services import award_by_rule, reward_redeem
+
+pytestmark = pytest.mark.django_db
+
+
+def _fund(user, n=1):
+    for i in range(n):
+        award_by_rule(user=user, event="report_accepted", region_code="360403",
+                      source_key=f"api-fund:{user.pk}:{i}")
+
+
+def _problem(response, status, code):
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["code"] == code and body["status"] == status
+    return body
+
+
+def test_me_points_shows_the_balance_and_paged_history(ledger):
+    _fund(ledger.worker, 3)
+    client = client_for(ledger.worker)
+    body = client.get("/api/v1/me/points?page_size=2").json()
+    assert body["balance"] == 60 and body["count"] == 3 and len(body["items"]) == 2
+    assert body["items"][0]["amount"] == 20 and body["items"][0]["reason"] == "award"
+    assert body["items"][0]["memo"] == "随手拍被采纳"
+    second = client.get("/api/v1/me/points?page=2&page_size=2").json()
+    assert len(second["items"]) == 1
+    _problem(client.get("/api/v1/me/points?page=0"), 422, "validation_error")
+    _problem(client_for(None).get("/api/v1/me/points"), 401, "not_authenticated")
+
+
+def test_me_points_query_count_does_not_grow(ledger):
+    client = client_for(ledger.worker)
+    _fund(ledger.worker, 2)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/v1/me/points")
+    _fund(ledger.worker, 1)
+    award_by_rule(user=ledger.worker, event="station_visit", region_code="360403",
+                  source_key="sv1")
+    with CaptureQueriesContext(connection) as more:
+        client.get("/api/v1/me/points")
+    assert len(more) == len(few) <= 8
+
+
+def test_rewards_list_is_public_and_paged(ledger, django_assert_max_num_queries):
+    for i in range(4):
+        Reward.objects.create(
+            title=f"商品{i}", kind="other", station=ledger.station, region=ledger.station.region,
+            city_code="360400", price=5 + i, stock=3, valid_from=ledger.reward.valid_from,
+            valid_until=ledger.reward.valid_until,
+        )
+    with django_assert_max_num_queries(3):
+        body = client_for(None).get("/api/v1/rewards?page_size=3").json()
+    assert body["count"] == 5 and len(body["items"]) == 3
+    assert body["items"][0]["provider"] == {
+        "kind": "station", "id": ledger.station.pk, "name": "甘棠驿站",
+        "address": ledger.station.address,
+    }
+    assert client_for(None).get("/api/v1/rewards?region=360402").json()["count"] == 0
+    _problem(client_for(None).get("/api/v1/rewards/99999"), 404, "reward_not_found")
+
+
+def test_redeem_needs_an_idempotency_key_and_replays_safely(ledger):
+    _fund(ledger.worker)
+    client = client_for(ledger.worker)
+    url = f"/api/v1/rewards/{ledger.reward.pk}/redeem"
+    body = _problem(client.post(url), 422, "idempotency_key_required")
+    assert body["errors"][0]["field"] == "Idempotency-Key"
+    first = client.post(url, HTTP_IDEMPOTENCY_KEY="tap-1")
+    assert first.status_code == 201
+    again = client.post(url, HTTP_IDEMPOTENCY_KEY="tap-1")
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    redemption = first.json()
+    assert redemption["status"] == "issued" and redemption["qr_svg"].startswith("<svg")
+    assert Redemption.objects.count() == 1
+    assert client.get("/api/v1/me/points").json()["balance"] == 10
+    assert client.post(url, HTTP_IDEMPOTENCY_KEY="tap-2").status_code == 201
+    _problem(client.post(url, HTTP_IDEMPOTENCY_KEY="tap-3"), 409, "per_person_limit")
+    Reward.objects.filter(pk=ledger.reward.pk).update(per_person_limit=5)
+    _problem(client.post(url, HTTP_IDEMPOTENCY_KEY="tap-4"), 409, "insufficient_points")
+
+
+def test_redeem_conflicts_name_the_problem(ledger):
+    _fund(ledger.worker, 2)
+    Reward.objects.filter(pk=ledger.reward.pk).update(stock=0)
+    client = client_for(ledger.worker)
+    _problem(
+        client.post(f"/api/v1/rewards/{ledger.reward.pk}/redeem", HTTP_IDEMPOTENCY_KEY="a"),
+        409, "out_of_stock",
+    )
+    _problem(
+        client.post("/api/v1/rewards/424242/redeem", HTTP_IDEMPOTENCY_KEY="a"), 404,
+        "reward_not_found",
+    )
+
+
+def test_fulfil_by_code_for_the_station_only(ledger, world):
+    reward = Reward.objects.create(
+        title="热饮", kind="drink", station=world.station_x, region=world.station_x.region,
+        city_code="360400", price=10, stock=5, valid_from=ledger.reward.valid_from,
+        valid_until=ledger.reward.valid_until,
+    )
+    _fund(ledger.worker)
+    redemption, _ = reward_redeem(reward_id=reward.pk, user=ledger.worker, idempotency_key="z")
+    url = "/api/v1/redemptions/fulfil"
+    _problem(client_for(world.manager_l).post(url, {"code": redemption.code},
+                                              content_type="application/json"), 403,
+             "permission_denied")
+    _problem(client_for(ledger.worker).post(url, {"code": redemption.code},
+                                            content_type="application/json"), 403,
+             "permission_denied")
+    _problem(client_for(world.manager_x).post(url, {"code": ""},
+                                              content_type="application/json"), 422,
+             "validation_error")
+    ok = client_for(world.manager_x).post(url, {"code": redemption.code},
+                                          content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["status"] == "fulfilled"
+    _problem(client_for(world.manager_x).post(url, {"code": redemption.code},
+                                              content_type="application/json"), 409,
+             "redemption_fulfilled")
+
+
+def test_my_redemptions_and_cancel(ledger, django_assert_max_num_queries):
+    _fund(ledger.worker, 2)
+    client = client_for(ledger.worker)
+    for key in ("a", "b"):
+        reward_redeem(reward_id=ledger.reward.pk, user=ledger.worker, idempotency_key=key)
+    with django_assert_max_num_queries(4):
+        body = client.get("/api/v1/me/redemptions").json()
+    assert body["count"] == 2
+    rid = body["items"][0]["id"]
+    cancelled = client.post(f"/api/v1/redemptions/{rid}/cancel")
+    assert cancelled.json()["status"] == "cancelled"
+    _problem(client.post(f"/api/v1/redemptions/{rid}/cancel"), 409, "redemption_cancelled")
+
+
+def test_manual_awards_and_reversals_are_for_region_admins(ledger, world):
+    payload = {"user_id": ledger.worker.pk, "event": "training_attended", "region_code": "360403",
+               "reference": "2025-06 急救培训"}
+    _problem(client_for(world.admin_l).post("/api/v1/points/awards", payload,
+                                            content_type="application/json"), 403,
+             "permission_denied")
+    _problem(client_for(ledger.worker).post("/api/v1/points/awards", payload,
+                                            content_type="application/json"), 403,
+             "permission_denied")
+    made = client_for(world.admin_x).post("/api/v1/points/awards", payload,
+                                          content_type="application/json")
+    assert made.status_code == 201 and made.json()["points"] == 15
+    again = client_for(world.admin_x).post("/api/v1/points/awards", payload,
+                                           content_type="application/json")
+    assert again.status_code == 200 and not again.json()["created"]
+    tid = made.json()["transfer_id"]
+    _problem(client_for(world.admin_l).post(f"/api/v1/points/transfers/{tid}/reverse",
+                                            {"memo": "x"}, content_type="application/json"),
+             403, "permission_denied")
+    reversed_ = client_for(world.admin_x).post(f"/api/v1/points/transfers/{tid}/reverse",
+                                               {"memo": "误发"}, content_type="application/json")
+    assert reversed_.status_code == 200 and reversed_.json()["reverses_id"] == tid
+    bad = dict(payload, region_code="999999")
+    _problem(client_for(world.admin_x).post("/api/v1/points/awards", bad,
+                                            content_type="application/json"), 422,
+             "unknown_region")
+
+
+def test_h5_pages(ledger):
+    _fund(ledger.worker)
+    client = client_for(ledger.worker)
+    page = client.get("/points/")
+    assert page.status_code == 200 and "随手拍被采纳" in page.content.decode()
+    shop = client.get("/rewards/").content.decode()
+    assert "矿泉水" in shop and "甘棠驿站" in shop
+    detail = client.get(f"/rewards/{ledger.reward.pk}/").content.decode()
+    key = detail.split('name="idempotency_key" value="')[1].split('"')[0]
+    done = client.post(f"/rewards/{ledger.reward.pk}/redeem/", {"idempotency_key": key})
+    assert done.status_code == 302
+    code = Redemption.objects.get().code
+    assert done["Location"] == f"/rewards/codes/{code}/"
+    again = client.post(f"/rewards/{ledger.reward.pk}/redeem/", {"idempotency_key": key})
+    assert again["Location"] == done["Location"] and Redemption.objects.count() == 1
+    shown = client.get(done["Location"]).content.decode()
+    assert code in shown and "<svg" in shown
+    # Not enough points: the form is shown again with the reason.
+    Reward.objects.filter(pk=ledger.reward.pk).update(price=50)
+    refused = client.post(f"/rewards/{ledger.reward.pk}/redeem/", {"idempotency_key": "other"})
+    assert refused.status_code == 409 and "积分不足" in refused.content.decode()
+    assert client_for(None).get("/points/").status_code == 302
+
+
+def test_console_fulfil_page(ledger, world):
+    reward = Reward.objects.create(
+        title="热饮", kind="drink", station=world.station_x, region=world.station_x.region,
+        city_code="360400", price=10, stock=5, valid_from=ledger.reward.valid_from,
+        valid_until=ledger.reward.valid_until,
+    )
+    _fund(ledger.worker)
+    redemption, _ = reward_redeem(reward_id=reward.pk, user=ledger.worker, idempotency_key="c")
+    other = client_for(world.manager_l).get(f"/console/points/fulfil/?code={redemption.code}")
+    assert "不属于你负责" in other.content.decode()
+    manager = client_for(world.manager_x)
+    preview = manager.get(f"/console/points/fulfil/?code={redemption.code.lower()}")
+    assert "热饮" in preview.content.decode() and "确认核销" in preview.content.decode()
+    done = manager.post("/console/points/fulfil/", {"code": redemption.code, "confirm": "1"})
+    assert done.status_code == 302
+    redemption.refresh_from_db()
+    assert redemption.status == "fulfilled" and redemption.fulfilled_by == world.manager_x
+    assert client_for(ledger.worker).get("/console/points/fulfil/").status_code == 403
+
+
+def test_console_rewards_pages(ledger, world):
+    manager = client_for(world.manager_x)
+    listing = manager.get("/console/points/rewards/")
+    assert listing.status_code == 200
+    form = manager.get("/console/points/rewards/new/").content.decode()
+    assert f"station:{world.station_x.pk}" in form and f"station:{world.station_l.pk}" not in form
+    bad = manager.post("/console/points/rewards/new/", {
+        "provider": f"station:{world.station_x.pk}", "title": "洗衣券", "kind": "other",
+        "price": "0", "stock": "5", "per_person_limit": "1", "valid_from": "2025-01-01T00:00",
+        "valid_until": "2030-01-01T00:00", "claim_days": "7", "is_active": "on",
+    })
+    assert bad.status_code == 200 and 'id="price-error"' in bad.content.decode()
+    assert 'value="洗衣券"' in bad.content.decode()
+    ok = manager.post("/console/points/rewards/new/", {
+        "provider": f"station:{world.station_x.pk}", "title": "洗衣券", "kind": "other",
+        "price": "30", "stock": "5", "per_person_limit": "1", "valid_from": "2025-01-01T00:00",
+        "valid_until": "2030-01-01T00:00", "claim_days": "7", "is_active": "on",
+    })
+    assert ok.status_code == 302
+    reward = Reward.objects.get(title="洗衣券")
+    assert reward.station == world.station_x
+    edit = manager.post(f"/console/points/rewards/{reward.pk}/", {
+        "title": "洗衣券", "kind": "other", "price": "30", "stock": "12",
+        "per_person_limit": "1", "valid_from": "2025-01-01T00:00",
+        "valid_until": "2030-01-01T00:00", "claim_days": "7", "is_active": "on",
+    })
+    assert edit.status_code == 302
+    reward.refresh_from_db()
+    assert reward.stock == 12
+    assert client_for(world.manager_l).get(f"/console/points/rewards/{reward.pk}/").status_code == 404

@@ -1,0 +1,384 @@
+"""The volunteering API and pages: roles, the error shape, lists' query counts, the feed
+fragment, the station check-in page, the certificate."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from dandelion.accounts.testing import client_for
+from dandelion.volunteering.certificate import cjk_font
+from dandelion.volunteering.models import Attendance, StationVisit
+from dandelion.volunteering.services import attendance_confirm, attendance_record, signup_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _problem(response, status, code):
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["code"] == code
+    return response.json()
+
+
+def test_leaders_create_and_publish_over_the_api(world, volunteers):
+    start = (world.station_x.created_at + timedelta(days=400)).isoformat()
+    end = (world.station_x.created_at + timedelta(days=400, hours=2)).isoformat()
+    payload = {
+        "organisation_id": world.team_x.pk,
+        "title": "助老送餐",
+        "station_id": world.station_x.pk,
+        "starts_at": start,
+        "ends_at": end,
+        "capacity": 5,
+        "skills": ["急救"],
+    }
+    _problem(
+        client_for(world.leader_l).post(
+            "/api/v1/volunteering/activities", payload, content_type="application/json"
+        ),
+        403,
+        "permission_denied",
+    )
+    _problem(
+        client_for(world.leader_x).post(
+            "/api/v1/volunteering/activities",
+            dict(payload, capacity=0),
+            content_type="application/json",
+        ),
+        422,
+        "validation_error",
+    )
+    _problem(
+        client_for(world.leader_x).post(
+            "/api/v1/volunteering/activities",
+            dict(payload, station_id=None),
+            content_type="application/json",
+        ),
+        422,
+        "place_required",
+    )
+    made = client_for(world.leader_x).post(
+        "/api/v1/volunteering/activities", payload, content_type="application/json"
+    )
+    assert made.status_code == 201 and made.json()["status"] == "draft"
+    aid = made.json()["id"]
+    _problem(
+        client_for(volunteers[0]).get(f"/api/v1/volunteering/activities/{aid}"),
+        404,
+        "activity_not_found",
+    )
+    published = client_for(world.leader_x).post(
+        f"/api/v1/volunteering/activities/{aid}/state",
+        {"action": "publish"},
+        content_type="application/json",
+    )
+    assert published.json()["status"] == "published"
+    _problem(
+        client_for(world.leader_x).post(
+            f"/api/v1/volunteering/activities/{aid}/state",
+            {"action": "publish"},
+            content_type="application/json",
+        ),
+        409,
+        "illegal_transition",
+    )
+    _problem(
+        client_for(world.leader_l).post(
+            f"/api/v1/volunteering/activities/{aid}/state",
+            {"action": "cancel", "reason": "x"},
+            content_type="application/json",
+        ),
+        403,
+        "permission_denied",
+    )
+
+
+def test_sign_up_and_cancel_over_the_api(world, make_activity, volunteers):
+    activity = make_activity(capacity=1)
+    url = f"/api/v1/volunteering/activities/{activity.pk}/signup"
+    first = client_for(volunteers[0]).post(url)
+    assert first.status_code == 201 and first.json()["status"] == "confirmed"
+    assert client_for(volunteers[0]).post(url).status_code == 200
+    assert client_for(volunteers[1]).post(url).json()["status"] == "waiting"
+    assert client_for(volunteers[0]).delete(url).json()["status"] == "cancelled"
+    mine = client_for(volunteers[1]).get("/api/v1/me/volunteering/signups").json()
+    assert mine["items"][0]["status"] == "confirmed"
+    _problem(client_for(volunteers[0]).delete(url), 404, "signup_not_found")
+
+
+def test_activities_near_me_and_its_query_count(
+    world, make_activity, volunteers, django_assert_max_num_queries
+):
+    for i in range(3):
+        make_activity(title=f"活动{i}")
+    client = client_for(volunteers[0])
+    with django_assert_max_num_queries(5):
+        body = client.get("/api/v1/volunteering/activities?lat=29.72&lng=115.99").json()
+    assert body["count"] == 3 and body["items"][0]["distance_m"] is not None
+    for i in range(3):
+        make_activity(title=f"更多{i}")
+    with django_assert_max_num_queries(5):
+        assert client.get("/api/v1/volunteering/activities").json()["count"] == 6
+    _problem(client.get("/api/v1/volunteering/activities?lat=29.72"), 422, "invalid_point")
+
+
+def test_managed_list_and_roster_query_counts(
+    world, make_activity, volunteers, django_assert_max_num_queries
+):
+    activity = make_activity(capacity=5)
+    for person in volunteers:
+        signup_create(activity_id=activity.pk, user=person)
+    leader = client_for(world.leader_x)
+    with django_assert_max_num_queries(10):
+        roster = leader.get(f"/api/v1/volunteering/activities/{activity.pk}/roster").json()
+    assert roster["count"] == 3
+    with django_assert_max_num_queries(10):
+        assert leader.get("/api/v1/volunteering/manage/activities").json()["count"] == 1
+    assert (
+        client_for(world.leader_l).get("/api/v1/volunteering/manage/activities").json()["count"]
+        == 0
+    )
+    _problem(
+        client_for(volunteers[0]).get("/api/v1/volunteering/manage/activities"),
+        403,
+        "permission_denied",
+    )
+    _problem(
+        client_for(world.leader_l).get(f"/api/v1/volunteering/activities/{activity.pk}/roster"),
+        403,
+        "permission_denied",
+    )
+
+
+def test_check_in_needs_this_activitys_code(world, make_activity, volunteers):
+    activity = make_activity()
+    signup_create(activity_id=activity.pk, user=volunteers[0])
+    client = client_for(volunteers[0])
+    url = f"/api/v1/volunteering/activities/{activity.pk}/attendance"
+    with time_machine.travel(activity.starts_at, tick=False):
+        _problem(
+            client.post(
+                url,
+                {"action": "check_in", "code": str(world.station_l.uuid)},
+                content_type="application/json",
+            ),
+            422,
+            "invalid_checkin_code",
+        )
+        ok = client.post(
+            url,
+            {"action": "check_in", "station_uuid": str(world.station_x.uuid)},
+            content_type="application/json",
+        )
+        assert ok.status_code == 200
+    with time_machine.travel(activity.starts_at + timedelta(hours=1), tick=False):
+        out = client.post(
+            url,
+            {"action": "check_out", "code": str(activity.checkin_token)},
+            content_type="application/json",
+        )
+    assert out.json()["computed_minutes"] == 60
+
+
+def test_confirm_over_the_api_and_hours(world, make_activity, volunteers, points_rules):
+    activity = make_activity()
+    signup_create(activity_id=activity.pk, user=volunteers[0])
+    attendance = attendance_record(
+        actor=world.leader_x,
+        activity=activity,
+        user=volunteers[0],
+        checked_in_at=activity.starts_at,
+        checked_out_at=activity.ends_at,
+    )
+    url = f"/api/v1/volunteering/attendances/{attendance.pk}/confirm"
+    _problem(
+        client_for(world.leader_l).post(url, {}, content_type="application/json"),
+        403,
+        "permission_denied",
+    )
+    body = _problem(
+        client_for(world.leader_x).post(url, {"minutes": 60}, content_type="application/json"),
+        422,
+        "reason_required",
+    )
+    assert body["errors"][0]["field"] == "reason"
+    ok = client_for(world.leader_x).post(url, {}, content_type="application/json")
+    assert ok.json()["credited_minutes"] == 180
+    mine = client_for(volunteers[0]).get("/api/v1/me/volunteering/hours").json()
+    assert mine["total_minutes"] == 180
+    teams = client_for(world.admin_x).get("/api/v1/volunteering/hours?group=team").json()
+    assert teams[0]["minutes"] == 180
+    _problem(client_for(volunteers[0]).get("/api/v1/volunteering/hours"), 403, "permission_denied")
+
+
+def test_visits_over_the_api(world, volunteers):
+    client = client_for(volunteers[0])
+    first = client.post(
+        "/api/v1/volunteering/visits",
+        {"station_uuid": str(world.station_x.uuid)},
+        content_type="application/json",
+    )
+    again = client.post(
+        "/api/v1/volunteering/visits",
+        {"station_uuid": str(world.station_x.uuid)},
+        content_type="application/json",
+    )
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    _problem(
+        client.post(
+            "/api/v1/volunteering/visits",
+            {"station_uuid": "00000000-0000-0000-0000-000000000000"},
+            content_type="application/json",
+        ),
+        404,
+        "station_not_found",
+    )
+
+
+def test_station_checkin_page_records_a_visit_and_offers_the_activity(
+    world, make_activity, volunteers
+):
+    activity = make_activity()
+    signup_create(activity_id=activity.pk, user=volunteers[0])
+    client = client_for(volunteers[0])
+    url = f"/s/{world.station_x.uuid}/checkin"
+    assert client_for(None).get(url).status_code == 302
+    with time_machine.travel(activity.starts_at - timedelta(minutes=10)):
+        page = client.get(url).content.decode()
+        assert "甘棠驿站" in page and "打卡" in page and "活动签到" in page
+        assert client.post(url).status_code == 302
+        assert StationVisit.objects.filter(user=volunteers[0]).count() == 1
+        client.post(url)
+        assert StationVisit.objects.filter(user=volunteers[0]).count() == 1
+        done = client.post(
+            f"/volunteer/activities/{activity.pk}/attend/",
+            {
+                "action": "check_in",
+                "station_uuid": str(world.station_x.uuid),
+                "next": url,
+            },
+        )
+        assert done["Location"] == url
+    assert Attendance.objects.filter(user=volunteers[0], activity=activity).exists()
+    assert client.get("/s/00000000-0000-0000-0000-000000000000/checkin").status_code == 404
+
+
+def test_h5_pages_render(world, make_activity, volunteers):
+    activity = make_activity()
+    client = client_for(volunteers[0])
+    feed = client.get("/volunteer/").content.decode()
+    assert activity.title in feed and 'hx-trigger="every 15s"' in feed
+    fragment = client.get("/volunteer/feed/").content.decode()
+    assert activity.title in fragment and "<html" not in fragment
+    signed = client.post(f"/volunteer/activities/{activity.pk}/signup/")
+    assert signed.status_code == 302
+    detail = client.get(f"/volunteer/activities/{activity.pk}/").content.decode()
+    assert "你已报名" in detail
+    assert activity.title in client.get("/volunteer/mine/").content.decode()
+    assert client.get(f"/volunteer/code/{activity.checkin_token}/").status_code == 200
+    assert client.get("/volunteer/hours/").status_code == 200
+
+
+def test_a_full_activity_offers_the_waiting_list(world, make_activity, volunteers):
+    activity = make_activity(capacity=1)
+    signup_create(activity_id=activity.pk, user=volunteers[1])
+    page = client_for(volunteers[0]).get(f"/volunteer/activities/{activity.pk}/").content.decode()
+    assert "加入候补" in page
+
+
+@pytest.mark.skipif(cjk_font() is None, reason="fonts-noto-cjk is not installed")
+def test_the_certificate_lists_confirmed_activities(world, make_activity, volunteers):
+    from io import BytesIO
+
+    activity = make_activity(title="驿站清洁日")
+    signup_create(activity_id=activity.pk, user=volunteers[0])
+    attendance = attendance_record(
+        actor=world.leader_x,
+        activity=activity,
+        user=volunteers[0],
+        checked_in_at=activity.starts_at,
+        checked_out_at=activity.starts_at + timedelta(hours=2),
+    )
+    attendance_confirm(actor=world.leader_x, attendance_id=attendance.pk)
+    response = client_for(volunteers[0]).get("/volunteer/hours/certificate.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    api = client_for(volunteers[0]).get("/api/v1/me/volunteering/certificate.pdf")
+    assert api.content.startswith(b"%PDF")
+    # The text is in the PDF (fpdf2 writes CJK as hex glyph ids; check the metadata title and
+    # the embedded font instead, and the page count).
+    from fpdf import FPDF  # noqa: F401 - the library is what wrote it
+
+    assert b"NotoSansCJK" in response.content or b"Noto" in response.content
+    assert BytesIO(response.content).getbuffer().nbytes > 5000
+
+
+def test_console_pages(world, make_activity, volunteers):
+    activity = make_activity()
+    signup_create(activity_id=activity.pk, user=volunteers[0])
+    leader = client_for(world.leader_x)
+    listing = leader.get("/console/volunteering/").content.decode()
+    assert activity.title in listing
+    detail = leader.get(f"/console/volunteering/{activity.pk}/").content.decode()
+    assert "志愿者0" in detail and "<svg" in detail
+    assert (
+        client_for(world.leader_l).get(f"/console/volunteering/{activity.pk}/").status_code == 404
+    )
+    assert client_for(volunteers[0]).get("/console/volunteering/").status_code == 403
+    form = leader.get("/console/volunteering/new/").content.decode()
+    assert world.team_x.name in form and world.team_l.name not in form
+    bad = leader.post(
+        "/console/volunteering/new/",
+        {
+            "organisation": world.team_x.pk,
+            "title": "新活动",
+            "station": world.station_x.pk,
+            "starts_at": "2030-01-01T10:00",
+            "ends_at": "2030-01-01T09:00",
+            "capacity": "3",
+            "points_per_hour": "10",
+            "visibility": "public",
+        },
+    )
+    assert bad.status_code == 200 and 'id="ends_at-error"' in bad.content.decode()
+    assert 'value="新活动"' in bad.content.decode()
+    ok = leader.post(
+        "/console/volunteering/new/",
+        {
+            "organisation": world.team_x.pk,
+            "title": "新活动",
+            "station": world.station_x.pk,
+            "starts_at": "2030-01-01T10:00",
+            "ends_at": "2030-01-01T12:00",
+            "capacity": "3",
+            "points_per_hour": "10",
+            "visibility": "public",
+            "publish": "1",
+        },
+    )
+    assert ok.status_code == 302
+    recorded = leader.post(
+        f"/console/volunteering/{activity.pk}/attendance/",
+        {
+            "user_id": volunteers[0].pk,
+            "checked_in_at": activity.starts_at.strftime("%Y-%m-%dT%H:%M"),
+            "checked_out_at": (activity.starts_at + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert recorded.status_code == 302
+    attendance = Attendance.objects.get(user=volunteers[0])
+    leader.post(
+        f"/console/volunteering/attendance/{attendance.pk}/confirm/",
+        {"unit": "hours", "minutes": "1.5", "reason": ""},
+    )
+    attendance.refresh_from_db()
+    assert attendance.confirmed_at is None  # adjusting without a reason is refused
+    leader.post(
+        f"/console/volunteering/attendance/{attendance.pk}/confirm/",
+        {"unit": "hours", "minutes": "1.5", "reason": "提前到场布置"},
+    )
+    attendance.refresh_from_db()
+    assert attendance.credited_minutes == 90
+    assert leader.get("/console/volunteering/hours/").status_code == 200
