@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from dandelion.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dandelion.core.permissions import can, grants_for, registry
+from dandelion.notifications.services import notification_send
 
 from ..models import Redemption, Reward, Transfer
 from .ledger import accounts_lock, provider_account, transfer_make, worker_account
@@ -17,6 +18,7 @@ from .ledger import accounts_lock, provider_account, transfer_make, worker_accou
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
 MAX_IDEMPOTENCY_KEY = 100
+RELATED = ("reward__station", "reward__partner", "reward__organisation", "reward__region", "user")
 
 REWARD_FIELDS = {
     "title",
@@ -251,13 +253,7 @@ def reward_redeem(*, reward_id: int, user, idempotency_key: str) -> tuple[Redemp
 
 
 def redemption_for_code(*, code: str) -> Redemption:
-    found = (
-        Redemption.objects.select_related(
-            "reward__station", "reward__partner", "reward__organisation", "reward__region", "user"
-        )
-        .filter(code=code_normalise(code))
-        .first()
-    )
+    found = Redemption.objects.select_related(*RELATED).filter(code=code_normalise(code)).first()
     if found is None:
         raise NotFound("No redemption has this code.", code="redemption_not_found")
     return found
@@ -335,9 +331,7 @@ def redemption_cancel(*, redemption_id: int, actor) -> Redemption:
             code=f"redemption_{redemption.status}",
             extra={"status": redemption.status},
         )
-    redemption = Redemption.objects.select_related(
-        "reward__station", "reward__partner", "reward__organisation", "reward__region", "user"
-    ).get(pk=redemption.pk)
+    redemption = Redemption.objects.select_related(*RELATED).get(pk=redemption.pk)
     return _close_with_refund(redemption, Redemption.Status.CANCELLED, actor)
 
 
@@ -361,9 +355,13 @@ def redemptions_expire(*, batch: int = 200) -> int:
             )
             if row is None:
                 continue
-            row = Redemption.objects.select_related(
-                "reward__station", "reward__partner", "reward__organisation", "reward__region", "user"
-            ).get(pk=pk)
+            row = Redemption.objects.select_related(*RELATED).get(pk=pk)
             _close_with_refund(row, Redemption.Status.EXPIRED)
+            notification_send(
+                recipients=[row.user_id],
+                kind="points.redemption_expired",
+                params={"reward": row.reward.title, "points": row.price},
+                url=f"/rewards/codes/{row.code}/",
+            )
             done += 1
     return done

@@ -14,8 +14,12 @@ pytestmark = pytest.mark.django_db
 
 def _fund(user, n=1):
     for i in range(n):
-        award_by_rule(user=user, event="report_accepted", region_code="360403",
-                      source_key=f"api-fund:{user.pk}:{i}")
+        award_by_rule(
+            user=user,
+            event="report_accepted",
+            region_code="360403",
+            source_key=f"api-fund:{user.pk}:{i}",
+        )
 
 
 def _problem(response, status, code):
@@ -45,8 +49,7 @@ def test_me_points_query_count_does_not_grow(ledger):
     with CaptureQueriesContext(connection) as few:
         client.get("/api/v1/me/points")
     _fund(ledger.worker, 1)
-    award_by_rule(user=ledger.worker, event="station_visit", region_code="360403",
-                  source_key="sv1")
+    award_by_rule(user=ledger.worker, event="station_visit", region_code="360403", source_key="sv1")
     with CaptureQueriesContext(connection) as more:
         client.get("/api/v1/me/points")
     assert len(more) == len(few) <= 8
@@ -55,15 +58,23 @@ def test_me_points_query_count_does_not_grow(ledger):
 def test_rewards_list_is_public_and_paged(ledger, django_assert_max_num_queries):
     for i in range(4):
         Reward.objects.create(
-            title=f"商品{i}", kind="other", station=ledger.station, region=ledger.station.region,
-            city_code="360400", price=5 + i, stock=3, valid_from=ledger.reward.valid_from,
+            title=f"商品{i}",
+            kind="other",
+            station=ledger.station,
+            region=ledger.station.region,
+            city_code="360400",
+            price=5 + i,
+            stock=3,
+            valid_from=ledger.reward.valid_from,
             valid_until=ledger.reward.valid_until,
         )
     with django_assert_max_num_queries(3):
         body = client_for(None).get("/api/v1/rewards?page_size=3").json()
     assert body["count"] == 5 and len(body["items"]) == 3
     assert body["items"][0]["provider"] == {
-        "kind": "station", "id": ledger.station.pk, "name": "甘棠驿站",
+        "kind": "station",
+        "id": ledger.station.pk,
+        "name": "甘棠驿站",
         "address": ledger.station.address,
     }
     assert client_for(None).get("/api/v1/rewards?region=360402").json()["count"] == 0
@@ -96,38 +107,61 @@ def test_redeem_conflicts_name_the_problem(ledger):
     client = client_for(ledger.worker)
     _problem(
         client.post(f"/api/v1/rewards/{ledger.reward.pk}/redeem", HTTP_IDEMPOTENCY_KEY="a"),
-        409, "out_of_stock",
+        409,
+        "out_of_stock",
     )
     _problem(
-        client.post("/api/v1/rewards/424242/redeem", HTTP_IDEMPOTENCY_KEY="a"), 404,
+        client.post("/api/v1/rewards/424242/redeem", HTTP_IDEMPOTENCY_KEY="a"),
+        404,
         "reward_not_found",
     )
 
 
 def test_fulfil_by_code_for_the_station_only(ledger, world):
     reward = Reward.objects.create(
-        title="热饮", kind="drink", station=world.station_x, region=world.station_x.region,
-        city_code="360400", price=10, stock=5, valid_from=ledger.reward.valid_from,
+        title="热饮",
+        kind="drink",
+        station=world.station_x,
+        region=world.station_x.region,
+        city_code="360400",
+        price=10,
+        stock=5,
+        valid_from=ledger.reward.valid_from,
         valid_until=ledger.reward.valid_until,
     )
     _fund(ledger.worker)
     redemption, _ = reward_redeem(reward_id=reward.pk, user=ledger.worker, idempotency_key="z")
     url = "/api/v1/redemptions/fulfil"
-    _problem(client_for(world.manager_l).post(url, {"code": redemption.code},
-                                              content_type="application/json"), 403,
-             "permission_denied")
-    _problem(client_for(ledger.worker).post(url, {"code": redemption.code},
-                                            content_type="application/json"), 403,
-             "permission_denied")
-    _problem(client_for(world.manager_x).post(url, {"code": ""},
-                                              content_type="application/json"), 422,
-             "validation_error")
-    ok = client_for(world.manager_x).post(url, {"code": redemption.code},
-                                          content_type="application/json")
+    _problem(
+        client_for(world.manager_l).post(
+            url, {"code": redemption.code}, content_type="application/json"
+        ),
+        403,
+        "permission_denied",
+    )
+    _problem(
+        client_for(ledger.worker).post(
+            url, {"code": redemption.code}, content_type="application/json"
+        ),
+        403,
+        "permission_denied",
+    )
+    _problem(
+        client_for(world.manager_x).post(url, {"code": ""}, content_type="application/json"),
+        422,
+        "validation_error",
+    )
+    ok = client_for(world.manager_x).post(
+        url, {"code": redemption.code}, content_type="application/json"
+    )
     assert ok.status_code == 200 and ok.json()["status"] == "fulfilled"
-    _problem(client_for(world.manager_x).post(url, {"code": redemption.code},
-                                              content_type="application/json"), 409,
-             "redemption_fulfilled")
+    _problem(
+        client_for(world.manager_x).post(
+            url, {"code": redemption.code}, content_type="application/json"
+        ),
+        409,
+        "redemption_fulfilled",
+    )
 
 
 def test_my_redemptions_and_cancel(ledger, django_assert_max_num_queries):
@@ -145,31 +179,56 @@ def test_my_redemptions_and_cancel(ledger, django_assert_max_num_queries):
 
 
 def test_manual_awards_and_reversals_are_for_region_admins(ledger, world):
-    payload = {"user_id": ledger.worker.pk, "event": "training_attended", "region_code": "360403",
-               "reference": "2025-06 急救培训"}
-    _problem(client_for(world.admin_l).post("/api/v1/points/awards", payload,
-                                            content_type="application/json"), 403,
-             "permission_denied")
-    _problem(client_for(ledger.worker).post("/api/v1/points/awards", payload,
-                                            content_type="application/json"), 403,
-             "permission_denied")
-    made = client_for(world.admin_x).post("/api/v1/points/awards", payload,
-                                          content_type="application/json")
+    payload = {
+        "user_id": ledger.worker.pk,
+        "event": "training_attended",
+        "region_code": "360403",
+        "reference": "2025-06 急救培训",
+    }
+    _problem(
+        client_for(world.admin_l).post(
+            "/api/v1/points/awards", payload, content_type="application/json"
+        ),
+        403,
+        "permission_denied",
+    )
+    _problem(
+        client_for(ledger.worker).post(
+            "/api/v1/points/awards", payload, content_type="application/json"
+        ),
+        403,
+        "permission_denied",
+    )
+    made = client_for(world.admin_x).post(
+        "/api/v1/points/awards", payload, content_type="application/json"
+    )
     assert made.status_code == 201 and made.json()["points"] == 15
-    again = client_for(world.admin_x).post("/api/v1/points/awards", payload,
-                                           content_type="application/json")
+    again = client_for(world.admin_x).post(
+        "/api/v1/points/awards", payload, content_type="application/json"
+    )
     assert again.status_code == 200 and not again.json()["created"]
     tid = made.json()["transfer_id"]
-    _problem(client_for(world.admin_l).post(f"/api/v1/points/transfers/{tid}/reverse",
-                                            {"memo": "x"}, content_type="application/json"),
-             403, "permission_denied")
-    reversed_ = client_for(world.admin_x).post(f"/api/v1/points/transfers/{tid}/reverse",
-                                               {"memo": "误发"}, content_type="application/json")
+    _problem(
+        client_for(world.admin_l).post(
+            f"/api/v1/points/transfers/{tid}/reverse",
+            {"memo": "x"},
+            content_type="application/json",
+        ),
+        403,
+        "permission_denied",
+    )
+    reversed_ = client_for(world.admin_x).post(
+        f"/api/v1/points/transfers/{tid}/reverse", {"memo": "误发"}, content_type="application/json"
+    )
     assert reversed_.status_code == 200 and reversed_.json()["reverses_id"] == tid
     bad = dict(payload, region_code="999999")
-    _problem(client_for(world.admin_x).post("/api/v1/points/awards", bad,
-                                            content_type="application/json"), 422,
-             "unknown_region")
+    _problem(
+        client_for(world.admin_x).post(
+            "/api/v1/points/awards", bad, content_type="application/json"
+        ),
+        422,
+        "unknown_region",
+    )
 
 
 def test_h5_pages(ledger):
@@ -198,8 +257,14 @@ def test_h5_pages(ledger):
 
 def test_console_fulfil_page(ledger, world):
     reward = Reward.objects.create(
-        title="热饮", kind="drink", station=world.station_x, region=world.station_x.region,
-        city_code="360400", price=10, stock=5, valid_from=ledger.reward.valid_from,
+        title="热饮",
+        kind="drink",
+        station=world.station_x,
+        region=world.station_x.region,
+        city_code="360400",
+        price=10,
+        stock=5,
+        valid_from=ledger.reward.valid_from,
         valid_until=ledger.reward.valid_until,
     )
     _fund(ledger.worker)
@@ -222,27 +287,57 @@ def test_console_rewards_pages(ledger, world):
     assert listing.status_code == 200
     form = manager.get("/console/points/rewards/new/").content.decode()
     assert f"station:{world.station_x.pk}" in form and f"station:{world.station_l.pk}" not in form
-    bad = manager.post("/console/points/rewards/new/", {
-        "provider": f"station:{world.station_x.pk}", "title": "洗衣券", "kind": "other",
-        "price": "0", "stock": "5", "per_person_limit": "1", "valid_from": "2025-01-01T00:00",
-        "valid_until": "2030-01-01T00:00", "claim_days": "7", "is_active": "on",
-    })
+    bad = manager.post(
+        "/console/points/rewards/new/",
+        {
+            "provider": f"station:{world.station_x.pk}",
+            "title": "洗衣券",
+            "kind": "other",
+            "price": "0",
+            "stock": "5",
+            "per_person_limit": "1",
+            "valid_from": "2025-01-01T00:00",
+            "valid_until": "2030-01-01T00:00",
+            "claim_days": "7",
+            "is_active": "on",
+        },
+    )
     assert bad.status_code == 200 and 'id="price-error"' in bad.content.decode()
     assert 'value="洗衣券"' in bad.content.decode()
-    ok = manager.post("/console/points/rewards/new/", {
-        "provider": f"station:{world.station_x.pk}", "title": "洗衣券", "kind": "other",
-        "price": "30", "stock": "5", "per_person_limit": "1", "valid_from": "2025-01-01T00:00",
-        "valid_until": "2030-01-01T00:00", "claim_days": "7", "is_active": "on",
-    })
+    ok = manager.post(
+        "/console/points/rewards/new/",
+        {
+            "provider": f"station:{world.station_x.pk}",
+            "title": "洗衣券",
+            "kind": "other",
+            "price": "30",
+            "stock": "5",
+            "per_person_limit": "1",
+            "valid_from": "2025-01-01T00:00",
+            "valid_until": "2030-01-01T00:00",
+            "claim_days": "7",
+            "is_active": "on",
+        },
+    )
     assert ok.status_code == 302
     reward = Reward.objects.get(title="洗衣券")
     assert reward.station == world.station_x
-    edit = manager.post(f"/console/points/rewards/{reward.pk}/", {
-        "title": "洗衣券", "kind": "other", "price": "30", "stock": "12",
-        "per_person_limit": "1", "valid_from": "2025-01-01T00:00",
-        "valid_until": "2030-01-01T00:00", "claim_days": "7", "is_active": "on",
-    })
+    edit = manager.post(
+        f"/console/points/rewards/{reward.pk}/",
+        {
+            "title": "洗衣券",
+            "kind": "other",
+            "price": "30",
+            "stock": "12",
+            "per_person_limit": "1",
+            "valid_from": "2025-01-01T00:00",
+            "valid_until": "2030-01-01T00:00",
+            "claim_days": "7",
+            "is_active": "on",
+        },
+    )
     assert edit.status_code == 302
     reward.refresh_from_db()
     assert reward.stock == 12
-    assert client_for(world.manager_l).get(f"/console/points/rewards/{reward.pk}/").status_code == 404
+    other = client_for(world.manager_l).get(f"/console/points/rewards/{reward.pk}/")
+    assert other.status_code == 404

@@ -189,6 +189,14 @@ def test_unclaimed_codes_expire_and_are_refunded_once(ledger):
         assert caught.value.code == "redemption_expired"
     redemption.refresh_from_db()
     assert redemption.status == "expired"
+    from dandelion.notifications.models import Notification
+
+    assert (
+        Notification.objects.filter(
+            recipient=ledger.worker, kind="points.redemption_expired"
+        ).count()
+        == 1
+    )
     assert balance_of(user=ledger.worker) == 20
     ledger.reward.refresh_from_db()
     assert ledger.reward.stock == 3
