@@ -148,6 +148,7 @@ class StaffEventOut(UpdateOut):
 class StaffReportOut(ReportOut):
     organisation: OrganisationRefOut | None
     source: str
+    source_label: str
     attributes: dict[str, Any]
     media_url: str
     accepted_at: datetime | None

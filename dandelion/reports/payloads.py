@@ -110,6 +110,7 @@ def staff_report_payload(report: Report, *, actor, request=None) -> dict:
         else None
     )
     data["source"] = report.source
+    data["source_label"] = str(report.get_source_display())
     data["attributes"] = report.attributes
     data["media_url"] = report.media_url
     data["accepted_at"] = report.accepted_at

@@ -572,9 +572,7 @@ def _hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def api_key_issue(
-    *, name: str, region, actor=None, raw: str | None = None
-) -> tuple[ApiKey, str]:
+def api_key_issue(*, name: str, region, actor=None, raw: str | None = None) -> tuple[ApiKey, str]:
     """A new key for an outside system; the raw key is returned once and never stored.
     (`raw` is for the demo city's documented key only.)"""
     raw = raw or API_KEY_PREFIX + secrets.token_urlsafe(24)

@@ -168,4 +168,15 @@ def test_a_worker_reports_staff_fix_and_the_worker_confirms(
 
     report.refresh_from_db()
     assert report.status == "closed"
+
+    # The public map shows both reports, and the filters narrow them; no reporter anywhere.
+    public = make_page()
+    public.goto(f"{live_server.url}/reports/map/")
+    expect(public.locator(".reports-map__row")).to_have_count(2)
+    public.locator("#filter-state").select_option("closed")
+    expect(public.locator(".reports-map__row")).to_have_count(1)
+    expect(public.locator("#report-list")).to_contain_text("已办结")
+    expect(public.locator("#reports-map path.leaflet-interactive")).to_have_count(1)
+    assert "骑手小王" not in public.content() and "13822220000" not in public.content()
+    screenshot(public, "8-public-map")
     assert blocked_requests == []

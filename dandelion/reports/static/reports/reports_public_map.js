@@ -83,5 +83,15 @@
   view.map.on("moveend", load);
   el.category.addEventListener("change", load);
   el.state.addEventListener("change", load);
+  // Around the visitor when the browser tells where they are; the city centre otherwise.
+  if (navigator.geolocation) {
+    navigator.geolocation.getCurrentPosition(
+      function (position) {
+        view.map.setView(view.toMap(position.coords.latitude, position.coords.longitude), 15);
+      },
+      function () {},
+      { timeout: 8000, maximumAge: 300000 }
+    );
+  }
   load();
 })();
