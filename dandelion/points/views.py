@@ -16,15 +16,6 @@ from dandelion.core.qr import qr_svg_inline
 from . import selectors, services
 from .models import Redemption
 
-KIND_ICONS = {
-    "drink": "🥤",
-    "daily_goods": "🧴",
-    "phone_topup": "📱",
-    "health_check": "🩺",
-    "repair_voucher": "🔧",
-    "other": "🎁",
-}
-
 
 def error_text(exc: ApplicationError) -> str:
     texts = {
@@ -60,8 +51,6 @@ def my_points(request):
 @require_GET
 def shop(request):
     rewards = list(selectors.reward_list()[:100])
-    for reward in rewards:
-        reward.icon = KIND_ICONS.get(reward.kind, "🎁")
     return render(
         request,
         "points/shop.html",
@@ -70,7 +59,6 @@ def shop(request):
 
 
 def _reward_context(request, reward, **extra) -> dict:
-    reward.icon = KIND_ICONS.get(reward.kind, "🎁")
     return {
         "reward": reward,
         "balance": selectors.balance_of(user=request.user),
