@@ -26,7 +26,7 @@ class Need(models.Model):
         CANCELLED = "cancelled", _("已撤销")
 
     class Urgency(models.TextChoices):
-        NORMAL = "normal", _("一般")
+        NORMAL = "normal", _("普通")
         URGENT = "urgent", _("紧急")
 
     WITH_DEPARTMENT = ("dispatched", "accepted", "in_progress", "resolved", "closed")

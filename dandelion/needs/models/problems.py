@@ -16,7 +16,7 @@ class Problem(models.Model):
         SOLVED = "solved", _("已解决")
         UNSOLVED = "unsolved", _("未解决")
 
-    title = models.CharField(_("问题"), max_length=120)
+    title = models.CharField(_("会商问题"), max_length=120)
     description = models.TextField(_("说明"), max_length=4000, blank=True)
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+"
@@ -38,8 +38,8 @@ class Problem(models.Model):
     )
 
     class Meta:
-        verbose_name = _("问题")
-        verbose_name_plural = _("问题")
+        verbose_name = _("会商问题")
+        verbose_name_plural = _("会商问题")
         ordering = ["-raised_at", "-id"]
         constraints = [
             models.CheckConstraint(
