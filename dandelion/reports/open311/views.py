@@ -204,7 +204,7 @@ def discovery(request, fmt: str):
         "discovery",
         {
             "changeset": CHANGESET,
-            "contact": getattr(settings, "OPEN311_CONTACT", "") or "",
+            "contact": settings.OPEN311_CONTACT,
             "key_service": "API keys are issued by the platform's administrators in the admin.",
             "endpoints": [
                 {
