@@ -25,7 +25,7 @@ def needs_escalate_overdue(*, now: datetime | None = None, limit: int = BATCH) -
     for need_id in list(overdue_unescalated(now=now).values_list("pk", flat=True)[:limit]):
         with transaction.atomic():
             need = (
-                Need.objects.select_for_update()
+                Need.objects.select_for_update(of=("self",))
                 .select_related("item", "region", "department")
                 .filter(pk=need_id)
                 .first()

@@ -382,13 +382,12 @@ def _apply(need: Need, transition, *, actor, now: datetime, **details) -> Need:
         rating=rating,
         office_name=office_name,
         note=note,
-        previous=details.get("previous"),
         now=now,
     )
     return need
 
 
-def _after(need: Need, action: str, *, rating, office_name: str, note: str, previous, now) -> None:
+def _after(need: Need, action: str, *, rating, office_name: str, note: str, now) -> None:
     """Who hears about the move, and the domain events other apps react to."""
     region_code = need.region.code
     if action == "dispatch":
@@ -468,7 +467,7 @@ def need_transition(
     the current state does not allow the move, 422 for missing or bad details."""
     now = now or timezone.now()
     locked = (
-        Need.objects.select_for_update()
+        Need.objects.select_for_update(of=("self",))
         .select_related("region", "item", "department")
         .filter(pk=need.pk)
         .first()
