@@ -12,7 +12,9 @@ from dandelion.points.services import award_by_rule, reward_redeem, worker_accou
 
 from .concurrency import in_thread, run_parallel, shared_database
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback like the browser tests: the flush after a transactional test must not
+# re-create content types under a browser test that restores the migrated rows next.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _funded_workers(ledger, make_worker, n):
