@@ -33,7 +33,7 @@ class FontMissing(ApplicationError):
 
 @lru_cache(maxsize=1)
 def cjk_font() -> tuple[str, int] | None:
-    configured = getattr(settings, "CERTIFICATE_FONT", "")
+    configured = settings.CERTIFICATE_FONT
     if configured and Path(configured).exists():
         return configured, 0
     for path in CJK_FONT_PATHS:
