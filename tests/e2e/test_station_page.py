@@ -100,4 +100,8 @@ def test_unknown_station_is_a_404_in_the_same_look(live_server, page, screenshot
     page.get_by_role("link", name="查看附近驿站").click()
     expect(page).to_have_url(live_server.url + "/")
     page.go_back()
+    # Let the 404 page finish loading again before the screenshot (Chromium refuses to capture
+    # a page still in navigation).
+    expect(page.locator(".weui-msg__title")).to_have_text("没有找到这个页面")
+    page.wait_for_load_state("load")
     screenshot(page)

@@ -58,9 +58,30 @@ def in_thread(fn: Callable[[], Any]) -> Any:
     return box.get("result")
 
 
+def connections_available(n: int) -> None:
+    """Fail with the remedy, not with a refused connection, when PostgreSQL cannot take `n` more
+    connections at once (its default `max_connections` is 100)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_connections")
+        allowed = int(cursor.fetchone()[0])
+        cursor.execute("SELECT count(*) FROM pg_stat_activity")
+        in_use = int(cursor.fetchone()[0])
+    if allowed - in_use < n + 2:
+        import pytest
+
+        pytest.fail(
+            f"PostgreSQL allows {allowed} connections and {in_use} are open; this test opens "
+            f"{n} at once. Raise it: ALTER SYSTEM SET max_connections = 300, then restart the "
+            "server (.ci/run does this)."
+        )
+
+
 def run_parallel(fn: Callable[[int], Any], n: int) -> list[tuple[str, Any]]:
     """Start `n` threads that call `fn(i)` together (released by one barrier) and return
     [("ok", result) | ("error", exception)] in thread order."""
+    connections_available(n)
     barrier = threading.Barrier(n)
     results: list[tuple[str, Any]] = [("error", None)] * n
 
