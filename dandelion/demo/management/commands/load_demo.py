@@ -52,7 +52,7 @@ class Command(BaseCommand):
         made = ", ".join(f"{k} {v}" for k, v in sorted(people.created.items())) or "nothing"
         self.stdout.write(f"  people created: {made}")
         for label, counts in extras.items():
-            made = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing new"
+            made = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if v) or "nothing new"
             self.stdout.write(f"  {label}: {made}")
         self.stdout.write(f"  staff accounts share the demo password {DEMO_PASSWORD!r}")
         self.stdout.write(self.style.SUCCESS("Done."))
