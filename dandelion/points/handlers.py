@@ -102,7 +102,8 @@ def on_hours_confirmed(payload: dict) -> None:
         source_key=f"volunteer_hours:{payload['attendance_id']}",
         occurred_at=_when(payload.get("ended_at")),
         quantity=minutes / 60,
-        points_per_unit=int(per_hour) if per_hour else None,
+        # 0 is the organiser's choice of no points, not "use the rule's points".
+        points_per_unit=int(per_hour) if per_hour is not None else None,
         memo=f"志愿服务 · {payload.get('title', '')}".strip(" ·"),
     )
     _notify(result, user)

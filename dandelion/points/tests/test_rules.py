@@ -335,3 +335,22 @@ def test_caps_follow_the_clock(ledger):
                 source_key=f"clock{i}",
             )
     assert balance_of(user=ledger.worker) == 10
+
+
+def test_an_activity_worth_no_points_awards_none(ledger, django_capture_on_commit_callbacks):
+    # Given an activity its organiser set to 0 points an hour (the form and the API allow it)
+    payload = {
+        "attendance_id": 9,
+        "worker_id": ledger.worker.pk,
+        "minutes": 120,
+        "points_per_hour": 0,
+        "region_code": "360403001",
+        "title": "无积分活动",
+        "ended_at": "2025-06-01T12:00:00+08:00",
+    }
+    # When its hours are confirmed
+    with django_capture_on_commit_callbacks(execute=True):
+        events.publish("volunteering.hours_confirmed", payload)
+    # Then the rule's own points do not stand in for the organiser's 0
+    assert not Transfer.objects.filter(source_key="volunteer_hours:9").exists()
+    assert balance_of(user=ledger.worker) == 0
