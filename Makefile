@@ -6,6 +6,16 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 PYTEST_ARGS ?= -n 2
 
+# The web server with the background task worker (notifications, events between apps such as
+# points awards) and the clock (deadlines, expiries) beside it; all three stop together.
+define RUN_ALL
+$(PY) manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+$(PY) manage.py run_periodic & clock=$$!; \
+trap 'kill $$worker $$clock 2>/dev/null' EXIT INT TERM; \
+$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) \
+	--access-logfile - --forwarded-allow-ips 127.0.0.1
+endef
+
 .PHONY: install demo serve migrate test test-pg lint format openapi messages bench clean
 
 $(VENV)/.installed: pyproject.toml
@@ -24,15 +34,11 @@ demo: migrate
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Dandelion is serving on http://127.0.0.1:$(PORT)/  (API docs: /api/v1/docs, console: /console/, admin: /admin/)"
-	@# The background task worker and the clock run beside the web server and stop with it.
-	$(PY) manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
-	$(PY) manage.py run_periodic & clock=$$!; \
-	trap 'kill $$worker $$clock 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) \
-		--access-logfile - --forwarded-allow-ips 127.0.0.1
+	$(RUN_ALL)
 
+## make serve: the web server with its background task worker and clock, no demo data
 serve: install
-	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY)
+	$(RUN_ALL)
 
 ## make test: lint, migration and OpenAPI drift checks, then the whole suite with browser tests
 test: install lint
