@@ -13,8 +13,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
-
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], None]
@@ -34,9 +32,9 @@ def handlers_for(name: str) -> list[Handler]:
 
 def publish(name: str, payload: dict[str, Any]) -> None:
     """Announce `name` with `payload` once the current transaction commits."""
-    from .tasks import event_deliver
+    from .tasks import enqueue_on_commit, event_deliver
 
-    transaction.on_commit(lambda: event_deliver.enqueue(name=name, payload=payload), robust=True)
+    enqueue_on_commit(event_deliver, name=name, payload=payload)
 
 
 def deliver(name: str, payload: dict[str, Any]) -> None:

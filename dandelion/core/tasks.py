@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db import transaction
 from django_tasks import task
 
 from . import events
@@ -15,6 +16,4 @@ def event_deliver(*, name: str, payload: dict[str, Any]) -> None:
 def enqueue_on_commit(task_, /, **kwargs: Any) -> None:
     """Enqueue `task_` once the current transaction commits (at once outside a transaction), so
     a worker never looks for rows that are not committed yet, and a rollback sends nothing."""
-    from django.db import transaction
-
     transaction.on_commit(lambda: task_.enqueue(**kwargs), robust=True)

@@ -1,9 +1,10 @@
 """Writing to inboxes and sending on other channels."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from dandelion.core.errors import NotFound
@@ -14,6 +15,7 @@ from .channels import ChannelError, channel_get, enabled_channels
 from .models import Delivery, Notification
 
 MAX_ATTEMPTS = 5
+RETRY_UNSENT_AFTER = timedelta(minutes=5)
 
 
 @transaction.atomic
@@ -101,14 +103,15 @@ def delivery_send(*, delivery_id: int) -> str:
 
 
 def deliveries_retry() -> int:
-    """Queue every pending delivery again (a periodic job): what failed on a flaky gateway is
-    tried until `MAX_ATTEMPTS`."""
+    """Queue again (a periodic job) every pending delivery that failed on a flaky gateway, or
+    whose task never ran (queued longer than `RETRY_UNSENT_AFTER` ago), until `MAX_ATTEMPTS`."""
     from .tasks import delivery_send as task
 
+    stale = timezone.now() - RETRY_UNSENT_AFTER
     pending = list(
-        Delivery.objects.filter(status=Delivery.Status.PENDING, attempts__gt=0).values_list(
-            "pk", flat=True
-        )[:500]
+        Delivery.objects.filter(status=Delivery.Status.PENDING)
+        .filter(Q(attempts__gt=0) | Q(notification__created_at__lt=stale))
+        .values_list("pk", flat=True)[:500]
     )
     for pk in pending:
         task.enqueue(delivery_id=pk)

@@ -3,6 +3,7 @@ the inbox. Each app adds its own console pages (registered in `core.console`) un
 `/console/<app>/`, extending `web/console/base.html`."""
 
 from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
@@ -35,8 +36,6 @@ def console_home(request):
 
 def inbox_context(request) -> dict:
     """The inbox page's rows, paged by `?page=`; shared by the H5 and the console."""
-    from django.core.paginator import Paginator
-
     qs = notification_selectors.notification_list(user=request.user)
     page = Paginator(qs, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     return {

@@ -194,3 +194,26 @@ class TestPages:
     def test_h5_inbox_needs_sign_in(self, db):
         response = client_for(None).get("/me/notifications/")
         assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_retry_job_requeues_failed_and_never_sent_deliveries(make_user, sms_channel):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from dandelion.notifications.services import deliveries_retry
+
+    user = make_user(phone="13800138001")
+    (fresh,) = notification_send(recipients=[user], kind="tests.hello", params={})
+    # A delivery queued a moment ago is left to its own task.
+    assert deliveries_retry() == 0
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        # Its task never ran (no commit in this test): the job sends it.
+        assert deliveries_retry() == 1
+    delivery = Delivery.objects.get(notification=fresh)
+    assert delivery.status == Delivery.Status.SENT
+    assert [m.phone for m in sms.outbox] == ["13800138001"]
+    # Sent is final: nothing to queue again.
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        assert deliveries_retry() == 0
