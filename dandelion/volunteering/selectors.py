@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from dandelion.core.geo import haversine_m
@@ -111,7 +111,9 @@ def activity_roster(*, activity: Activity) -> QuerySet[SignUp]:
     """Everyone who signed up, with their attendance, in sign-up order."""
     return (
         activity.signups.select_related("user")
-        .prefetch_related("attendances")
+        .prefetch_related(
+            Prefetch("attendances", queryset=Attendance.objects.select_related("user"))
+        )
         .order_by("status", "created_at", "id")
     )
 
@@ -120,7 +122,7 @@ def hours_of(*, user) -> QuerySet[Attendance]:
     """The worker's confirmed attendances (for "my hours" and the certificate)."""
     return (
         Attendance.objects.filter(user=user, confirmed_at__isnull=False)
-        .select_related("activity__organisation", "activity__station", "confirmed_by")
+        .select_related("user", "activity__organisation", "activity__station")
         .order_by("activity__starts_at", "id")
     )
 

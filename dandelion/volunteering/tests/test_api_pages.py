@@ -382,3 +382,44 @@ def test_console_pages(world, make_activity, volunteers):
     attendance.refresh_from_db()
     assert attendance.credited_minutes == 90
     assert leader.get("/console/volunteering/hours/").status_code == 200
+
+
+def test_roster_and_my_hours_cost_the_same_however_many_attended(world, make_activity, volunteers):
+    """Each row's attendance names its volunteer: that must not cost a query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    leader = client_for(world.leader_x)
+
+    def attend(activity, person):
+        signup_create(activity_id=activity.pk, user=person)
+        attendance = attendance_record(
+            actor=world.leader_x,
+            activity=activity,
+            user=person,
+            checked_in_at=activity.starts_at,
+            checked_out_at=activity.ends_at,
+        )
+        attendance_confirm(actor=world.leader_x, attendance_id=attendance.pk)
+
+    def counts(activity):
+        with CaptureQueriesContext(connection) as roster:
+            assert (
+                leader.get(f"/api/v1/volunteering/activities/{activity.pk}/roster").status_code
+                == 200
+            )
+        with CaptureQueriesContext(connection) as hours:
+            assert client_for(volunteers[0]).get("/api/v1/me/volunteering/hours").status_code == 200
+        return len(roster), len(hours)
+
+    # Given one volunteer who attended one activity
+    activity = make_activity(capacity=5)
+    attend(activity, volunteers[0])
+    few = counts(activity)
+    # When two more attend it, and the first attends two more activities
+    for person in volunteers[1:]:
+        attend(activity, person)
+    for i in range(2):
+        attend(make_activity(title=f"又一次{i}", capacity=5), volunteers[0])
+    # Then the roster and "my hours" take as many queries as before
+    assert counts(activity) == few
