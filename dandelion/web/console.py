@@ -17,7 +17,9 @@ INBOX_PAGE_SIZE = 30
 
 class ConsoleLoginView(auth_views.LoginView):
     template_name = "web/console/login.html"
-    redirect_authenticated_user = True
+    # Always show the form: someone signed in without console access (a worker, or staff of
+    # another role) comes here from the 403 page to sign in as someone else.
+    redirect_authenticated_user = False
     next_page = reverse_lazy("console:home")
 
 

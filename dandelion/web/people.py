@@ -25,6 +25,7 @@ from dandelion.core.errors import ApplicationError, Conflict, InvalidInput, Rate
 from dandelion.core.h5 import sign_in_required
 from dandelion.core.privacy import phone_mask
 from dandelion.core.ratelimit import client_address
+from dandelion.notifications.services import notifications_mark_all_read
 from dandelion.orgs import codes
 from dandelion.orgs import selectors as org_selectors
 from dandelion.orgs import services as org_services
@@ -33,6 +34,7 @@ from dandelion.regions import selectors as region_selectors
 from dandelion.regions.models import Region
 
 from . import presenters
+from .console import inbox_context
 
 
 def _error_text(exc: ApplicationError) -> str:
@@ -293,15 +295,11 @@ def services_page(request):
 
 @sign_in_required
 def notifications_page(request):
-    from .console import inbox_context
-
     return render(request, "web/notifications.html", inbox_context(request))
 
 
 @require_POST
 @sign_in_required
 def notifications_read_all(request):
-    from dandelion.notifications.services import notifications_mark_all_read
-
     notifications_mark_all_read(user=request.user)
     return redirect("web:notifications")

@@ -65,3 +65,19 @@ def test_services_hub_lists_registered_entries(client):
     finally:
         del h5._service_entries["tests.entry"]
     assert 'data-entry="tests.entry"' in page and "测试服务" in page
+
+
+def test_someone_without_console_access_can_sign_in_as_someone_else(world, make_worker, section):
+    worker = make_worker()
+    client = client_for(worker)
+    assert client.get("/console/").status_code == 403
+    form = client.get("/console/login/")
+    assert form.status_code == 200 and 'name="password"' in form.content.decode()
+    staff = world.admin_x
+    staff.set_password("s3cret-pass!")
+    staff.save()
+    signed_in = client.post(
+        "/console/login/", {"username": staff.username, "password": "s3cret-pass!"}
+    )
+    assert signed_in.status_code == 302
+    assert client.get("/console/").status_code == 200
