@@ -4,7 +4,6 @@ list, attendance and confirmed hours, and station visits (驿站打卡)."""
 import math
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,6 +16,7 @@ from dandelion.core.permissions import can
 from dandelion.notifications.services import notification_send
 
 from .models import Activity, ActivityEvent, Attendance, SignUp, StationVisit
+from .selectors import visit_day
 
 # Volunteers may check in from an hour before the start, and check out until six hours after
 # the end (the credited time is clipped to the activity's window anyway).
@@ -625,8 +625,7 @@ def visit_record(*, user, station, at: datetime | None = None) -> tuple[StationV
     day (the station's region's time zone). A new visit is announced as
     `stations.visit_recorded`, which the points app may award."""
     at = at or timezone.now()
-    zone = ZoneInfo(station.region.timezone or "Asia/Shanghai")
-    day = at.astimezone(zone).date()
+    day = visit_day(station=station, at=at)
     existing = StationVisit.objects.filter(user=user, station=station, day=day).first()
     if existing is not None:
         return existing, False

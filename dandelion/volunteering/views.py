@@ -220,21 +220,14 @@ def station_checkin(request, station_uuid):
     station = Station.objects.select_related("region").filter(uuid=station_uuid).first()
     if station is None or station.status == Station.Status.CLOSED:
         raise Http404
-    visit = None
     if request.method == "POST":
-        visit, created = services.visit_record(user=request.user, station=station)
+        _visit, created = services.visit_record(user=request.user, station=station)
         if created:
             messages.success(request, _("打卡成功"))
         else:
             messages.info(request, _("今天已经在这里打过卡了"))
         return redirect(request.path)
-    from django.utils import timezone
-
-    from .models import StationVisit
-
-    visit = StationVisit.objects.filter(
-        user=request.user, station=station, day=timezone.localdate()
-    ).first()
+    visit = selectors.visit_today(user=request.user, station=station)
     activity, attendance = selectors.activity_happening_at_station(
         user=request.user, station=station
     )

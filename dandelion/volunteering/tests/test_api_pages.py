@@ -1,7 +1,8 @@
 """The volunteering API and pages: roles, the error shape, lists' query counts, the feed
 fragment, the station check-in page, the certificate."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -423,3 +424,20 @@ def test_roster_and_my_hours_cost_the_same_however_many_attended(world, make_act
         attend(make_activity(title=f"又一次{i}", capacity=5), volunteers[0])
     # Then the roster and "my hours" take as many queries as before
     assert counts(activity) == few
+
+
+def test_the_station_page_knows_todays_visit_in_the_stations_time_zone(world, volunteers):
+    # Given a station whose region keeps Xinjiang time (UTC+6), two hours behind the server's
+    region = world.station_x.region
+    region.timezone = "Asia/Urumqi"
+    region.save(update_fields=["timezone"])
+    client = client_for(volunteers[0])
+    url = f"/s/{world.station_x.uuid}/checkin"
+    # When a worker checks in at 23:30 there, already 01:30 the next day in Shanghai
+    late = datetime(2025, 6, 1, 23, 30, tzinfo=ZoneInfo("Asia/Urumqi"))
+    with time_machine.travel(late, tick=False):
+        assert client.post(url).status_code == 302
+        page = client.get(url).content.decode()
+    # Then the page shows the visit it has just recorded, not the check-in button again
+    assert StationVisit.objects.get(user=volunteers[0]).day.isoformat() == "2025-06-01"
+    assert "station-checkin__done" in page and "station-checkin__go" not in page
