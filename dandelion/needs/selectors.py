@@ -9,6 +9,7 @@ from django.utils import timezone
 from dandelion.core.errors import NotFound
 from dandelion.core.permissions import can, get_permitted, scope_queryset
 from dandelion.orgs.models import Organisation
+from dandelion.regions.divisions import code_prefix
 
 from .models import (
     Consultation,
@@ -46,6 +47,14 @@ def overdue_unescalated(*, now: datetime) -> QuerySet[Need]:
     ).order_by("pk")
 
 
+def _within(qs: QuerySet, region_code: str | None) -> QuerySet:
+    """Rows filed in the region with `region_code` or any region inside it: a city's 6-digit
+    code (360400) pads its lower levels with zeros, so match on its prefix (3604)."""
+    if not region_code:
+        return qs
+    return qs.filter(region__code__startswith=code_prefix(region_code))
+
+
 def _need_rows(qs: QuerySet[Need]) -> QuerySet[Need]:
     return qs.select_related("item__category", "region", "department", "worker")
 
@@ -79,8 +88,7 @@ def need_list(
         qs = qs.filter(overdue_q(now))
     elif overdue is False:
         qs = qs.exclude(overdue_q(now))
-    if region_code:
-        qs = qs.filter(region__code__startswith=region_code)
+    qs = _within(qs, region_code)
     if department_id:
         qs = qs.filter(department_id=department_id)
     return _need_rows(qs).order_by("-urgency", "submitted_at", "pk") if not mine else _need_rows(qs)
@@ -155,8 +163,7 @@ def wish_wall(
 ) -> QuerySet[MicroWish]:
     """The public wall: wishes and their streets, newest first, never who made them."""
     qs = MicroWish.objects.filter(state__in=list(states))
-    if region_code:
-        qs = qs.filter(region__code__startswith=region_code)
+    qs = _within(qs, region_code)
     return (
         qs.select_related("region")
         .prefetch_related(_active_pledges())
@@ -203,8 +210,7 @@ def problem_list(
     qs = scope_queryset(actor, "problem.view", Problem.objects.all())
     if state:
         qs = qs.filter(state=state)
-    if region_code:
-        qs = qs.filter(region__code__startswith=region_code)
+    qs = _within(qs, region_code)
     return qs.select_related("region").annotate(
         consultation_count=Count("consultations", distinct=True),
         need_count=Count("needs", distinct=True),
@@ -233,8 +239,7 @@ def problem_stats(
     raised counts problems raised in the period; solved and unsolved count those concluded in
     it; open counts those still open now."""
     qs = scope_queryset(actor, "problem.view", Problem.objects.all())
-    if region_code:
-        qs = qs.filter(region__code__startswith=region_code)
+    qs = _within(qs, region_code)
     raised = Q()
     closed = Q()
     if start:

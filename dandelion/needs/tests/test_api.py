@@ -157,6 +157,18 @@ def test_lists_hold_only_rows_in_scope(needs_world, submit):
     assert ids(w.manager_x) == set()
 
 
+def test_region_filter_takes_a_city_or_province_code(needs_world, submit):
+    """Needs are filed on streets (360403001); filtering by the city (360400) or the province
+    (360000) means everything inside it, not only rows filed on that very code."""
+    w = needs_world
+    need = submit()
+    client = client_for(w.dispatcher_x)
+    for code in ("360000", "360400", "360403", "360403001"):
+        body = client.get("/api/v1/needs", {"region": code}).json()
+        assert [row["id"] for row in body["items"]] == [need.pk], code
+    assert client.get("/api/v1/needs", {"region": "360402"}).json()["count"] == 0
+
+
 def test_list_filters_are_validated(needs_world):
     response = client_for(needs_world.dispatcher_x).get("/api/v1/needs", {"state": "lost"})
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "state.0"

@@ -35,6 +35,19 @@ def test_wall_shows_open_wishes_without_identity(needs_world):
     assert "甘棠骑手" not in page and "138" not in page
 
 
+def test_wall_and_problem_stats_filter_by_a_city_code(needs_world):
+    w = needs_world
+    services.wish_create(worker=w.worker_x, title="想要一个新头盔")
+    services.problem_create(actor=w.dispatcher_x, title="充电难", region=w.street)
+    for code in ("360400", "360403"):
+        assert client_for(None).get("/api/v1/wishes", {"region": code}).json()["count"] == 1
+        stats = client_for(w.dispatcher_x).get("/api/v1/problems/stats", {"region": code}).json()
+        assert stats["raised"] == 1, code
+        problems = client_for(w.dispatcher_x).get("/api/v1/problems", {"region": code}).json()
+        assert problems["count"] == 1, code
+    assert client_for(None).get("/api/v1/wishes", {"region": "360402"}).json()["count"] == 0
+
+
 def test_pledge_confirm_and_notifications(needs_world):
     w = needs_world
     wish = services.wish_create(worker=w.worker_x, title="想要一个新头盔")
