@@ -34,6 +34,7 @@ from .render import errors, iso, respond
 CHANGESET = "2026-01-15T00:00:00+08:00"
 DEFAULT_WINDOW = timedelta(days=90)
 MAX_REQUESTS = 1000
+MAX_ID = 2**63 - 1  # ids are BigAutoField
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 
 
@@ -103,10 +104,14 @@ def _date(params, name: str) -> datetime | None:
     raw = (params.get(name) or "").strip()
     if not raw:
         return None
-    moment = parse_datetime(raw.replace(" ", "+")) if "T" in raw else None
-    if moment is None and "T" not in raw:
-        day = parse_date(raw)
-        moment = datetime.combine(day, time.min) if day else None
+    try:
+        if "T" in raw:
+            moment = parse_datetime(raw.replace(" ", "+"))
+        else:
+            day = parse_date(raw)
+            moment = datetime.combine(day, time.min) if day else None
+    except ValueError:  # well formed but not on the calendar: 2026-02-30
+        moment = None
     if moment is None:
         raise Open311Error(400, f"{name} must be an ISO 8601 date and time.")
     if timezone.is_naive(moment):
@@ -125,6 +130,15 @@ def _int(params, name: str, default: int, low: int, high: int) -> int:
     if not low <= value <= high:
         raise Open311Error(400, f"{name} must be between {low} and {high}.")
     return value
+
+
+def _id(raw: str) -> int | None:
+    """A service_request_id as a row id, or None when no row can have it (not a number, or
+    beyond the BigAutoField range: such a value must not reach the database)."""
+    if not raw.isdecimal() or len(raw) > len(str(MAX_ID)):
+        return None
+    value = int(raw)
+    return value if value <= MAX_ID else None
 
 
 def _comma_list(params, name: str) -> list[str]:
@@ -326,9 +340,9 @@ def _request_list(request, fmt: str):
     page = _int(params, "page", 1, 1, 1_000_000)
     page_size = _int(params, "page_size", MAX_REQUESTS, 1, MAX_REQUESTS)
     if ids:
-        if not all(i.isdigit() for i in ids):
+        if not all(i.isdecimal() for i in ids):
             raise Open311Error(400, "service_request_id must be a comma-separated list of ids.")
-        qs = qs.filter(pk__in=[int(i) for i in ids])
+        qs = qs.filter(pk__in=[pk for pk in map(_id, ids) if pk is not None])
     else:
         codes = _comma_list(params, "service_code")
         if codes:
@@ -369,12 +383,13 @@ def _request_list(request, fmt: str):
 @_guarded
 def request_detail(request, service_request_id: str, fmt: str):
     city = _city_code(_jurisdiction(request.GET))
+    pk = _id(service_request_id)
     report = (
-        Report.objects.filter(city_code=city, pk=int(service_request_id))
+        Report.objects.filter(city_code=city, pk=pk)
         .select_related("category", "organisation")
         .prefetch_related("photos")
         .first()
-        if service_request_id.isdigit()
+        if pk is not None
         else None
     )
     if report is None:

@@ -301,3 +301,31 @@ def test_a_second_city_makes_the_jurisdiction_required(client, rw):
     response = client.get(f"{BASE}/services.json")
     assert response.status_code == 400 and "jurisdiction_id" in response.json()[0]["description"]
     assert len(client.get(f"{BASE}/services.json?jurisdiction_id=360100").json()) == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "requests.json?start_date=2026-02-30",
+        "requests.json?end_date=2026-02-30T10:00:00%2B08:00",
+        "servicerequestupdates.json?start_date=2026-13-01",
+        "servicerequestupdates.xml?end_date=2026-04-31",
+        "requests.json?service_request_id=²",
+    ],
+)
+def test_a_well_formed_but_impossible_parameter_is_a_400_not_a_500(client, rw, query):
+    response = client.get(f"{BASE}/{query}")
+    assert response.status_code == 400, response.content
+    error = xml(response).find("error/code").text if ".xml" in query else response.json()[0]["code"]
+    assert int(error) == 400
+
+
+def test_ids_beyond_any_row_match_nothing(client, rw, make_report):
+    report = make_report()
+    huge = "9" * 30
+    listed = client.get(f"{BASE}/requests.json?service_request_id={report.pk},{huge}").json()
+    assert [r["service_request_id"] for r in listed] == [str(report.pk)]
+    assert client.get(f"{BASE}/requests.json?service_request_id={'9' * 5000}").json() == []
+    for request_id in (huge, "9" * 5000, "²"):
+        response = client.get(f"{BASE}/requests/{request_id}.json")
+        assert response.status_code == 404 and response.json()[0]["code"] == 404
