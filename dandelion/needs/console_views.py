@@ -34,6 +34,13 @@ def _require(user, action: str) -> None:
         raise DjangoPermissionDenied
 
 
+def _query_without_page(request) -> str:
+    """The page's filters as a query string, for the pager to carry to the next page."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def _queue(request, *, title: str, action: str, states=(), overdue=None, show_state=False, key=""):
     _require(request.user, action)
     item = request.GET.get("item", "")
@@ -56,6 +63,7 @@ def _queue(request, *, title: str, action: str, states=(), overdue=None, show_st
             "title": title,
             "key": key,
             "page": page,
+            "query": _query_without_page(request),
             "now": timezone.now(),
             "items": ServiceItem.objects.filter(is_active=True).order_by(
                 "category__sort_order", "sort_order"
@@ -187,7 +195,11 @@ def reviews(request):
     page = Paginator(selectors.review_list(actor=request.user, state=state), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "needs/console/reviews.html", {"page": page, "state": state})
+    return render(
+        request,
+        "needs/console/reviews.html",
+        {"page": page, "state": state, "query": _query_without_page(request)},
+    )
 
 
 @console_required
@@ -237,6 +249,7 @@ def problems(request):
         "needs/console/problems.html",
         {
             "page": page,
+            "query": _query_without_page(request),
             "stats": stats,
             "start": start,
             "end": end,

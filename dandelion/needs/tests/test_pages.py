@@ -114,6 +114,22 @@ def test_console_queues_are_scoped(needs_world, submit, django_assert_max_num_qu
     assert client_for(w.dispatcher_x).get("/console/needs/reviews/").status_code == 200
 
 
+def test_console_pager_keeps_the_filters(needs_world, submit, monkeypatch):
+    from dandelion.needs import console_views
+
+    monkeypatch.setattr(console_views, "PAGE_SIZE", 1)
+    w = needs_world
+    submit()
+    submit()
+    services.need_dispatch(need=submit(), actor=w.dispatcher_x, department=w.office_x)
+    page = client_for(w.dispatcher_x).get("/console/needs/all/?state=submitted&item=other")
+    html = page.content.decode()
+    assert "1 / 2" in html
+    assert 'href="?state=submitted&amp;item=other&amp;page=2"' in html
+    second = client_for(w.dispatcher_x).get("/console/needs/all/?state=submitted&page=2")
+    assert 'href="?state=submitted&amp;page=1"' in second.content.decode()
+
+
 def test_console_sections_follow_roles(needs_world):
     from dandelion.core.console import sections_for
 
