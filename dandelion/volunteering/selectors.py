@@ -27,11 +27,12 @@ def activities_open(*, user, now: datetime | None = None) -> QuerySet[Activity]:
     team-only ones of organisations they are an active member of. Soonest first."""
     now = now or timezone.now()
     qs = Activity.objects.filter(status=Activity.Status.PUBLISHED, ends_at__gt=now)
+    # A member of the organisation or of any organisation below it, as `member_of` answers.
     member = Exists(
         Membership.objects.filter(
             user=user.pk if user and user.is_authenticated else None,
             status=Membership.Status.ACTIVE,
-            organisation_id=OuterRef("organisation_id"),
+            organisation__path__startswith=OuterRef("organisation__path"),
         )
     )
     qs = qs.filter(Q(visibility=Activity.Visibility.PUBLIC) | member)
@@ -73,16 +74,21 @@ def activity_visible(*, user, activity_id: int) -> Activity | None:
         return activity
     if activity.status == Activity.Status.DRAFT:
         return None
-    if (
-        activity.visibility == Activity.Visibility.TEAM
-        and not Membership.objects.filter(
-            user=user,
-            status=Membership.Status.ACTIVE,
-            organisation__path__startswith=activity.organisation.path,
-        ).exists()
+    if activity.visibility == Activity.Visibility.TEAM and not member_of(
+        user=user, organisation=activity.organisation
     ):
         return None
     return activity
+
+
+def member_of(*, user, organisation) -> bool:
+    """Is the user an active member of `organisation` or of an organisation below it (who may
+    see and join its team-only activities)?"""
+    return Membership.objects.filter(
+        user=user,
+        status=Membership.Status.ACTIVE,
+        organisation__path__startswith=organisation.path,
+    ).exists()
 
 
 def activities_managed(*, actor, status: str | None = None) -> QuerySet[Activity]:

@@ -16,7 +16,7 @@ from dandelion.core.permissions import can
 from dandelion.notifications.services import notification_send
 
 from .models import Activity, ActivityEvent, Attendance, SignUp, StationVisit
-from .selectors import visit_day
+from .selectors import member_of, visit_day
 
 # Volunteers may check in from an hour before the start, and check out until six hours after
 # the end (the credited time is clipped to the activity's window anyway).
@@ -319,13 +319,7 @@ def activities_finish_due() -> int:
 def _may_join(user, activity: Activity) -> bool:
     if activity.visibility == Activity.Visibility.PUBLIC:
         return True
-    from dandelion.orgs.models import Membership
-
-    return Membership.objects.filter(
-        user=user,
-        status=Membership.Status.ACTIVE,
-        organisation__path__startswith=activity.organisation.path,
-    ).exists()
+    return member_of(user=user, organisation=activity.organisation)
 
 
 @transaction.atomic

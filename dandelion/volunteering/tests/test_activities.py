@@ -9,7 +9,7 @@ from django.utils import timezone
 from dandelion.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dandelion.notifications.models import Notification
 from dandelion.orgs.models import Membership
-from dandelion.orgs.services import membership_approve
+from dandelion.orgs.services import membership_add, membership_approve
 from dandelion.volunteering.models import Activity
 from dandelion.volunteering.selectors import activities_near, activity_visible
 from dandelion.volunteering.services import (
@@ -237,3 +237,17 @@ def test_creating_checks_fields(world):
             skills=["a" * 30],
         )
     assert caught.value.code == "invalid_skills"
+
+
+def test_a_team_only_activity_is_listed_for_those_who_may_join_it(
+    world, make_activity, make_worker
+):
+    # Given a team-only activity of the party committee, and a member of one of its branches
+    activity = make_activity(visibility="team", organisation=world.committee_x, actor=world.admin_x)
+    member = make_worker(name="支部党员")
+    membership_add(organisation=world.branch_x, user=member, actor=world.admin_x)
+    # Then the feed lists the activity the detail page shows and sign-up accepts
+    assert activity_visible(user=member, activity_id=activity.pk) is not None
+    assert activity in activities_near(user=member, lat=None, lng=None)
+    signup, _ = signup_create(activity_id=activity.pk, user=member)
+    assert signup.status == "confirmed"
