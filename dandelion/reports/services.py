@@ -85,7 +85,10 @@ def _attribute_value(attribute: CategoryAttribute, raw):
             raise _field_error(field, "A number is required.", "invalid_attribute")
         return str(number)
     if attribute.datatype == kind.DATETIME:
-        moment = parse_datetime(value)
+        try:
+            moment = parse_datetime(value)
+        except ValueError:  # well formed but not on the calendar: 2026-02-30T10:00
+            moment = None
         if moment is None:
             raise _field_error(field, "An ISO 8601 date and time is required.", "invalid_attribute")
         return value

@@ -65,6 +65,22 @@ def test_extra_questions_are_checked(rw, make_report):
     assert report.attributes == {"floor": "3", "trapped": "yes"}
 
 
+@pytest.mark.parametrize("answer", ["yesterday", "2026-02-30T10:00", "2026-13-01T00:00:00+08:00"])
+def test_a_date_and_time_answer_must_be_on_the_calendar(rw, make_report, answer):
+    services.category_upsert(
+        region=rw.city,
+        code="noise",
+        name="噪音扰民",
+        attributes=[{"code": "heard_at", "description": "什么时候？", "datatype": "datetime"}],
+    )
+    with pytest.raises(InvalidInput) as info:
+        make_report(category="noise", attributes={"heard_at": answer})
+    assert info.value.code == "invalid_attribute"
+    assert info.value.errors[0]["field"] == "attribute[heard_at]"
+    report = make_report(category="noise", attributes={"heard_at": "2026-02-28T10:00"})
+    assert report.attributes == {"heard_at": "2026-02-28T10:00"}
+
+
 def test_photos_and_a_description_are_required_from_workers(rw, make_report):
     with pytest.raises(InvalidInput) as info:
         make_report(photos=0)
