@@ -2,7 +2,9 @@
 
 from datetime import datetime
 
-from ..models import MicroWish, Need, WishPledge
+from django.db import transaction
+
+from ..models import MicroWish, Need, NeedEvent, NeedPhoto, NeedRating, WishPledge
 
 
 def needs_export(user) -> dict:
@@ -32,11 +34,19 @@ def needs_export(user) -> dict:
 
 
 def person_anonymise(user, actor, now: datetime) -> None:
-    """Needs stay for the offices' records and the programme's counts, without the worker's words
-    or place; wishes still on the wall come down."""
+    """Needs stay for the offices' records and the programme's counts (states, stars, the
+    offices' notes), without the worker's words, photos or place; wishes still on the wall come
+    down. Photo files go once the deletion commits, so a rollback keeps them."""
     Need.objects.filter(worker=user).update(
         description="", answers={}, address="", lat=None, lng=None
     )
+    # Reasons given when cancelling or reopening, and rating comments, are the worker's words too.
+    NeedEvent.objects.filter(need__worker=user, actor_role=NeedEvent.Role.WORKER).update(note="")
+    NeedRating.objects.filter(need__worker=user).update(comment="")
+    photos = NeedPhoto.objects.filter(need__worker=user)
+    files = [photo.image for photo in photos]
+    photos.delete()
+    transaction.on_commit(lambda: [file.delete(save=False) for file in files], robust=True)
     open_wishes = MicroWish.objects.filter(
         worker=user, state__in=[MicroWish.State.OPEN, MicroWish.State.PLEDGED]
     )
