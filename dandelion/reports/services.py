@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
@@ -438,7 +439,9 @@ def report_mark_duplicate(
         r.pk: r
         for r in Report.objects.select_for_update()
         .select_related("category", "region")
-        .filter(pk__in=sorted([report_id, original_id]))
+        # Two exact lookups, not `pk__in`: Django turns an id beyond the column's range into
+        # "no row" for an exact lookup only.
+        .filter(Q(pk=report_id) | Q(pk=original_id))
         .order_by("pk")
     }
     report, original = locked.get(report_id), locked.get(original_id)

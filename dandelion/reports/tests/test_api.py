@@ -269,6 +269,8 @@ def test_staff_move_route_and_merge_through_the_api(rw, make_report):
     assert merged.status_code == 200 and merged.json()["duplicate_of"] == report.pk
     kinds = [e["kind"] for e in merged.json()["events"]]
     assert kinds[-1] == "status"
+    beyond = _post(client, f"{API}/staff/reports/{report.pk}/duplicate", {"original_id": 10**30})
+    assert beyond.status_code == 422 and beyond.json()["code"] == "original_not_found"
     auditor = _post(
         client_for(rw.auditor),
         f"{API}/staff/reports/{report.pk}/status",
