@@ -119,6 +119,33 @@ def _detail_context(request, report_id: int) -> dict:
     }
 
 
+def _posted_id(post, name: str, message: str, code: str) -> int:
+    """A row id typed or chosen in a form (`#123` or `123`); anything else, including a number
+    longer than any id, is refused beside the field."""
+    raw = (post.get(name) or "").strip().lstrip("#")
+    if not raw.isdecimal() or len(raw) > 18:
+        raise InvalidInput(message, code=code, errors=[{"field": name, "msg": "invalid"}])
+    return int(raw)
+
+
+def _expected_at(raw: str):
+    """The form's `datetime-local` value (no offset: the site's time zone), or None if empty."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        moment = parse_datetime(raw)
+    except ValueError:  # well formed but not on the calendar: 2026-02-30T10:00
+        moment = None
+    if moment is None:
+        raise InvalidInput(
+            _("请填写有效的预计完成时间"),
+            code="invalid_expected_at",
+            errors=[{"field": "expected_at", "msg": "invalid"}],
+        )
+    return make_aware(moment) if is_naive(moment) else moment
+
+
 def _field_errors(exc: ApplicationError, form: str) -> dict[str, str]:
     if isinstance(exc, InvalidInput) and exc.errors:
         return {f"{form}.{e.get('field', '')}": exc.message for e in exc.errors} | {
@@ -135,37 +162,31 @@ def report_detail(request, report_id: int):
         post = request.POST
         try:
             if action == "status":
-                expected = parse_datetime(post.get("expected_at", "") or "")
-                if expected is not None and is_naive(expected):
-                    expected = make_aware(expected)
                 services.report_status_change(
                     report_id=report_id,
                     actor=request.user,
                     status=post.get("status", ""),
                     note=post.get("note", ""),
-                    expected_at=expected,
+                    expected_at=_expected_at(post.get("expected_at", "")),
                 )
                 messages.success(request, _("状态已更新，报告人会收到通知。"))
             elif action == "route":
                 services.report_route(
                     report_id=report_id,
                     actor=request.user,
-                    organisation_id=int(post.get("organisation_id") or 0),
+                    organisation_id=_posted_id(
+                        post, "organisation_id", _("请选择处置单位"), "invalid_organisation"
+                    ),
                     note=post.get("note", ""),
                 )
                 messages.success(request, _("已改派。"))
             elif action == "duplicate":
-                original = (post.get("original_id") or "").strip().lstrip("#")
-                if not original.isdigit():
-                    raise InvalidInput(
-                        _("请填写原报告编号"),
-                        code="invalid_original",
-                        errors=[{"field": "original_id", "msg": "required"}],
-                    )
                 services.report_mark_duplicate(
                     report_id=report_id,
                     actor=request.user,
-                    original_id=int(original),
+                    original_id=_posted_id(
+                        post, "original_id", _("请填写原报告编号"), "invalid_original"
+                    ),
                     note=post.get("note", ""),
                 )
                 messages.success(request, _("已合并为重复问题，关注者已转到原报告。"))

@@ -165,3 +165,46 @@ def test_the_console_reroutes_and_merges(rw, make_report):
     )
     other.refresh_from_db()
     assert other.duplicate_of == report
+
+
+@pytest.mark.parametrize(
+    ("form", "field_error"),
+    [
+        (
+            {
+                "action": "status",
+                "status": "open",
+                "note": "受理",
+                "expected_at": "2026-02-30T10:00",
+            },
+            "请填写有效的预计完成时间",
+        ),
+        (
+            {"action": "status", "status": "open", "note": "受理", "expected_at": "明天"},
+            "请填写有效的预计完成时间",
+        ),
+        ({"action": "route", "organisation_id": "abc"}, "请选择处置单位"),
+        ({"action": "duplicate", "original_id": "²"}, "请填写原报告编号"),
+        ({"action": "duplicate", "original_id": "9" * 5000}, "请填写原报告编号"),
+    ],
+)
+def test_the_console_refuses_bad_form_values_beside_the_field(rw, make_report, form, field_error):
+    report = make_report()
+    response = client_for(rw.dispatcher).post(f"/console/reports/{report.pk}/", form)
+    assert response.status_code == 422
+    assert field_error in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == "for_triage" and report.expected_at is None
+    assert report.organisation == rw.street_office and report.duplicate_of is None
+
+
+def test_the_console_reads_the_expected_time_in_the_sites_time_zone(rw, make_report):
+    report = make_report()
+    response = client_for(rw.dispatcher).post(
+        f"/console/reports/{report.pk}/",
+        {"action": "status", "status": "open", "note": "受理", "expected_at": "2026-03-02T00:00"},
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    # Midnight in Asia/Shanghai is 16:00 UTC the day before.
+    assert report.expected_at.isoformat() == "2026-03-01T16:00:00+00:00"
