@@ -304,7 +304,9 @@ def reports_list(request: HttpRequest, filters: Query[ReportFilters]):
 )
 def reports_nearby_open(request: HttpRequest, filters: Query[NearbyFilters]):
     lat, lng = to_wgs84(filters.lat, filters.lng, filters.coord)
-    category = selectors.category_get(code=filters.category)
+    # Codes are unique within a city only: the category is the one of the point's city.
+    city_code = selectors.region_for_point(lat=lat, lng=lng).city_code
+    category = selectors.category_get(code=filters.category, city_code=city_code)
     hits = selectors.reports_nearby_open(category=category, lat=lat, lng=lng)
     return [report_payload(r, request) for r in hits]
 

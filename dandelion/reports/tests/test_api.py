@@ -159,6 +159,22 @@ def test_nearby_open_for_the_duplicate_check(rw, make_report):
     assert unknown.status_code == 404
 
 
+def test_nearby_open_uses_the_category_of_the_points_city(rw, make_report):
+    from dandelion.regions.services import region_upsert
+
+    nanchang = region_upsert(code="360100", name="南昌市", parent=rw.province)
+    services.category_upsert(region=nanchang, code="garbage", name="暴露垃圾")  # same code
+    near = make_report(at=(HERE[0] + 0.0002, HERE[1]))
+    body = (
+        client_for(None)
+        .get(f"{API}/reports/nearby-open?category=garbage&lat={HERE[0]}&lng={HERE[1]}")
+        .json()
+    )
+    assert [r["id"] for r in body] == [near.pk]
+    outside = client_for(None).get(f"{API}/reports/nearby-open?category=garbage&lat=0&lng=0")
+    assert outside.status_code == 422 and outside.json()["code"] == "outside_service_area"
+
+
 def test_me_too_is_idempotent_and_counts(rw, make_report):
     report = make_report()
     client = client_for(rw.other_worker)
