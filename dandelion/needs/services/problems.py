@@ -12,6 +12,13 @@ from dandelion.regions.models import Region
 
 from ..models import Consultation, Need, Problem
 
+# Ids are 64-bit; a larger number names no row, and SQLite refuses it in an `IN (…)` list.
+MAX_ID = 2**63 - 1
+
+
+def _possible(ids) -> list[int]:
+    return [i for i in ids if 0 < i <= MAX_ID]
+
 
 def _field(field: str, msg: str) -> dict[str, str]:
     return {"field": field, "msg": msg}
@@ -36,7 +43,9 @@ def problem_create(
         errors.append(_field("description", "at most 4000 characters"))
     if not scope_queryset(actor, "problem.change", Region.objects.filter(pk=region.pk)).exists():
         errors.append(_field("region", "outside your scope"))
-    needs = list(scope_queryset(actor, "need.view", Need.objects.filter(pk__in=list(need_ids))))
+    needs = list(
+        scope_queryset(actor, "need.view", Need.objects.filter(pk__in=_possible(need_ids)))
+    )
     if len(needs) != len(set(need_ids)):
         errors.append(_field("need_ids", "unknown needs or outside your scope"))
     if errors:
@@ -80,7 +89,7 @@ def consultation_record(
     problem = _open(problem, "consult")
     errors = []
     ids = list(dict.fromkeys(department_ids or []))
-    departments = list(Organisation.objects.filter(pk__in=ids, is_active=True))
+    departments = list(Organisation.objects.filter(pk__in=_possible(ids), is_active=True))
     if not ids:
         errors.append(_field("department_ids", "at least one department"))
     elif len(departments) != len(ids):

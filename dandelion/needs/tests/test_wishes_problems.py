@@ -224,3 +224,28 @@ def test_problems_outside_the_region_are_refused(needs_world):
         services.problem_create(actor=w.dispatcher_x, title="濂溪的问题", region=w.lianxi)
     assert caught.value.errors[0]["field"] == "region"
     assert not Problem.objects.exists() and not MicroWish.objects.exists()
+
+
+def test_ids_too_large_for_the_database_are_unknown_not_a_server_error(needs_world):
+    w = needs_world
+    huge = 2**70
+    created = _post(
+        w.dispatcher_x,
+        "/api/v1/problems",
+        {"title": "骑手进小区难", "region": "360403", "need_ids": [huge]},
+    )
+    assert created.status_code == 422 and created.json()["errors"][0]["field"] == "need_ids"
+    problem = services.problem_create(actor=w.dispatcher_x, title="充电难", region=w.street)
+    consult = _post(
+        w.dispatcher_x,
+        f"/api/v1/problems/{problem.pk}/consultations",
+        {"held_on": "2026-01-05", "department_ids": [huge], "decisions": "再议"},
+    )
+    assert consult.status_code == 422
+    assert consult.json()["errors"][0]["field"] == "department_ids"
+    page = client_for(w.dispatcher_x).post(
+        "/console/needs/problems/new/",
+        {"title": "骑手进小区难", "region": "360403", "need_ids": str(huge)},
+    )
+    assert page.status_code == 422
+    assert Problem.objects.count() == 1
