@@ -104,16 +104,17 @@ def _detail_context(request, report_id: int) -> dict:
         raise DjangoPermissionDenied from None
     user = request.user
     payload = staff_report_payload(report, actor=user)
+    may_route = can(user, "report.route", report)
     return {
         "report": payload,
         "next_statuses": [
             (s, status_label(s)) for s in targets_for(report.status) if s != Status.DUPLICATE
         ],
         "can_update": can(user, "report.update_status", report),
-        "can_route": can(user, "report.route", report) and not report.is_closed,
+        "can_route": may_route and not report.is_closed,
         "can_duplicate": can(user, "report.mark_duplicate", report)
         and Status.DUPLICATE in targets_for(report.status),
-        "organisations": _organisations_for(user) if can(user, "report.route", report) else [],
+        "organisations": _organisations_for(user) if may_route else [],
         "errors": {},
         "values": {},
     }

@@ -2,7 +2,6 @@
 reporter's masked phone only for roles that call back), and the categories. The JSON API, the
 H5 pages and the console all use these."""
 
-from django.utils import timezone
 from django.utils.translation import get_language
 
 from dandelion.core.permissions import can
@@ -136,10 +135,6 @@ def staff_report_payload(report: Report, *, actor, request=None) -> dict:
             for e in report.all_events
         ]
     return data
-
-
-def local_time(moment):
-    return timezone.localtime(moment) if moment else None
 
 
 def mark_contactable(actor, reports: list[Report]) -> None:

@@ -309,9 +309,7 @@ def updates_since(
     *, city_code: str, start: datetime | None, end: datetime | None, limit: int = 1000
 ) -> QuerySet[ReportEvent]:
     """Public updates (status events) of a city's reports, for Open311 servicerequestupdates."""
-    qs = ReportEvent.objects.filter(
-        kind=ReportEvent.Kind.STATUS, report__city_code=city_code
-    ).select_related("report")
+    qs = ReportEvent.objects.filter(kind=ReportEvent.Kind.STATUS, report__city_code=city_code)
     if start:
         qs = qs.filter(created_at__gte=start)
     if end:
