@@ -166,7 +166,7 @@ def need_action(request, need_id: int, action: str):
         department_id = values["department_id"]
         details["department"] = (
             selectors.departments_for_dispatch(actor=request.user).filter(pk=department_id).first()
-            if department_id.isdigit()
+            if department_id.isdecimal()
             else None
         )
     try:
@@ -284,7 +284,9 @@ def problem_new(request):
             k: request.POST.get(k, "") for k in ("title", "description", "region", "need_ids")
         }
         ids = [
-            int(x) for x in values["need_ids"].replace("，", ",").split(",") if x.strip().isdigit()
+            int(x)
+            for x in values["need_ids"].replace("，", ",").split(",")
+            if x.strip().isdecimal()
         ]
         region = Region.objects.filter(code=values["region"]).first()
         if region is None:
@@ -329,7 +331,7 @@ def problem_detail(request, problem_id: int):
                 values = {
                     "held_on": request.POST.get("held_on", ""),
                     "department_ids": [
-                        int(x) for x in request.POST.getlist("department_ids") if x.isdigit()
+                        int(x) for x in request.POST.getlist("department_ids") if x.isdecimal()
                     ],
                     "attendees": request.POST.get("attendees", ""),
                     "decisions": request.POST.get("decisions", ""),
@@ -346,7 +348,9 @@ def problem_detail(request, problem_id: int):
                         department_ids=values["department_ids"],
                         attendees=values["attendees"],
                         decisions=values["decisions"],
-                        owner_id=int(values["owner_id"]) if values["owner_id"].isdigit() else None,
+                        owner_id=int(values["owner_id"])
+                        if values["owner_id"].isdecimal()
+                        else None,
                     )
             elif form == "close":
                 values = {

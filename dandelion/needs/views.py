@@ -164,7 +164,7 @@ def need_action(request, need_id: int, action: str):
     if action == "rate":
         stars = request.POST.get("stars", "")
         details = {
-            "stars": int(stars) if stars.isdigit() else None,
+            "stars": int(stars) if stars.isdecimal() else None,
             "tags": [t for t in request.POST.getlist("tags") if t in RATING_TAGS],
             "comment": request.POST.get("comment", ""),
         }
@@ -199,7 +199,7 @@ def wish_new(request):
     values = {"title": "", "description": ""}
     need = None
     need_id = request.POST.get("need") or request.GET.get("need")
-    if need_id and need_id.isdigit():
+    if need_id and need_id.isdecimal():
         need = Need.objects.filter(pk=int(need_id), worker=request.user).first()
         if need is not None and request.method == "GET":
             values["title"] = (need.item_label or "")[:60]

@@ -64,6 +64,24 @@ def test_rating_form_error_keeps_the_comment(needs_world, make_need_in):
     assert 'id="stars-error"' in page and "态度很好" in page
 
 
+def test_digits_int_cannot_read_are_bad_input_not_a_server_error(needs_world, make_need_in):
+    # "²" is a digit to str.isdigit() but not a number to int().
+    w = needs_world
+    resolved = make_need_in("resolved")
+    rate = client_for(w.worker_x).post(f"/needs/{resolved.pk}/rate/", {"stars": "²"})
+    assert rate.status_code == 422 and 'id="stars-error"' in rate.content.decode()
+    waiting = make_need_in("submitted")
+    dispatch = client_for(w.dispatcher_x).post(
+        f"/console/needs/{waiting.pk}/dispatch/", {"department_id": "²"}
+    )
+    assert dispatch.status_code == 422
+    problem = client_for(w.dispatcher_x).post(
+        "/console/needs/problems/new/",
+        {"title": "骑手进小区难", "region": "360403", "need_ids": "²"},
+    )
+    assert problem.status_code == 302  # no need named: a problem without needs
+
+
 def test_console_detail_offers_only_allowed_actions(needs_world, make_need_in):
     w = needs_world
     need = make_need_in("dispatched")
