@@ -63,15 +63,23 @@ def wish_create(
             errors.append(_field("title", "check in first so the wish has a street"))
     if errors:
         raise InvalidInput("The wish is incomplete or invalid.", code="invalid_wish", errors=errors)
-    return MicroWish.objects.create(
-        worker=worker,
-        need=need,
-        title=title,
-        description=description,
-        region=region,
-        city_code=region.city_code,
-        created_at=now or timezone.now(),
-    )
+    try:
+        with transaction.atomic():
+            return MicroWish.objects.create(
+                worker=worker,
+                need=need,
+                title=title,
+                description=description,
+                region=region,
+                city_code=region.city_code,
+                created_at=now or timezone.now(),
+            )
+    except IntegrityError as exc:  # the same need published twice at once: the other one won
+        raise InvalidInput(
+            "The wish is incomplete or invalid.",
+            code="invalid_wish",
+            errors=[_field("need_id", "already published as a wish")],
+        ) from exc
 
 
 def _locked(wish: MicroWish) -> MicroWish:

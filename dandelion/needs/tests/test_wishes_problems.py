@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from dandelion.accounts.testing import client_for
@@ -142,6 +143,22 @@ def test_a_need_published_as_a_wish(needs_world, submit):
     )
     with pytest.raises(InvalidInput):
         services.wish_create(worker=w.worker_x, title="再来一次", need=need)
+
+
+def test_a_need_published_twice_at_once_is_refused_not_a_server_error(
+    needs_world, submit, monkeypatch
+):
+    # Given a double tap: the second request checked before the first one's wish committed
+    w = needs_world
+    need = submit()
+    services.wish_create(worker=w.worker_x, title="想要托管", need=need)
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)
+    # When it creates its wish, Then the one-wish-per-need constraint answers as the check would
+    with pytest.raises(InvalidInput) as caught:
+        services.wish_create(worker=w.worker_x, title="想要托管", need=need)
+    assert caught.value.errors == [{"field": "need_id", "msg": "already published as a wish"}]
+    monkeypatch.undo()
+    assert MicroWish.objects.filter(need=need).count() == 1
 
 
 def test_problem_consultation_and_stats(needs_world, submit):
