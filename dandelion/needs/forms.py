@@ -20,6 +20,7 @@ MESSAGES = {
     "1 to 5": _("请选择 1 到 5 星"),
     "up to 5 tags of at most 20 characters": _("最多 5 个标签"),
     "2 to 60 characters": _("请填写 2 到 60 个字"),
+    "already published as a wish": _("这条诉求已经发布为微心愿"),
     "2 to 120 characters": _("请填写 2 到 120 个字"),
     "volunteer, organisation or merchant": _("请选择认领方"),
     "outside your region": _("该部门不在你的辖区"),

@@ -166,3 +166,12 @@ def test_wish_pages(needs_world):
     assert created.status_code == 302
     wall = client_for(None).get("/wishes/").content.decode()
     assert "想要一个新头盔" in wall
+
+
+def test_publishing_a_need_already_on_the_wall_says_so(needs_world, submit):
+    w = needs_world
+    need = submit()
+    services.wish_create(worker=w.worker_x, title="想要托管", need=need)
+    again = client_for(w.worker_x).post("/wishes/new/", {"need": need.pk, "title": "想要托管"})
+    assert again.status_code == 422
+    assert "这条诉求已经发布为微心愿" in again.content.decode()
