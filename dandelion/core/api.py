@@ -2,6 +2,7 @@
 
 import logging
 
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -52,6 +53,19 @@ def install_problem_handlers(api: NinjaAPI) -> NinjaAPI:
     def on_http_error(request, exc: HttpError):
         return problem_response(
             status=exc.status_code, code=f"http_{exc.status_code}", detail=str(exc)
+        )
+
+    @api.exception_handler(DataError)
+    def on_data_error(request, exc: DataError):
+        # The database refused a value the schemas let through (PostgreSQL takes no NUL
+        # character in text, no number beyond a column's range). The service's transaction has
+        # rolled back, so nothing was written: it is the caller's input, not our failure.
+        logger.info("Refused value on %s %s: %s", request.method, request.path, exc)
+        return problem_response(
+            status=422,
+            code="unstorable_value",
+            detail="A value cannot be stored: remove control characters such as NUL, or use a "
+            "smaller number.",
         )
 
     @api.exception_handler(Exception)

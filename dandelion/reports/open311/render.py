@@ -6,6 +6,7 @@ the specification names them (`<services><service>`, `<attributes><attribute>`,
 """
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring
@@ -35,12 +36,18 @@ def iso(moment: datetime | None) -> str | None:
     return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
+# Characters XML 1.0 cannot carry at all, even escaped: C0 controls other than tab and line
+# breaks, lone surrogates and U+FFFE/U+FFFF. A description pasted with one would otherwise make
+# the whole document unreadable to the client, so they are left out of the XML (JSON keeps them).
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return XML_ILLEGAL.sub("", str(value))
 
 
 def _append(parent: Element, name: str, value: Any) -> None:

@@ -16,6 +16,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db import DataError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -62,6 +63,10 @@ def _guarded(view):
             return errors(fmt, 400, prefix + exc.message)
         except ApplicationError as exc:
             return errors(fmt, 400, exc.message)
+        except DataError:
+            # A value the database cannot store (a NUL character on PostgreSQL); the
+            # transaction rolled back, so nothing was written.
+            return errors(fmt, 400, "A parameter holds a value that cannot be stored.")
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__

@@ -307,3 +307,16 @@ def test_categories_with_their_questions(rw):
         .json()
     )
     assert "lianxi_only" in [c["code"] for c in english]
+
+
+def test_a_nul_character_is_a_422_problem_where_the_database_refuses_it(rw):
+    from django.db import connection
+
+    response = _create(client_for(rw.worker), description="垃圾\x00桶满了")
+    if connection.vendor == "postgresql":
+        assert response.status_code == 422, response.content
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["code"] == "unstorable_value"
+        assert not Report.objects.exists()
+    else:
+        assert response.status_code == 201, response.content

@@ -329,3 +329,27 @@ def test_ids_beyond_any_row_match_nothing(client, rw, make_report):
     for request_id in (huge, "9" * 5000, "²"):
         response = client.get(f"{BASE}/requests/{request_id}.json")
         assert response.status_code == 404 and response.json()[0]["code"] == 404
+
+
+def test_xml_stays_well_formed_with_control_characters_in_the_text(client, rw, make_report):
+    report = make_report(description="井盖\x1b没了\x0b，小心\t通行")
+    root = xml(client.get(f"{BASE}/requests/{report.pk}.xml"))
+    assert root.find("request").find("description").text == "井盖没了，小心\t通行"
+    # JSON can carry them, so it shows the text as stored.
+    body = client.get(f"{BASE}/requests/{report.pk}.json").json()
+    assert body[0]["description"] == "井盖\x1b没了\x0b，小心\t通行"
+
+
+def test_a_nul_character_is_stored_where_the_database_can_and_refused_where_not(client, rw, key):
+    """PostgreSQL takes no NUL in text: the client gets the specification's 400, not a 500, and
+    nothing is written. SQLite stores the text as sent."""
+    from django.db import connection
+
+    response = client.post(f"{BASE}/requests.json", _form(key, description="井盖\x00没了"))
+    if connection.vendor == "postgresql":
+        assert response.status_code == 400, response.content
+        assert response.json()[0]["code"] == 400
+        assert not Report.objects.exists()
+    else:
+        assert response.status_code == 201, response.content
+        assert Report.objects.get().description == "井盖\x00没了"
