@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from dandelion.core import events, geo
 from dandelion.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dandelion.core.permissions import require, scope_queryset
+from dandelion.core.photos import ProcessedPhoto, photos_process
 from dandelion.notifications.services import notification_send
 from dandelion.orgs.models import Organisation
 
@@ -34,7 +35,6 @@ from .models import (
     ReportPhoto,
     ReportSupporter,
 )
-from .photos import ProcessedPhoto, photos_process
 from .statuses import REPORTER, REPORTER_WINDOW, STAFF, SYSTEM, Status
 
 ACCEPTED_EVENT = "reports.report_accepted"

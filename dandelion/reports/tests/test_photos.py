@@ -8,8 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
+from dandelion.core import photos
 from dandelion.core.errors import InvalidInput
-from dandelion.reports import photos
 from dandelion.reports.models import Report, ReportPhoto
 
 from .conftest import HERE, jpeg_bytes, photo
