@@ -1,10 +1,11 @@
-"""Photos of a report: checked by decoding them, never by name or declared type.
+"""Uploaded photos (reports, needs): checked by decoding them, never by name or declared type.
 
 An upload is accepted only if Pillow decodes the whole image as JPEG, PNG or WebP, the file is
 at most `MAX_BYTES` and the picture at most `MAX_PIXELS`. What is stored is re-encoded: the
 EXIF orientation applied to the pixels, then saved as a fresh JPEG with no metadata at all (no
-GPS position, no camera serial), so nothing the phone wrote leaks to the public map. Every
-refusal is an `InvalidInput` (422) naming the field, e.g. `photos[1]`.
+GPS position, no camera serial), so nothing the phone wrote leaks to whoever sees the photo.
+Every refusal is an `InvalidInput` (422) naming the field, e.g. `photos[1]`, with a stable code;
+`photo_error_text` gives the worker-facing sentence for each code.
 """
 
 import io
@@ -12,6 +13,7 @@ import warnings
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from dandelion.core.errors import InvalidInput
@@ -107,11 +109,27 @@ def photo_process(upload, *, field: str = "photos") -> ProcessedPhoto:
     )
 
 
-def photos_process(uploads: list, *, field: str = "photos") -> list[ProcessedPhoto]:
-    """All photos of one report, checked before anything is written: one bad photo refuses
-    the report and the worker's other photos are kept by the form."""
-    if len(uploads) > MAX_PHOTOS:
-        raise _refuse(field, "too_many_photos", "A report has at most 4 photos.")
+def photos_process(
+    uploads: list, *, field: str = "photos", max_photos: int = MAX_PHOTOS
+) -> list[ProcessedPhoto]:
+    """All photos of one submission, checked before anything is written: one bad photo refuses
+    the submission (and the worker's other input is kept by the form)."""
+    if len(uploads) > max_photos:
+        raise _refuse(field, "too_many_photos", f"At most {max_photos} photos.")
     return [
         photo_process(upload, field=f"{field}[{index}]") for index, upload in enumerate(uploads)
     ]
+
+
+def photo_error_text(code: str, *, max_photos: int = MAX_PHOTOS) -> str | None:
+    """The worker-facing sentence for a photo refusal's code, None for other codes."""
+    texts = {
+        "too_many_photos": _("最多上传 %(n)s 张照片") % {"n": max_photos},
+        "photo_too_large": _("照片不能超过 10 MB"),
+        "photo_too_many_pixels": _("照片像素过大，请换一张"),
+        "photo_wrong_type": _("只支持 JPEG、PNG 或 WebP 格式的照片"),
+        "photo_not_image": _("这个文件不是图片"),
+        "photo_corrupt": _("照片已损坏或不完整，请重新拍摄"),
+        "photo_empty": _("照片是空的，请重新拍摄"),
+    }
+    return texts.get(code)

@@ -3,6 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.errors import ApplicationError, InvalidInput
+from dandelion.core.photos import photo_error_text
+
+from .photos import MAX_PHOTOS
 
 # The services' stable field messages → what a person reads.
 MESSAGES = {
@@ -29,9 +32,6 @@ MESSAGES = {
     "at least one department": _("请至少选择一个部门"),
     "must be one of the departments": _("牵头部门须是参会部门之一"),
     "solved or unsolved": _("请选择结论"),
-    "at most 3 photos": _("最多上传 3 张照片"),
-    "at most 5 MB each": _("每张照片不超过 5 MB"),
-    "JPEG, PNG or WebP images only": _("只支持 JPEG、PNG 或 WebP 图片"),
 }
 
 CONFLICTS = {
@@ -54,6 +54,9 @@ def field_errors(exc: ApplicationError) -> dict[str, str]:
         for error in exc.errors:
             field = error.get("field", "")
             msg = error.get("msg", "")
+            if field.startswith("photos"):  # photos[1] shows beside the photos input
+                field = "photos"
+                msg = photo_error_text(exc.code, max_photos=MAX_PHOTOS) or msg
             errors.setdefault(field, str(MESSAGES.get(msg, msg)))
         return errors
     return {"": str(CONFLICTS.get(exc.code, exc.message))}

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dandelion.core.errors import ApplicationError, InvalidInput
 from dandelion.core.geo import to_wgs84
 from dandelion.core.h5 import sign_in_required
+from dandelion.core.photos import photo_error_text
 
 from . import selectors, services
 from .api import attributes_from_post
@@ -31,13 +32,6 @@ def _error_text(exc: ApplicationError) -> str:
     """The worker-facing sentence for a service error, by its stable code."""
     texts = {
         "photo_required": _("请至少拍一张照片"),
-        "too_many_photos": _("最多上传 4 张照片"),
-        "photo_too_large": _("照片不能超过 10 MB"),
-        "photo_too_many_pixels": _("照片像素过大，请换一张"),
-        "photo_wrong_type": _("只支持 JPEG、PNG 或 WebP 格式的照片"),
-        "photo_not_image": _("这个文件不是图片"),
-        "photo_corrupt": _("照片已损坏或不完整，请重新拍摄"),
-        "photo_empty": _("照片是空的，请重新拍摄"),
         "description_required": _("请描述一下问题"),
         "description_too_long": _("描述不能超过 4000 字"),
         "address_too_long": _("地址不能超过 200 字"),
@@ -53,7 +47,7 @@ def _error_text(exc: ApplicationError) -> str:
         "reporter_window_closed": _("修复已超过 14 天，不能再确认或重新打开"),
         "not_reporter": _("只有报告人可以这样做"),
     }
-    return texts.get(exc.code, exc.message)
+    return texts.get(exc.code) or photo_error_text(exc.code) or exc.message
 
 
 def _field_errors(exc: ApplicationError) -> dict[str, str]:

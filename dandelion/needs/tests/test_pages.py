@@ -175,3 +175,50 @@ def test_publishing_a_need_already_on_the_wall_says_so(needs_world, submit):
     again = client_for(w.worker_x).post("/wishes/new/", {"need": need.pk, "title": "想要托管"})
     assert again.status_code == 422
     assert "这条诉求已经发布为微心愿" in again.content.decode()
+
+
+def _jpeg_with_gps() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (29.0, 43.0, 20.0)}  # GPSInfo: where the worker stood
+    out = BytesIO()
+    Image.new("RGB", (40, 30), "blue").save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_need_photos_are_checked_and_stored_without_exif(needs_world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(needs_world.worker_x)
+    fields = {"item": "labour_mediation", "description": "欠薪", "q_dispute": "wages"}
+
+    # A text file named .jpg is refused beside the photo input, the rest of the input kept.
+    bad = client.post(
+        "/needs/new/",
+        {**fields, "photos": [SimpleUploadedFile("x.jpg", b"not a photo", "image/jpeg")]},
+    )
+    assert bad.status_code == 422
+    page = bad.content.decode()
+    assert 'id="photos-error"' in page and "这个文件不是图片" in page and "欠薪" in page
+    assert not Need.objects.exists()
+
+    # Four photos are one too many.
+    many = client.post(
+        "/needs/new/",
+        {**fields, "photos": [SimpleUploadedFile(f"{i}.jpg", _jpeg_with_gps()) for i in range(4)]},
+    )
+    assert many.status_code == 422 and "最多上传 3 张照片" in many.content.decode()
+
+    done = client.post(
+        "/needs/new/",
+        {**fields, "client_token": "p1", "photos": [SimpleUploadedFile("a.jpg", _jpeg_with_gps())]},
+    )
+    assert done.status_code == 302
+    (photo,) = Need.objects.get().photos.all()
+    with Image.open(tmp_path / photo.image.name) as stored:
+        assert stored.format == "JPEG" and not stored.getexif()
