@@ -40,7 +40,8 @@ def _kinds() -> None:
     register_kind(
         "needs.reopened",
         title=_("诉求被重新打开：#{need_id} {item}"),
-        body=_("劳动者对办理结果不满意：{reason}"),
+        # Not the worker's words: a copy here would outlive their deletion of the account.
+        body=_("劳动者对办理结果不满意，请在诉求详情中查看原因。"),
     )
     register_kind(
         "needs.review_opened",

@@ -432,7 +432,7 @@ def _after(need: Need, action: str, *, rating, office_name: str, note: str, now)
         notification_send(
             recipients=recipients.department_handlers(department=need.department),
             kind="needs.reopened",
-            params=_params(need, reason=note),
+            params=_params(need),
             url=_console_url(need),
         )
     elif action == "rate":

@@ -212,6 +212,9 @@ def test_reopen_within_seven_days_starts_a_new_round(needs_world, submit):
     assert need.state == S.IN_PROGRESS and need.round == 2
     assert need.resolve_due_at == later + timedelta(hours=72)
     assert "needs.reopened" in _kinds(w.handler_x)
+    # The worker's words stay on the need (cleared if they delete their account), not in copies.
+    copies = [n for n in Notification.objects.all() if "还是没发工资" in str(n.params)]
+    assert copies == []
     services.need_resolve(need=need, actor=w.handler_x, note="已补发", now=later)
     services.need_rate(need=need, actor=w.worker_x, stars=5, now=later)
     assert list(need.ratings.order_by("round").values_list("round", "stars")) == [(1, 1), (2, 5)]
