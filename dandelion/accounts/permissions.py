@@ -1,7 +1,12 @@
-"""What staff roles may do with people, roles and stations, and where their scopes reach.
+"""What staff roles may do with people, roles, stations and partner places, and where their
+scopes reach.
 
 Registered with `core.permissions` from `AccountsConfig.ready()`. Station scopes live here (not in
 stations) because the station-scoped role, station manager, is defined here.
+
+Adding a place is held over a region: the regions a user may add stations in are
+`scope_queryset(user, "station.add", Region.objects.all())` (partner places: `partner_place.add`),
+and a new place's region must be one of them.
 """
 
 from django.db.models import Exists, OuterRef, Q
@@ -22,6 +27,10 @@ ROLE_ACTIONS = {
         "role.assign",
         "station.view",
         "station.change",
+        "station.add",
+        "partner_place.view",
+        "partner_place.change",
+        "partner_place.add",
     },
     Role.DISPATCHER: {"user.view", "station.view"},
     Role.DEPARTMENT_HANDLER: set(),
@@ -92,6 +101,9 @@ def register() -> None:
         "stations.station",
         region=lambda prefix: Q(region__code__startswith=prefix),
         station=lambda station_id: Q(pk=station_id),
+    )
+    permissions.register_scope(
+        "stations.partnerplace", region=lambda prefix: Q(region__code__startswith=prefix)
     )
     permissions.register_scope(
         "core.auditevent", region=lambda prefix: Q(region_code__startswith=prefix)

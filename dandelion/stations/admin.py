@@ -3,6 +3,10 @@ import and export pages (导入/导出).
 
 Saves here bypass the station services (the admin writes the form's instance itself), so
 `save_model` recomputes the H3 cells and city code through `place_refresh_derived` first.
+
+Access follows `core.permissions`: a place's region is chosen among the regions where the user
+may add places (`station.add`, `partner_place.add`), so a region admin adds places only inside
+their region; whoever may add none (a station manager) cannot move a place to another region.
 """
 
 from django import forms
@@ -20,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.admin import ScopedAdminMixin
 from dandelion.core.errors import InvalidInput
+from dandelion.core.permissions import scope_queryset
 from dandelion.regions.models import Region
 
 from .exporting import CONTENT_TYPES, stations_export
@@ -149,13 +154,38 @@ LOCATION_FIELDSET = (_("位置"), {"fields": ("address", ("lat", "lng"), "map_po
 SYSTEM_FIELDSET = (_("系统字段"), {"fields": PLACE_READONLY_FIELDS, "classes": ("collapse",)})
 
 
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = PlaceForm
     list_select_related = ("region",)
     search_fields = PLACE_SEARCH_FIELDS
     autocomplete_fields = ("region",)
     filter_horizontal = ("amenities",)
     readonly_fields = PLACE_READONLY_FIELDS
+
+    def get_autocomplete_fields(self, request):
+        # The region search answers from RegionAdmin, which scoped staff may not open; they pick
+        # from a plain list of the regions of their scope instead.
+        if request.user.is_superuser:
+            return super().get_autocomplete_fields(request)
+        return ()
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and not self.has_add_permission(request):
+            # Moving a place into a region is adding it there.
+            return (*readonly, "region")
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        region = form.base_fields.get("region")
+        if region is not None and not request.user.is_superuser:
+            regions = scope_queryset(request.user, self.add_action, Region.objects.all())
+            if obj is not None:
+                # A place may stay where it is, even outside the regions the user adds places in.
+                regions = regions | Region.objects.filter(pk=obj.region_id)
+            region.queryset = regions.order_by("code")
+        return form
 
     def save_model(self, request, obj, form, change):
         place_refresh_derived(place=obj)
@@ -200,11 +230,12 @@ def _error_rows(errors: list[dict]) -> list[dict]:
 
 
 @admin.register(Station)
-class StationAdmin(ScopedAdminMixin, PlaceAdmin):
-    # A station manager sees and edits their own station, a region admin the stations of their
-    # region; creating and deleting stations (and imports) stay with superusers.
+class StationAdmin(PlaceAdmin):
+    # A station manager sees and edits their own station; a region admin sees, edits, adds and
+    # imports the stations of their region; deleting stations stays with superusers.
     view_action = "station.view"
     change_action = "station.change"
+    add_action = "station.add"
 
     list_display = ("name", "kind", "origin", "region", "status", "is_24h", "updated_at")
     list_filter = ("kind", "origin", *PLACE_LIST_FILTERS)
@@ -272,6 +303,7 @@ class StationAdmin(ScopedAdminMixin, PlaceAdmin):
                     filename=upload.name,
                     only_valid=form.cleaned_data["only_valid"],
                     dry_run=form.cleaned_data["dry_run"],
+                    actor=request.user,
                 )
             except InvalidInput as exc:
                 context.update(failure=exc.message, error_rows=_error_rows(exc.errors))
@@ -319,6 +351,10 @@ class StationAdmin(ScopedAdminMixin, PlaceAdmin):
 
 @admin.register(PartnerPlace)
 class PartnerPlaceAdmin(PlaceAdmin):
+    view_action = "partner_place.view"
+    change_action = "partner_place.change"
+    add_action = "partner_place.add"
+
     list_display = ("name", "kind", "region", "status", "is_24h", "updated_at")
     list_filter = ("kind", *PLACE_LIST_FILTERS)
     inlines = (PartnerHoursInline, PartnerExceptionInline)

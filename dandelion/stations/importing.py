@@ -12,6 +12,9 @@ Rules:
   with an empty cell means the default (no amenities, no weekly hours, status active).
 - Coordinates are converted to WGS-84 from the row's `coord` datum (default WGS-84).
 - Rows are checked and written in one transaction, through the station services.
+- With an `actor` (the admin page), a row may only add a station in a region where the actor may
+  add stations (`station.add`) and only update a station the actor may change; other rows are
+  row errors. Without one (the command line), every row is allowed.
 """
 
 from dataclasses import dataclass, field
@@ -24,6 +27,8 @@ from django.utils.translation import ngettext
 
 from dandelion.core.errors import InvalidInput
 from dandelion.core.geo import to_wgs84
+from dandelion.core.permissions import scope_queryset
+from dandelion.regions.models import Region
 
 from .hours_text import Interval
 from .models import Station
@@ -149,12 +154,34 @@ def _existing_stations(rows, context: CellContext) -> dict[tuple[str, int], list
     return existing
 
 
+class _Scope:
+    """What an actor may do with the regions and stations a file names, in two queries."""
+
+    def __init__(self, actor, context: CellContext, existing: dict) -> None:
+        regions = Region.objects.filter(pk__in=[r.pk for r in context.regions.values()])
+        stations = Station.objects.filter(
+            pk__in=[s.pk for matches in existing.values() for s in matches]
+        )
+        self.addable = set(
+            scope_queryset(actor, "station.add", regions).values_list("pk", flat=True)
+        )
+        self.changeable = set(
+            scope_queryset(actor, "station.change", stations).values_list("pk", flat=True)
+        )
+
+    def allows(self, plan: RowPlan) -> bool:
+        if plan.station is None:
+            return plan.fields["region"].pk in self.addable
+        return plan.station.pk in self.changeable
+
+
 def check_rows(
-    rows: list[tuple[int, dict[str, str]]],
+    rows: list[tuple[int, dict[str, str]]], *, actor=None
 ) -> tuple[list[RowPlan], list[dict[str, Any]]]:
     """Check every row; return the plans of the good rows and the errors of the bad ones."""
     context = CellContext({norm(cells.get("region_code", "")) for _line, cells in rows})
     existing = _existing_stations(rows, context)
+    scope = None if actor is None else _Scope(actor, context, existing)
     plans: list[RowPlan] = []
     errors: list[dict[str, Any]] = []
     first_line: dict[tuple[str, int], int] = {}
@@ -176,6 +203,10 @@ def check_rows(
             continue
         if matches:
             _compare(plan, matches[0])
+        if scope is not None and not scope.allows(plan):
+            msg = _("区划 %(code)s 不在你的管辖范围内") % {"code": plan.fields["region"].code}
+            errors.append({"line": line, "field": "region_code", "msg": msg})
+            continue
         plans.append(plan)
     return plans, errors
 
@@ -219,10 +250,11 @@ def _write_all(plans: list[RowPlan], report: ImportReport, *, only_valid: bool) 
 
 @transaction.atomic
 def stations_import(
-    *, data: bytes, filename: str, only_valid: bool = False, dry_run: bool = False
+    *, data: bytes, filename: str, only_valid: bool = False, dry_run: bool = False, actor=None
 ) -> ImportReport:
-    """Import a station list (see the module's rules). Raises InvalidInput with
-    `errors=[{line, field, msg}]` for a bad file, or for bad rows unless `only_valid`."""
+    """Import a station list (see the module's rules) as `actor`, or unrestricted without one.
+    Raises InvalidInput with `errors=[{line, field, msg}]` for a bad file, or for bad rows unless
+    `only_valid`."""
     (header_line, headers), *table = read_table(data, filename)
     positions, warnings = map_headers(header_line, headers)
     if not table:
@@ -234,7 +266,7 @@ def stations_import(
         (line, {key: cells[i] if i < len(cells) else "" for key, i in positions.items()})
         for line, cells in table
     ]
-    plans, errors = check_rows(rows)
+    plans, errors = check_rows(rows, actor=actor)
     bad_lines = len({e["line"] for e in errors})
     if errors and not only_valid:
         msg = ngettext(

@@ -294,3 +294,174 @@ def test_a_station_manager_edits_their_station_and_nothing_else(client, make_sta
     assert client.get(f"/admin/stations/station/{mine.pk}/change/").status_code == 200
     assert client.get(f"/admin/stations/station/{other.pk}/change/").status_code in {302, 403, 404}
     assert client.get("/admin/stations/station/add/").status_code == 403
+
+
+# Region admins
+
+
+@pytest.fixture
+def region_admin(jiujiang, django_user_model):
+    """A region admin of 浔阳区 (360403) and everything in it."""
+    from dandelion.accounts.services.roles import role_assign
+
+    user = django_user_model.objects.create_user(username="xunyang_admin", password="pw")
+    role_assign(user=user, role="region_admin", region=jiujiang["xunyang"])
+    return user
+
+
+def new_station_data(region, **changes) -> dict:
+    station = Station(
+        name="新驿站",
+        kind="courier",
+        origin="new_build",
+        status="active",
+        region=region,
+        address="甘棠路",
+        lat=29.722,
+        lng=115.995,
+    )
+    return change_form_data(station, **changes)
+
+
+def test_a_region_admin_adds_a_station_in_their_region(client, region_admin, jiujiang):
+    client.force_login(region_admin)
+
+    response = client.post("/admin/stations/station/add/", new_station_data(jiujiang["street"]))
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    station = Station.objects.get(name="新驿站")
+    assert station.region == jiujiang["street"]
+    assert station.h3_r9 == h3_cells(29.722, 115.995)["h3_r9"]
+    assert station.city_code == "360400"
+
+
+def test_a_region_admin_chooses_only_regions_of_their_scope(client, region_admin, jiujiang):
+    client.force_login(region_admin)
+
+    html = client.get("/admin/stations/station/add/").content.decode()
+
+    options = re.findall(
+        r'<option value="(\d+)"', html.split('name="region"')[1].split("</select>")[0]
+    )
+    assert {int(pk) for pk in options} == {
+        jiujiang[key].pk for key in ("xunyang", "street", "community")
+    }
+
+
+def test_a_region_admin_cannot_add_a_station_outside_their_region(client, region_admin, jiujiang):
+    client.force_login(region_admin)
+
+    response = client.post("/admin/stations/station/add/", new_station_data(jiujiang["lianxi"]))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["region"]
+    assert not Station.objects.exists()
+
+
+def test_a_region_admin_adds_a_partner_place_in_their_region(client, region_admin, jiujiang):
+    from dandelion.stations.models import PartnerPlace
+
+    client.force_login(region_admin)
+    data = {
+        "name": "甘棠便利店",
+        "kind": PartnerPlace.Kind.CARING_MERCHANT,
+        "status": "active",
+        "region": jiujiang["street"].pk,
+        "offer": "",
+        "address": "甘棠路2号",
+        "lat": "29.723",
+        "lng": "115.996",
+        "phone": "",
+    }
+    data |= {
+        f"{p}-{k}": 0 for p in ("hours", "exceptions") for k in ("TOTAL_FORMS", "INITIAL_FORMS")
+    }
+
+    refused = client.post(
+        "/admin/stations/partnerplace/add/", data | {"region": jiujiang["lianxi"].pk}
+    )
+    added = client.post("/admin/stations/partnerplace/add/", data)
+
+    assert refused.status_code == 200 and refused.context["adminform"].form.errors["region"]
+    assert added.status_code == 302, added.content.decode()[:2000]
+    partner = PartnerPlace.objects.get()
+    assert partner.region == jiujiang["street"] and partner.city_code == "360400"
+    assert partner.h3_r9 == h3_cells(29.723, 115.996)["h3_r9"]
+
+
+def test_a_region_admin_sees_the_partner_places_of_their_region_only(
+    client, region_admin, jiujiang
+):
+    from dandelion.stations.services import partner_create
+
+    place = {"kind": "caring_merchant", "address": "路1号", "lat": 29.72, "lng": 115.99}
+    partner_create(name="甘棠便利店", region=jiujiang["street"], **place)
+    partner_create(name="濂溪便利店", region=jiujiang["lianxi"], **place)
+    client.force_login(region_admin)
+
+    html = client.get("/admin/stations/partnerplace/").content.decode()
+
+    assert "甘棠便利店" in html and "濂溪便利店" not in html
+
+
+def test_a_station_manager_still_cannot_add_and_keeps_the_region(client, make_station, jiujiang):
+    from dandelion.accounts.models import User
+    from dandelion.accounts.services.roles import role_assign
+
+    mine = make_station(name="我的驿站")
+    manager = User.objects.create_user(username="manager", password="pw-manager-2026")
+    role_assign(user=manager, role="station_manager", station=mine)
+    client.force_login(manager)
+
+    assert (
+        client.post(
+            "/admin/stations/station/add/", new_station_data(jiujiang["xunyang"])
+        ).status_code
+        == 403
+    )
+    assert client.get(IMPORT_URL).status_code == 403
+    assert client.get("/admin/stations/partnerplace/add/").status_code == 403
+    response = client.post(
+        f"/admin/stations/station/{mine.pk}/change/",
+        change_form_data(mine, name="我的新驿站", region=jiujiang["lianxi"].pk),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    mine.refresh_from_db()
+    assert (mine.name, mine.region) == ("我的新驿站", jiujiang["xunyang"])
+    assert list(Station.objects.values_list("name", flat=True)) == ["我的新驿站"]
+
+
+def test_a_region_admin_imports_and_rows_outside_their_region_are_reported(
+    client, region_admin, jiujiang
+):
+    client.force_login(region_admin)
+    assert IMPORT_URL in client.get(CHANGELIST_URL).content.decode()
+    outside = [*GOOD_ROW]
+    outside[0], outside[1] = "濂溪驿站", "360402"
+
+    refused = client.post(IMPORT_URL, {"file": csv_upload(GOOD_ROW, outside)})
+    partial = client.post(IMPORT_URL, {"file": csv_upload(GOOD_ROW, outside), "only_valid": "on"})
+
+    assert "<td>3</td><td>区划代码</td><td>区划 360402 不在你的管辖范围内</td>" in (
+        refused.content.decode()
+    )
+    html = partial.content.decode()
+    assert "新建 1" in html and "跳过 1 行有误的数据" in html
+    assert "<td>3</td><td>区划代码</td><td>区划 360402 不在你的管辖范围内</td>" in html
+    assert list(Station.objects.values_list("name", flat=True)) == ["甘棠驿站"]
+
+
+def test_an_import_cannot_update_a_station_outside_the_region(
+    client, region_admin, make_station, jiujiang
+):
+    make_station(name="濂溪驿站", region=jiujiang["lianxi"], address="旧地址")
+    client.force_login(region_admin)
+    row = [*GOOD_ROW]
+    row[0], row[1] = "濂溪驿站", "360402"
+
+    response = client.post(IMPORT_URL, {"file": csv_upload(row)})
+
+    assert "<td>2</td><td>区划代码</td><td>区划 360402 不在你的管辖范围内</td>" in (
+        response.content.decode()
+    )
+    assert Station.objects.get().address == "旧地址"
