@@ -2,9 +2,9 @@
 
 Loading is idempotent: each demo place carries uuid5 of its slot key (see `city.UUID_NAMESPACE`),
 so a second load finds the rows it made and changes only what differs from the seed's city:
-nothing, when the seed is the same. Dated exceptions are only ever added (the stations services
-offer no way to remove one), so loading another seed over a loaded city keeps the first seed's
-exceptions beside the new ones.
+nothing, when the seed is the same. A place whose dated exceptions differ from the seed's has
+them replaced, so loading another seed over a loaded city leaves exactly the new seed's
+exceptions.
 """
 
 from collections import Counter
@@ -20,7 +20,7 @@ from dandelion.stations.models import PartnerPlace, Station
 from dandelion.stations.services import (
     partner_create,
     partner_update,
-    place_add_exception,
+    place_set_exceptions,
     place_set_weekly_hours,
     station_create,
     station_update,
@@ -38,6 +38,7 @@ class DemoLoadSummary:
     created: Counter = field(default_factory=Counter)  # "station" / "partner" → rows created
     updated: Counter = field(default_factory=Counter)
     exceptions_added: int = 0
+    exceptions_removed: int = 0
     stations_by_origin: Counter = field(default_factory=Counter)
     stations_by_kind: Counter = field(default_factory=Counter)
     partners_by_kind: Counter = field(default_factory=Counter)
@@ -89,17 +90,23 @@ def _sync_place(
             summary.updated[label] += 1
     if hours_now != set(spec.hours):
         place_set_weekly_hours(place=place, intervals=spec.hours)
-    for exc in spec.exceptions:
-        if (exc.day, exc.closed, exc.opens, exc.closes, exc.note) not in exceptions_now:
-            place_add_exception(
-                place=place,
-                day=exc.day,
-                closed=exc.closed,
-                opens=exc.opens,
-                closes=exc.closes,
-                note=exc.note,
-            )
-            summary.exceptions_added += 1
+    wanted = {(e.day, e.closed, e.opens, e.closes, e.note) for e in spec.exceptions}
+    if exceptions_now != wanted:
+        place_set_exceptions(
+            place=place,
+            exceptions=[
+                {
+                    "day": e.day,
+                    "closed": e.closed,
+                    "opens": e.opens,
+                    "closes": e.closes,
+                    "note": e.note,
+                }
+                for e in spec.exceptions
+            ],
+        )
+        summary.exceptions_added += len(wanted - exceptions_now)
+        summary.exceptions_removed += len(exceptions_now - wanted)
 
 
 @transaction.atomic

@@ -190,3 +190,57 @@ def place_add_exception(
         defaults={"note": note},
     )
     return exception
+
+
+def _exception_row(
+    place: Station | PartnerPlace,
+    *,
+    day: date,
+    closed: bool,
+    opens: time | None = None,
+    closes: time | None = None,
+    note: str = "",
+) -> HoursException:
+    if closed:
+        opens = closes = None
+    elif opens is None or closes is None or opens == closes:
+        raise InvalidInput(
+            "An open exception needs different opening and closing times.",
+            code="invalid_hours",
+            errors=[{"field": "opens", "msg": "required"}, {"field": "closes", "msg": "required"}],
+        )
+    return HoursException(
+        date=day, closed=closed, opens=opens, closes=closes, note=note, **_owner(place)
+    )
+
+
+@transaction.atomic
+def place_set_exceptions(
+    *, place: Station | PartnerPlace, exceptions: Iterable[dict[str, Any]]
+) -> None:
+    """Replace every dated exception of the place. Each item holds `place_add_exception`'s
+    arguments (`day`, `closed`, and `opens`, `closes`, `note` when given); as there, the same
+    day and hours given twice are kept once, with the first note.
+
+    The place's row lock serialises two editors, so the result is one editor's list, not a mix."""
+    from django.core.exceptions import ValidationError
+
+    place = type(place).objects.select_for_update().get(pk=place.pk)
+    rows: dict[tuple, HoursException] = {}
+    for spec in exceptions:
+        row = _exception_row(place, **spec)
+        try:
+            row.full_clean(exclude={"station", "partner"}, validate_constraints=False)
+        except ValidationError as exc:
+            raise InvalidInput(
+                "Invalid exception.",
+                code="invalid_hours",
+                errors=[
+                    {"field": field, "msg": str(msg)}
+                    for field, msgs in exc.message_dict.items()
+                    for msg in msgs
+                ],
+            ) from exc
+        rows.setdefault((row.date, row.closed, row.opens, row.closes), row)
+    HoursException.objects.filter(**_owner(place)).delete()
+    HoursException.objects.bulk_create(rows.values())

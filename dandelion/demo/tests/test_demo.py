@@ -8,6 +8,7 @@ from django.db.models import F
 
 from dandelion.demo.city import STATION_MIX, city_build, station_digest
 from dandelion.demo.geography import LAKES, on_land
+from dandelion.demo.services import demo_city_load
 from dandelion.regions.models import Region
 from dandelion.stations.models import HoursException, OpeningInterval, PartnerPlace, Station
 
@@ -145,7 +146,7 @@ def test_loading_twice_changes_nothing():
 
     assert snapshot() == before
     assert "(0 created, 0 updated)" in output
-    assert "dated exceptions added: 0" in output
+    assert "dated exceptions: 0 added, 0 removed" in output
 
 
 @pytest.mark.django_db
@@ -158,3 +159,49 @@ def test_another_seed_updates_the_same_rows_in_place():
     assert Station.objects.count() == 183
     assert PartnerPlace.objects.count() == 57
     assert db_station_digest() == city_build(seed=6).station_digest() != digest_5
+
+
+def seed_exceptions(seed: int) -> list[tuple]:
+    """The dated exceptions the city of `seed` gives, as `db_exceptions` lists them."""
+    city = city_build(seed=seed)
+    rows = [
+        (str(spec.uuid), None, e.day, e.closed, e.opens, e.closes, e.note)
+        for spec in city.stations
+        for e in spec.exceptions
+    ] + [
+        (None, str(spec.uuid), e.day, e.closed, e.opens, e.closes, e.note)
+        for spec in city.partners
+        for e in spec.exceptions
+    ]
+    return sorted(rows, key=str)
+
+
+def db_exceptions() -> list[tuple]:
+    rows = HoursException.objects.values_list(
+        "station__uuid", "partner__uuid", "date", "closed", "opens", "closes", "note"
+    )
+    return sorted(
+        ((str(s) if s else None, str(p) if p else None, *rest) for s, p, *rest in rows), key=str
+    )
+
+
+@pytest.mark.django_db
+def test_another_seed_leaves_exactly_its_own_dated_exceptions():
+    demo_city_load(seed=5)
+    assert db_exceptions() == seed_exceptions(5) != seed_exceptions(6)
+
+    summary = demo_city_load(seed=6)
+
+    assert db_exceptions() == seed_exceptions(6)
+    assert summary.exceptions_removed > 0 and summary.exceptions_added > 0
+
+
+@pytest.mark.django_db
+def test_loading_the_same_seed_again_keeps_the_exception_rows():
+    demo_city_load(seed=5)
+    before = list(HoursException.objects.order_by("pk").values_list())
+
+    summary = demo_city_load(seed=5)
+
+    assert list(HoursException.objects.order_by("pk").values_list()) == before
+    assert (summary.exceptions_added, summary.exceptions_removed) == (0, 0)

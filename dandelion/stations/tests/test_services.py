@@ -66,3 +66,53 @@ def test_a_retried_exception_is_added_once(make_station):
     again = place_add_exception(place=station, day=date(2026, 10, 1), closed=True, note="国庆")
     assert first.pk == again.pk
     assert station.exceptions.count() == 1
+
+
+def test_set_exceptions_replaces_every_dated_exception(make_station):
+    from datetime import date, time
+
+    from dandelion.stations.services import place_add_exception, place_set_exceptions
+
+    station = make_station()
+    other = make_station(lat=29.71)
+    place_add_exception(place=station, day=date(2026, 10, 1), closed=True, note="国庆")
+    place_add_exception(place=other, day=date(2026, 10, 1), closed=True, note="国庆")
+
+    place_set_exceptions(
+        place=station,
+        exceptions=[
+            {"day": date(2027, 2, 6), "closed": True, "opens": time(9), "note": "春节"},
+            {"day": date(2027, 2, 5), "closed": False, "opens": time(8), "closes": time(12)},
+            {"day": date(2027, 2, 6), "closed": True, "note": "again"},
+        ],
+    )
+
+    assert sorted(station.exceptions.values_list("date", "closed", "opens", "closes", "note")) == [
+        (date(2027, 2, 5), False, time(8), time(12), ""),
+        (date(2027, 2, 6), True, None, None, "春节"),
+    ]
+    assert other.exceptions.count() == 1
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"closed": False, "opens": "09:00"},
+        {"closed": False, "opens": "09:00", "closes": "09:00"},
+        {"closed": True, "note": "长" * 121},
+    ],
+)
+def test_set_exceptions_refuses_a_bad_one_and_keeps_the_old(make_station, bad):
+    from datetime import date, time
+
+    from dandelion.stations.services import place_add_exception, place_set_exceptions
+
+    station = make_station()
+    place_add_exception(place=station, day=date(2026, 10, 1), closed=True)
+    bad = {k: time.fromisoformat(v) if k in ("opens", "closes") else v for k, v in bad.items()}
+
+    with pytest.raises(InvalidInput) as caught:
+        place_set_exceptions(place=station, exceptions=[{"day": date(2027, 2, 6), **bad}])
+
+    assert caught.value.code == "invalid_hours"
+    assert list(station.exceptions.values_list("date", flat=True)) == [date(2026, 10, 1)]

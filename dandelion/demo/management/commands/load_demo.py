@@ -48,7 +48,10 @@ class Command(BaseCommand):
             f"  partner places: {sum(summary.partners_by_kind.values())} "
             f"({created['partner']} created, {updated['partner']} updated): {partners}"
         )
-        self.stdout.write(f"  dated exceptions added: {summary.exceptions_added}")
+        self.stdout.write(
+            f"  dated exceptions: {summary.exceptions_added} added, "
+            f"{summary.exceptions_removed} removed"
+        )
         made = ", ".join(f"{k} {v}" for k, v in sorted(people.created.items())) or "nothing"
         self.stdout.write(f"  people created: {made}")
         for label, counts in extras.items():
