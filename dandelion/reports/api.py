@@ -265,9 +265,7 @@ def report_categories_list(
     lng: float | None = Query(None, ge=-180, le=180),
 ):
     if lat is not None and lng is not None:
-        categories = selectors.categories_for_region(
-            region=selectors.region_for_point(lat=lat, lng=lng)
-        )
+        categories = selectors.categories_for_point(lat=lat, lng=lng)
     elif region:
         from dandelion.regions.selectors import region_get
 

@@ -76,6 +76,12 @@ def region_for_point(*, lat: float, lng: float) -> Region:
     )
 
 
+def categories_for_point(*, lat: float, lng: float) -> QuerySet[ReportCategory]:
+    """Active categories offered where a WGS-84 point lies: those of its region (the nearest
+    street, see `region_for_point`), which is also where a report made there is routed."""
+    return categories_for_region(region=region_for_point(lat=lat, lng=lng))
+
+
 def routing_target(*, category: ReportCategory, region: Region):
     """The organisation a report of `category` at `region` goes to, or None (the dispatcher
     routes it by hand)."""

@@ -8,6 +8,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("reports/new/", views.report_new, name="new"),
+    path("reports/new/categories/", views.report_new_categories, name="new_categories"),
     path("reports/mine/", views.report_mine, name="mine"),
     path("reports/map/", views.report_map, name="map"),
     path("reports/<int:report_id>/", views.report_detail, name="detail"),

@@ -2,20 +2,23 @@
 (and the reporter's confirm/reopen), and the public map of reports.
 
 The form posts here and calls the same service as the API; its errors are shown beside the
-field they name, and what was typed is kept. The duplicate check and "me too" on the form, and
-the public map, read the JSON API from the page's script.
+field they name, and what was typed is kept. Its categories are those of the place pinned
+(categories differ by street): the page's script asks `report_new_categories` for them again
+whenever the pin moves. The duplicate check and "me too" on the form, and the public map, read
+the JSON API from the page's script.
 """
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dandelion.core.errors import ApplicationError, InvalidInput
-from dandelion.core.geo import to_wgs84
+from dandelion.core.geo import to_wgs84, valid_wgs84
 from dandelion.core.h5 import sign_in_required
 from dandelion.core.photos import photo_error_text
 
@@ -93,6 +96,7 @@ def _map_config(request) -> dict:
             "nearby": reverse("api-v1:reports_nearby_open"),
             "support": reverse("api-v1:reports_support", kwargs={"report_id": 0}),
         },
+        "categoriesUrl": reverse("reports:new_categories"),
         "detailUrl": reverse("reports:detail", kwargs={"report_id": 0}),
         "messages": {
             "duplicates": _("附近 50 米内已有 %(n)s 个相同问题，是同一个吗？"),
@@ -108,20 +112,59 @@ def _map_config(request) -> dict:
     }
 
 
-def _categories(request):
+def _default_categories() -> list[dict]:
+    """The categories offered at the map's default centre (before a pin, and on the map)."""
     lat, lng = settings.MAP_DEFAULT_CENTER
     try:
-        region = selectors.region_for_point(lat=lat, lng=lng)
+        return [category_payload(c) for c in selectors.categories_for_point(lat=lat, lng=lng)]
     except InvalidInput:
         return []
-    return [category_payload(c) for c in selectors.categories_for_region(region=region)]
+
+
+def _pinned_point(lat: str, lng: str) -> tuple[float, float] | None:
+    point = _float(lat), _float(lng)
+    return point if valid_wgs84(*point) else None
+
+
+def _category_fields(
+    *, point: tuple[float, float] | None, chosen: str
+) -> tuple[dict, dict[str, str]]:
+    """The category select's context, and notes for the form's fields.
+
+    The categories are those offered where the worker pinned the problem (the region of the
+    point, where the report would be routed), or at the map's default centre before a pin.
+    The notes say when the pin is off the area served (`lat`), or when the `chosen` category
+    does not apply at the pin (`category`): the select then lists the pin's categories."""
+    if point is None:
+        return {"categories": _default_categories(), "categories_at": ""}, {}
+    lat, lng = point
+    context = {"categories": [], "categories_at": f"{lat:.7f},{lng:.7f}"}
+    try:
+        categories = selectors.categories_for_point(lat=lat, lng=lng)
+    except InvalidInput as exc:
+        return context, {"lat": _error_text(exc)}
+    context["categories"] = [category_payload(c) for c in categories]
+    if chosen and chosen not in {c["code"] for c in context["categories"]}:
+        return context, {"category": _("所选类别不适用于标出的位置，请重新选择")}
+    return context, {}
+
+
+def _chosen(category: str, answers: dict) -> dict:
+    """What the worker chose, for the page's script to restore when the pin moves back to
+    where the category applies (its questions are not on the page until then)."""
+    return {
+        "category": category,
+        "answers": {
+            f"attribute[{code}]": value if isinstance(value, str) else ",".join(value)
+            for code, value in answers.items()
+        },
+    }
 
 
 @sign_in_required
 @require_http_methods(["GET", "POST"])
 def report_new(request):
     context = {
-        "categories": _categories(request),
         "values": {"coord": "wgs84"},
         "answers": {},
         "errors": {},
@@ -159,12 +202,36 @@ def report_new(request):
                 source=Report.Source.H5,
             )
         except ApplicationError as exc:
-            context["errors"] = _field_errors(exc)
-            context["form_error"] = context["errors"].get("", "")
+            errors = _field_errors(exc)
+            fields, notes = _category_fields(
+                point=_pinned_point(values["lat"], values["lng"]), chosen=values["category"]
+            )
+            errors.update(notes)
+            context.update(fields, errors=errors, form_error=errors.get("", ""))
+            context["map_config"]["chosen"] = _chosen(values["category"], context["answers"])
             return render(request, "reports/new.html", context, status=422)
         messages.success(request, _("已提交，感谢你的随手拍！处理进展会通知你。"))
         return redirect("reports:detail", report_id=report.pk)
+    context.update(_category_fields(point=None, chosen="")[0])
     return render(request, "reports/new.html", context)
+
+
+@require_GET
+def report_new_categories(request):
+    """The category select and its questions for the point pinned (`lat`, `lng`, WGS-84),
+    with `category` chosen if it applies there: the form swaps them in when the pin moves."""
+    point = _pinned_point(request.GET.get("lat", ""), request.GET.get("lng", ""))
+    if point is None:
+        return HttpResponseBadRequest()
+    chosen = request.GET.get("category", "")
+    fields, notes = _category_fields(point=point, chosen=chosen)
+    context = {
+        **fields,
+        "values": {"category": chosen},
+        "answers": {},
+        "errors": {"category": notes.get("category") or notes.get("lat", "")},
+    }
+    return render(request, "reports/includes/category_fields.html", context)
 
 
 @sign_in_required
@@ -235,7 +302,7 @@ def report_map(request):
         request,
         "reports/map.html",
         {
-            "categories": _categories(request),
+            "categories": _default_categories(),
             "map_config": _map_config(request),
             "status_groups": [("open", _("处理中")), ("closed", _("已办结"))],
         },

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from dandelion.accounts.models import User
 from dandelion.accounts.services import role_assign, worker_check_in
 from dandelion.orgs.services import organisation_create
+from dandelion.regions.services import region_upsert
 from dandelion.reports import services
 from dandelion.reports.models import Report
 
@@ -179,4 +180,48 @@ def test_a_worker_reports_staff_fix_and_the_worker_confirms(
     expect(public.locator("#reports-map path.leaflet-interactive")).to_have_count(1)
     assert "骑手小王" not in public.content() and "13822220000" not in public.content()
     screenshot(public, "8-public-map")
+    assert blocked_requests == []
+
+
+def test_the_form_offers_the_categories_of_the_place_pinned(
+    live_server, make_page, screenshot, blocked_requests, world, jiujiang
+):
+    # 湓浦街道, west of 甘棠街道, is the only street where a broken river railing is reported.
+    penpu = region_upsert(
+        code="360403002",
+        name="湓浦街道",
+        parent=jiujiang["xunyang"],
+        center_lat=29.7250,
+        center_lng=115.9850,
+    )
+    services.category_upsert(region=penpu, code="railing", name="江堤护栏损坏")
+    page = make_page()
+    _signed_in(page, live_server, world["worker"])
+    page.goto(f"{live_server.url}/reports/new/")
+    expect(page.locator("#pick-map")).to_have_attribute("data-pinned", "true")
+    railing = page.locator('#category option[value="railing"]')
+    expect(railing).to_have_count(0)
+
+    # The map is centred on the phone's position in 甘棠街道 at zoom 16 (about 2 m a pixel):
+    # 160 px west is about 330 m west, nearer 湓浦街道's centre than 甘棠街道's.
+    box = page.locator("#pick-map").bounding_box()
+    west = {"x": box["width"] / 2 - 160, "y": box["height"] / 2}
+    here = {"x": box["width"] / 2 + 40, "y": box["height"] / 2}
+    page.locator("#pick-map").click(position=west)
+    expect(railing).to_have_count(1)
+    page.locator("#category").select_option("railing")
+    page.locator("#description").fill("江边护栏断了一截，晚上骑车很危险")
+
+    # Pinned back in 甘棠街道: the category is gone and the form says so; the text stays.
+    page.locator("#pick-map").click(position=here)
+    expect(railing).to_have_count(0)
+    expect(page.locator("#category-error")).to_contain_text("所选类别不适用于标出的位置")
+    expect(page.locator("#description")).to_have_value("江边护栏断了一截，晚上骑车很危险")
+    screenshot(page, "1-category-not-here", full_page=True)
+
+    # Pinned in 湓浦街道 again, the choice comes back by itself.
+    page.locator("#pick-map").click(position=west)
+    expect(page.locator("#category")).to_have_value("railing")
+    expect(page.locator("#category-error")).to_have_count(0)
+    screenshot(page, "2-category-back", full_page=True)
     assert blocked_requests == []

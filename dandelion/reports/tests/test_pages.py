@@ -51,6 +51,78 @@ def test_errors_show_beside_their_field_and_the_input_is_kept(rw):
     assert "此项为必填项" in lift.content.decode()
 
 
+# Near 十里街道's centre in 濂溪区, where `lianxi_only` is offered (and not at HERE).
+LIANXI = (29.6705, 116.0195)
+NOT_HERE = "所选类别不适用于标出的位置，请重新选择"
+
+
+def _category_fields(client, lat, lng, **params):
+    return client.get("/reports/new/categories/", {"lat": lat, "lng": lng, **params})
+
+
+def test_the_form_asks_for_the_categories_of_each_place_pinned(rw):
+    client = client_for(None)  # the same public list as the API's, so no sign-in
+
+    # Given a pin in 濂溪区, when the form asks, then its own category is offered too.
+    lianxi = _category_fields(client, *LIANXI).content.decode()
+    assert 'value="lianxi_only"' in lianxi and 'value="garbage"' in lianxi
+    assert 'id="category"' in lianxi and "<html" not in lianxi
+
+    # At HERE it is not; the category kept from before is selected with its questions shown.
+    here = _category_fields(client, *HERE, category="broken_lift").content.decode()
+    assert 'value="lianxi_only"' not in here
+    assert '<option value="broken_lift" selected>' in here
+    assert 'data-category="broken_lift">' in here  # neither hidden nor disabled
+
+    # A kept category that does not apply at the new pin is said so beside the select.
+    moved = _category_fields(client, *HERE, category="lianxi_only").content.decode()
+    assert 'id="category-error"' in moved and NOT_HERE in moved and " selected>" not in moved
+
+    # Off the area served nothing applies; a point that is no point is bad input.
+    away = _category_fields(client, 39.9, 116.4).content.decode()
+    assert "这个位置不在服务范围内" in away and 'value="garbage"' not in away
+    assert _category_fields(client, "nan", HERE[1]).status_code == 400
+    assert _category_fields(client, "", "").status_code == 400
+
+
+def test_the_form_offers_the_categories_of_the_posted_pin_not_of_the_map_centre(rw):
+    client = client_for(rw.worker)
+    # Given a pin in 濂溪区 (the map's default centre is in 浔阳区) and a forgotten photo,
+    missing_photo = client.post(
+        "/reports/new/", _form(category="lianxi_only", lat=LIANXI[0], lng=LIANXI[1], photos=[])
+    )
+    # then the form comes back offering the pin's categories, the choice still selected.
+    html = missing_photo.content.decode()
+    assert missing_photo.status_code == 422 and 'id="photos-error"' in html
+    assert '<option value="lianxi_only" selected>' in html
+    assert f'data-at="{LIANXI[0]:.7f},{LIANXI[1]:.7f}"' in html
+
+    done = client.post("/reports/new/", _form(category="lianxi_only", lat=LIANXI[0], lng=LIANXI[1]))
+    assert done.status_code == 302
+    assert Report.objects.get().region == rw.street_l
+
+
+def test_a_category_that_does_not_apply_at_the_pin_is_refused_and_the_input_kept(rw):
+    response = client_for(rw.worker).post(
+        "/reports/new/",
+        _form(category="lianxi_only", **{"attribute[floor]": "7"}),
+    )
+    assert response.status_code == 422 and not Report.objects.exists()
+    html = response.content.decode()
+    # The error says why beside the select, which lists what applies at the pin.
+    assert 'id="category-error"' in html and NOT_HERE in html
+    assert 'value="lianxi_only"' not in html and 'value="broken_lift"' in html
+    # What was typed stays: the text, the address, the pin, and the choice for the script.
+    assert "小区门口垃圾堆" in html and 'value="甘棠北路 8 号"' in html
+    assert f'name="lat" id="lat" value="{HERE[0]}"' in html
+    config = response.context["map_config"]
+    assert config["chosen"] == {"category": "lianxi_only", "answers": {"attribute[floor]": "7"}}
+
+    # Without a category at all, the form asks for one (not "does not apply").
+    none = client_for(rw.worker).post("/reports/new/", _form(category="")).content.decode()
+    assert "请选择问题类别" in none and NOT_HERE not in none
+
+
 def test_a_report_is_submitted_and_shown_to_its_reporter(rw):
     client = client_for(rw.worker)
     response = client.post("/reports/new/", _form())

@@ -1,7 +1,8 @@
 /*
- * "Report a problem": pin the place on the map (or use the phone's position), preview the
- * photos, and, once a category and a place are known, show open reports of the same category
- * within 50 m (the duplicate check) with a "me too" button each.
+ * "Report a problem": pin the place on the map (or use the phone's position), offer the
+ * categories of the pinned place, preview the photos, and, once a category and a place are
+ * known, show open reports of the same category within 50 m (the duplicate check) with a
+ * "me too" button each.
  */
 (function () {
   "use strict";
@@ -14,7 +15,7 @@
     lng: document.getElementById("lng"),
     hint: document.getElementById("pin-hint"),
     locate: document.getElementById("locate"),
-    category: document.getElementById("category"),
+    fields: document.getElementById("category-fields"),
     photos: document.getElementById("photos"),
     previews: document.getElementById("photo-previews"),
     duplicates: document.getElementById("duplicates"),
@@ -32,7 +33,7 @@
     else pin = L.circleMarker(point, { radius: 10, color: "#fff", weight: 3, fillColor: "#fa5151", fillOpacity: 1 }).addTo(view.map);
     if (pan) view.map.setView(point, Math.max(view.map.getZoom(), 16));
     el.map.dataset.pinned = "true";
-    checkDuplicates();
+    loadCategories();
   }
 
   view.map.on("click", function (event) {
@@ -56,24 +57,78 @@
   }
   el.locate.addEventListener("click", locate);
 
-  if (el.lat.value && el.lng.value) {
-    setPoint(parseFloat(el.lat.value), parseFloat(el.lng.value), true);
-  } else {
-    locate();
+  /* ---- the categories of the pinned place, and the chosen one's extra questions ---- */
+
+  // Categories differ from street to street, so the server renders the select and the
+  // questions again for each new pin. What the worker chose and answered is kept here while
+  // the pin passes places where that category does not apply, and put back when it does.
+  var chosen = config.chosen || { category: category().value, answers: {} };
+  var answers = {}; // category code -> {field name: value}
+  if (chosen.category) answers[chosen.category] = chosen.answers;
+  var loading = null;
+
+  function category() {
+    return document.getElementById("category");
   }
 
-  /* ---- the category's extra questions ---- */
+  function eachQuestion(visit) {
+    el.fields.querySelectorAll(".report-form__questions").forEach(function (set) {
+      set.querySelectorAll("[name]").forEach(function (input) {
+        visit(set.dataset.category, input);
+      });
+    });
+  }
+
+  function loadCategories() {
+    var at = el.lat.value + "," + el.lng.value;
+    if (at === el.fields.dataset.at) {
+      checkDuplicates();
+      return;
+    }
+    var query = new URLSearchParams({ lat: el.lat.value, lng: el.lng.value, category: chosen.category });
+    if (loading) loading.abort();
+    var current = (loading = new AbortController());
+    fetch(config.categoriesUrl + "?" + query.toString(), { signal: current.signal, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text();
+      })
+      .then(function (html) {
+        eachQuestion(function (code, input) {
+          (answers[code] = answers[code] || {})[input.name] = input.value;
+        });
+        el.fields.innerHTML = html;
+        el.fields.dataset.at = at;
+        eachQuestion(function (code, input) {
+          var kept = answers[code] || {};
+          if (Object.prototype.hasOwnProperty.call(kept, input.name)) input.value = kept[input.name];
+        });
+        showQuestions();
+        checkDuplicates();
+      })
+      .catch(function () {})
+      .finally(function () {
+        if (loading === current) loading = null;
+      });
+  }
 
   function showQuestions() {
-    document.querySelectorAll(".report-form__questions").forEach(function (set) {
-      var on = set.dataset.category === el.category.value;
+    el.fields.querySelectorAll(".report-form__questions").forEach(function (set) {
+      var on = set.dataset.category === category().value;
       set.hidden = !on;
       set.disabled = !on;
     });
   }
-  el.category.addEventListener("change", function () {
+  el.fields.addEventListener("change", function (event) {
+    if (event.target.id !== "category") return;
+    chosen.category = event.target.value;
     showQuestions();
-    checkDuplicates();
+    // A list still on its way was asked for with the earlier choice: ask again.
+    if (loading) {
+      loadCategories();
+    } else {
+      checkDuplicates();
+    }
   });
 
   /* ---- photo previews ---- */
@@ -94,11 +149,11 @@
   var pending = null;
 
   function checkDuplicates() {
-    if (!el.category.value || !el.lat.value) {
+    if (!category().value || !el.lat.value) {
       el.duplicates.hidden = true;
       return;
     }
-    var query = new URLSearchParams({ category: el.category.value, lat: el.lat.value, lng: el.lng.value });
+    var query = new URLSearchParams({ category: category().value, lat: el.lat.value, lng: el.lng.value });
     if (pending) pending.abort();
     pending = new AbortController();
     fetch(config.api.nearby + "?" + query.toString(), { signal: pending.signal, credentials: "same-origin" })
@@ -150,4 +205,9 @@
   }
 
   showQuestions();
+  if (el.lat.value && el.lng.value) {
+    setPoint(parseFloat(el.lat.value), parseFloat(el.lng.value), true);
+  } else {
+    locate();
+  }
 })();
