@@ -172,20 +172,13 @@ def place_add_exception(
     closes: time | None = None,
     note: str = "",
 ) -> HoursException:
-    if closed:
-        opens = closes = None
-    elif opens is None or closes is None or opens == closes:
-        raise InvalidInput(
-            "An open exception needs different opening and closing times.",
-            code="invalid_hours",
-            errors=[{"field": "opens", "msg": "required"}, {"field": "closes", "msg": "required"}],
-        )
+    row = _exception_row(place, day=day, closed=closed, opens=opens, closes=closes, note=note)
     # The same exception again (a retried request) adds nothing.
     exception, _ = HoursException.objects.get_or_create(
-        date=day,
-        closed=closed,
-        opens=opens,
-        closes=closes,
+        date=row.date,
+        closed=row.closed,
+        opens=row.opens,
+        closes=row.closes,
         **_owner(place),
         defaults={"note": note},
     )
