@@ -12,7 +12,7 @@ define RUN_ALL
 $(PY) manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
 $(PY) manage.py run_periodic & clock=$$!; \
 trap 'kill $$worker $$clock 2>/dev/null' EXIT INT TERM; \
-$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) \
+$(VENV)/bin/gunicorn config.wsgi -c config/gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) \
 	--access-logfile - --forwarded-allow-ips 127.0.0.1
 endef
 

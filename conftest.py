@@ -88,13 +88,16 @@ WEEKDAYS_9_TO_18 = [(d, time(9), time(18)) for d in range(7)]
 def pytest_configure(config):
     """Tests render templates without running collectstatic (plain static storage), and run
     background tasks in-process right after the transaction that queued them commits (inside a
-    test transaction, use `django_capture_on_commit_callbacks(execute=True)`)."""
+    test transaction, use `django_capture_on_commit_callbacks(execute=True)`). The nearby index
+    compares its version on every call, since each test writes and rolls back places within a
+    second (its once-a-second throttle has its own test)."""
     from django.conf import settings
     from django.core.signals import setting_changed
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # django-tasks may have read TASKS already (at import of a task); make it read them again.
     setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
+    settings.PLACE_INDEX_CHECK_SECONDS = 0
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

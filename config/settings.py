@@ -222,6 +222,10 @@ LOGIN_URL = "admin:login"
 # Maps. Tiles are optional: the map works with none (markers on a blank map).
 # MAP_TILE_COORD says which datum the tiles are drawn in: Chinese providers (Amap, Tencent)
 # draw in GCJ-02, OpenStreetMap-style tiles in WGS-84. Markers are shifted to match.
+# How often each process asks whether places changed since it built its nearby index: an edit
+# shows in nearby search within this many seconds (see dandelion/stations/place_index.py).
+PLACE_INDEX_CHECK_SECONDS = float(os.environ.get("PLACE_INDEX_CHECK_SECONDS", "1"))
+
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_COORD = os.environ.get("MAP_TILE_COORD", "gcj02").lower()
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")

@@ -48,7 +48,7 @@ def get(url: str, timeout: float = 10.0) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
-def start_server(port: int, workers: int, static_root: Path) -> subprocess.Popen:
+def start_server(port: int, workers: int, static_root: Path, log_path: Path) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": PG_URL,
@@ -63,6 +63,8 @@ def start_server(port: int, workers: int, static_root: Path) -> subprocess.Popen
     cmd = [
         str(gunicorn),
         "bench.http.wsgi_bench:application",
+        "--config",
+        str(ROOT / "config" / "gunicorn.conf.py"),
         "--workers",
         str(workers),
         "--worker-class",
@@ -72,11 +74,14 @@ def start_server(port: int, workers: int, static_root: Path) -> subprocess.Popen
         "--chdir",
         str(ROOT),
         "--log-level",
-        "warning",
+        "info",
     ]
     log(" ".join(cmd))
     # Its own process group, so stopping it takes the workers along.
-    return subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
+    with log_path.open("w") as server_log:
+        return subprocess.Popen(
+            cmd, env=env, cwd=ROOT, start_new_session=True, stderr=server_log, stdout=server_log
+        )
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -91,19 +96,28 @@ def stop_server(proc: subprocess.Popen) -> None:
     log("server stopped")
 
 
-def wait_ready(base: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+INDEX_BUILT = re.compile(r"nearby index built in ([0-9.]+) s")
+
+
+def wait_ready(
+    base: str, proc: subprocess.Popen, log_path: Path, workers: int, timeout: float = 300.0
+) -> list[float]:
+    """Waits until every worker has built its nearby index (config/gunicorn.conf.py logs it) and
+    the server answers; returns the workers' build times in seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {proc.returncode}")
-        try:
-            status, _ = get(base + "/bench/bare", timeout=2)
-            if status == 200:
-                return
-        except OSError:
-            pass
+            raise SystemExit(f"gunicorn exited with {proc.returncode}: {log_path.read_text()}")
+        builds = [float(s) for s in INDEX_BUILT.findall(log_path.read_text())]
+        if len(builds) >= workers:
+            try:
+                status, _ = get(base + "/bench/bare", timeout=2)
+                if status == 200:
+                    return builds
+            except OSError:
+                pass
         time.sleep(0.3)
-    raise SystemExit("gunicorn did not answer in time")
+    raise SystemExit(f"gunicorn workers not ready in time: {log_path.read_text()[-2000:]}")
 
 
 _UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -184,9 +198,11 @@ def main() -> None:
         "warmup_s": args.warmup,
         "queries": args.queries,
     }
-    proc = start_server(port, args.workers, tmp)
+    server_log = tmp / "gunicorn.log"
+    proc = start_server(port, args.workers, tmp, server_log)
     try:
-        wait_ready(base, proc)
+        result["index_build_s"] = wait_ready(base, proc, server_log, args.workers)
+        log(f"workers built their nearby index in {result['index_build_s']} s")
         result["check"] = spot_check(base, args.reference)
         log(f"spot check: {result['check']}")
         for name in ("bare", "nearby"):

@@ -6,8 +6,10 @@
 Resets the database, migrates it with the real migrations, loads the dataset with bulk_create,
 then times and checks, over the same query points and limit:
 - brute force: NumPy haversine over arrays of every active station, argpartition (the reference);
-- `nearest()` on `Station.objects.filter(status="active")`;
-- the `stations_nearby()` selector (candidates, loading the hits with their prefetches);
+- `nearest()` on `Station.objects.filter(status="active")`: the same exact H3 search over SQL;
+- the nearby index's ranking alone (`place_index.current().nearest`, ids in order);
+- the `stations_nearby()` selector, as the API calls it: ranking, amenities and open-now of the
+  hits, from the nearby index (which checks the places version at most once a second);
 - PostGIS `ORDER BY geog <-> point LIMIT k` on a GiST-indexed geography column, where the server
   has PostGIS, as raw SQL through Django's own connection;
 - the selector with one amenity and open-now at a fixed moment, against brute force over the
@@ -474,9 +476,42 @@ def main() -> None:
     args.out.write_text(json.dumps(result, indent=1))
 
 
+def _rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def index_profile(place_index, moment) -> dict:
+    """Builds the nearby index from scratch three times: build time, and memory (the process's
+    resident set before and after the first build, and the index's own objects)."""
+    import gc
+
+    place_index.reset()
+    gc.collect()
+    before = _rss_mib()
+    builds = []
+    for i in range(3):
+        if i:
+            place_index.reset()
+        index = place_index.current(moment)
+        builds.append(index.build_seconds)
+        if i == 0:
+            rss_growth = _rss_mib() - before
+    return {
+        "stations": len(index.stations),
+        "partners": len(index.partners),
+        "build_s": builds,
+        "rss_growth_mib": rss_growth,
+        "objects_mib": index.approximate_size_bytes() / 2**20,
+    }
+
+
 def measure(result: dict, n_queries: int) -> None:
     from django.db import connection
 
+    from dandelion.stations import place_index
     from dandelion.stations.models import Place, Station
     from dandelion.stations.nearest import nearest
     from dandelion.stations.selectors import stations_nearby
@@ -493,6 +528,9 @@ def measure(result: dict, n_queries: int) -> None:
     brute_all = Brute(*(data[k][eligible_all] for k in ("ids", "lat", "lng")))
     brute_filtered = Brute(*(data[k][eligible_filtered] for k in ("ids", "lat", "lng")))
     active_qs = Station.objects.filter(status=Place.Status.ACTIVE)
+    result["index"] = index_profile(place_index, moment)
+    log(f"nearby index: {result['index']}")
+    index = place_index.current(moment)
 
     methods: list[tuple[str, str, Callable, str]] = [
         (
@@ -503,15 +541,21 @@ def measure(result: dict, n_queries: int) -> None:
         ),
         (
             "nearest",
-            "nearest() on Station queryset",
+            "nearest() over SQL (H3 columns; not the API's path)",
             lambda la, ln: [c.id for c in nearest(active_qs, lat=la, lng=ln, limit=LIMIT)],
             "all",
         ),
         (
+            "index",
+            "nearby index, ranking only",
+            lambda la, ln: [c.id for c in index.nearest(Station, lat=la, lng=ln, limit=LIMIT)],
+            "all",
+        ),
+        (
             "selector",
-            "stations_nearby() selector",
+            "stations_nearby() selector (nearby index)",
             lambda la, ln: [
-                h.place.pk for h in stations_nearby(lat=la, lng=ln, limit=LIMIT, now=moment)
+                h.place.id for h in stations_nearby(lat=la, lng=ln, limit=LIMIT, now=moment)
             ],
             "all",
         ),
@@ -540,7 +584,7 @@ def measure(result: dict, n_queries: int) -> None:
             "selector_filtered",
             f"stations_nearby(amenity={dataset.FILTER_AMENITY}, open_at=now)",
             lambda la, ln: [
-                h.place.pk
+                h.place.id
                 for h in stations_nearby(
                     lat=la,
                     lng=ln,
@@ -607,7 +651,7 @@ def measure(result: dict, n_queries: int) -> None:
             f"  {key}: p50 {out[key]['p50_ms']:.2f} ms, p99 {out[key]['p99_ms']:.2f} ms, "
             f"exact {out[key]['exact']}/{len(qlat)} (ties {counts['tie']})"
         )
-        if key in ("nearest", "selector", "selector_filtered"):
+        if key in ("nearest", "index", "selector", "selector_filtered"):
             out[key]["sql"] = sql_profile(fn, qlat[:SQL_SAMPLE], qlng[:SQL_SAMPLE])
             log(f"  {key} SQL: {out[key]['sql']}")
     result["methods"] = out

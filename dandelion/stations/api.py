@@ -77,42 +77,96 @@ def bbox_parse(value: str) -> selectors.BBox:
     return min_lng, min_lat, max_lng, max_lat
 
 
-def _amenities(place: Place) -> list[dict]:
-    return [
-        {
-            "code": a.code,
-            "name": localized(a.name_zh, a.name_en),
-            "name_zh": a.name_zh,
-            "name_en": a.name_en,
-            "icon": a.icon,
-        }
-        for a in place.amenities.all()
-    ]
+def _amenity(code: str, name_zh: str, name_en: str, icon: str) -> dict:
+    return {
+        "code": code,
+        "name": localized(name_zh, name_en),
+        "name_zh": name_zh,
+        "name_en": name_en,
+        "icon": icon,
+    }
+
+
+def _place_fields(
+    *,
+    pk: int,
+    is_station: bool,
+    name: str,
+    kind_label: str,
+    wgs84: tuple[float, float],
+    coord: str,
+    region: tuple[str, str],
+    **fields,
+) -> dict:
+    """The fields every place representation shares, in the requested datum, in one order."""
+    lat, lng = from_wgs84(*wgs84, coord)
+    return {
+        "id": pk,
+        "type": "station" if is_station else "partner",
+        "name": name,
+        "kind": fields["kind"],
+        "kind_label": kind_label,
+        "address": fields["address"],
+        "lat": round(lat, 7),
+        "lng": round(lng, 7),
+        "coord": coord,
+        "region": {"code": region[0], "name": region[1]},
+        "phone": fields["phone"],
+        "is_24h": fields["is_24h"],
+        "status": fields["status"],
+        "open_now": fields["open_now"],
+        "amenities": fields["amenities"],
+        "navigation": navigation_links(lat=wgs84[0], lng=wgs84[1], name=name),
+    }
 
 
 def place_payload(
     place: Place, *, moment: datetime, coord: str = "wgs84", open_now: bool | None = None
 ) -> dict:
-    """The fields every place representation shares, in the requested datum."""
-    lat, lng = from_wgs84(place.lat, place.lng, coord)
-    is_station = isinstance(place, Station)
+    """A place loaded with `selectors.place_list_detailed` as lists and details show it."""
+    return _place_fields(
+        pk=place.pk,
+        is_station=isinstance(place, Station),
+        name=place.name,
+        kind=place.kind,
+        kind_label=str(place.get_kind_display()),
+        address=place.address,
+        wgs84=(place.lat, place.lng),
+        coord=coord,
+        region=(place.region.code, place.region.name),
+        phone=place.phone,
+        is_24h=place.is_24h,
+        status=place.status,
+        open_now=selectors.place_is_open(place, moment) if open_now is None else open_now,
+        amenities=[_amenity(a.code, a.name_zh, a.name_en, a.icon) for a in place.amenities.all()],
+    )
+
+
+def nearby_payload(hit: selectors.NearbyHit, *, coord: str) -> dict:
+    """A nearby hit, from the nearby index."""
+    place = hit.place
+    is_station = place.type == "station"
+    kinds = Station.Kind if is_station else PartnerPlace.Kind
     return {
-        "id": place.pk,
-        "type": "station" if is_station else "partner",
-        "name": place.name,
-        "kind": place.kind,
-        "kind_label": str(place.get_kind_display()),
-        "address": place.address,
-        "lat": round(lat, 7),
-        "lng": round(lng, 7),
-        "coord": coord,
-        "region": {"code": place.region.code, "name": place.region.name},
-        "phone": place.phone,
-        "is_24h": place.is_24h,
-        "status": place.status,
-        "open_now": selectors.place_is_open(place, moment) if open_now is None else open_now,
-        "amenities": _amenities(place),
-        "navigation": navigation_links(lat=place.lat, lng=place.lng, name=place.name),
+        **_place_fields(
+            pk=place.id,
+            is_station=is_station,
+            name=place.name,
+            kind=place.kind,
+            kind_label=str(kinds(place.kind).label),
+            address=place.address,
+            wgs84=(place.lat, place.lng),
+            coord=coord,
+            region=(place.region_code, place.region_name),
+            phone=place.phone,
+            is_24h=place.is_24h,
+            status=place.status,
+            open_now=hit.open_now,
+            amenities=[_amenity(a.code, a.name_zh, a.name_en, a.icon) for a in hit.amenities],
+        ),
+        "distance_m": round(hit.distance_m, 1),
+        "walking_minutes": max(1, math.ceil(hit.distance_m / WALKING_M_PER_MIN)),
+        "offer": place.offer,
     }
 
 
@@ -180,15 +234,7 @@ def stations_nearby(request: HttpRequest, filters: Query[NearbyFilters]):
         include_partners=filters.include_partners,
         now=moment,
     )
-    items = []
-    for hit in hits:
-        payload = place_payload(
-            hit.place, moment=moment, coord=filters.coord, open_now=hit.open_now
-        )
-        payload["distance_m"] = round(hit.distance_m, 1)
-        payload["walking_minutes"] = max(1, math.ceil(hit.distance_m / WALKING_M_PER_MIN))
-        payload["offer"] = getattr(hit.place, "offer", "")
-        items.append(payload)
+    items = [nearby_payload(hit, coord=filters.coord) for hit in hits]
     return {"count": len(items), "coord": filters.coord, "items": items}
 
 

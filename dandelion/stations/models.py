@@ -255,3 +255,17 @@ class StationPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.image.name
+
+
+class PlacesVersion(models.Model):
+    """One row whose token changes, by database triggers, in the same transaction as any write
+    to places, their amenities, hours or exceptions, the amenity catalogue or the regions.
+
+    Each process's nearby index (`place_index`) compares it to the token it was built from: the
+    triggers catch every writer (services, the admin, imports, raw SQL), and a rolled-back write
+    leaves the old token, so no process keeps an index of rows that never existed."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

@@ -6,34 +6,60 @@ cell outside the disk, so no unseen row can be closer. Ranking is by exact haver
 When the disk would grow past a few hundred cells, the search moves to a coarser resolution, and
 if even that cannot find enough rows, it ranks every row: the answer is always the same as
 ranking every row by distance.
+
+The rows come from a `CellSource`: a queryset (`nearest`) or the in-process place index
+(`place_index`), which answers the same questions from memory.
 """
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple, Protocol
 
-import h3
+import h3.api.basic_int as h3
 from django.db.models import QuerySet
 
 from dandelion.core.geo import EARTH_RADIUS_M, haversine_m
 
-# (resolution, largest k tried at it). res 7 cells have ~1.4 km edges, res 5 ~8.5 km. At res 5,
-# k = 40 covers ~500 km, so ranking every row is left for filters that match almost nothing.
+# (resolution, largest k tried at it). res 9 cells have ~0.2 km edges, res 7 ~1.4 km, res 5
+# ~8.5 km. At res 5, k = 40 covers ~500 km, so ranking every row is left for filters that match
+# almost nothing.
 PLAN = ((7, 8), (5, 40))
-# Nothing found at res 7 by k = SPARSE_AT_K (~5 km): the point is rural, go to res 5 at once.
+# Where rows are dense (a city centre), a res 7 disk holds hundreds of them; starting at res 9
+# ranks tens instead.
+DENSE_PLAN = ((9, 6), (7, 8), (5, 40))
+# Nothing found by k = SPARSE_AT_K: the point is sparse at this resolution, go coarser at once.
 SPARSE_AT_K = 3
 # Margin under the projected distance: the local equirectangular projection distorts by well
 # under 1% within the disk sizes used here.
 SAFETY = 0.98
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     id: int
     lat: float
     lng: float
     distance_m: float
     extra: tuple
+
+
+class CellSource(Protocol):
+    """Rows `(id, lat, lng, *extra)` that pass the caller's filters."""
+
+    def in_cells(self, res: int, cells: list[int]) -> Iterable[tuple]: ...
+
+    def every_row(self) -> Iterable[tuple]: ...
+
+
+class QuerySetSource:
+    def __init__(self, queryset: QuerySet, extra_fields: tuple[str, ...] = ()):
+        self.queryset = queryset.order_by()  # the model's ordering would sort every query
+        self.fields = ("id", "lat", "lng", *extra_fields)
+
+    def in_cells(self, res: int, cells: list[int]) -> Iterable[tuple]:
+        return self.queryset.filter(**{f"h3_r{res}__in": cells}).values_list(*self.fields)
+
+    def every_row(self) -> Iterable[tuple]:
+        return self.queryset.values_list(*self.fields)
 
 
 def _point_segment_m(px: float, py: float, ax: float, ay: float, bx: float, by: float) -> float:
@@ -44,7 +70,7 @@ def _point_segment_m(px: float, py: float, ax: float, ay: float, bx: float, by: 
     return math.hypot(px - cx, py - cy)
 
 
-def safe_radius_m(lat: float, lng: float, origin: str, k: int) -> float:
+def safe_radius_m(lat: float, lng: float, origin: int, k: int) -> float:
     """Distance from the point to the closest cell at grid distance k+1 from `origin`."""
     cos_lat = math.cos(math.radians(lat))
     scale_x = math.radians(1) * EARTH_RADIUS_M * cos_lat
@@ -68,13 +94,26 @@ def nearest(
     accept: Callable[[list[Candidate]], Iterable[Candidate]] | None = None,
     extra_fields: tuple[str, ...] = (),
 ) -> list[Candidate]:
-    """The `limit` rows of `queryset` nearest to the point, nearest first.
+    """The `limit` rows of `queryset` nearest to the point, nearest first."""
+    return nearest_in(
+        QuerySetSource(queryset, extra_fields), lat=lat, lng=lng, limit=limit, accept=accept
+    )
 
-    `accept` filters a batch of candidates (e.g. by opening hours) after the SQL filters; it sees
-    each row at most once, nearest first, and only as many rows as the answer needs.
+
+def nearest_in(
+    source: CellSource,
+    *,
+    lat: float,
+    lng: float,
+    limit: int,
+    accept: Callable[[list[Candidate]], Iterable[Candidate]] | None = None,
+    plan: tuple[tuple[int, int], ...] = PLAN,
+) -> list[Candidate]:
+    """The `limit` rows of `source` nearest to the point, nearest first.
+
+    `accept` filters a batch of candidates (e.g. by opening hours) after the source's filters; it
+    sees each row at most once, nearest first, and only as many rows as the answer needs.
     """
-    fields = ("id", "lat", "lng", *extra_fields)
-    queryset = queryset.order_by()  # the model's ordering would sort every candidate query
     seen: set[int] = set()
     pending: list[Candidate] = []  # fetched, not yet offered to `accept`
     accepted: list[Candidate] = []
@@ -108,21 +147,21 @@ def nearest(
         pending.extend(inside[i:])
         return within
 
-    for res, max_k in PLAN:
+    coarsest = plan[-1][0]
+    for res, max_k in plan:
         origin = h3.latlng_to_cell(lat, lng, res)
-        column = f"h3_r{res}"
-        fetched: set[str] = set()
+        fetched: set[int] = set()
         k = 1
         while k is not None:
             disk = set(h3.grid_disk(origin, k))
-            new_cells = [h3.str_to_int(c) for c in disk - fetched]
+            new_cells = list(disk - fetched)
             fetched = disk
-            take(queryset.filter(**{f"{column}__in": new_cells}).values_list(*fields))
+            take(source.in_cells(res, new_cells))
             within = settle(safe_radius_m(lat, lng, origin, k))
             if len(within) >= limit:
                 return within[:limit]
-            k = _next_k(k, max_k, len(within), limit, coarser_left=res != PLAN[-1][0])
-    take(queryset.values_list(*fields))
+            k = _next_k(k, max_k, len(within), limit, coarser_left=res != coarsest)
+    take(source.every_row())
     return settle(math.inf)[:limit]
 
 

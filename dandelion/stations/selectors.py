@@ -1,6 +1,6 @@
 """All reads of stations and partner places."""
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,9 +11,10 @@ from django.utils import timezone
 from dandelion.core.errors import InvalidInput, NotFound
 from dandelion.regions.selectors import region_get
 
+from . import place_index
 from .hours import DayException, WeeklyHours
 from .models import Amenity, HoursException, OpeningInterval, PartnerPlace, Place, Station
-from .nearest import Candidate, nearest
+from .place_index import AmenityInfo, IndexedPlace
 
 NEARBY_MAX_LIMIT = 50
 
@@ -22,11 +23,15 @@ def amenity_list() -> QuerySet[Amenity]:
     return Amenity.objects.order_by("sort_order", "code")
 
 
-def amenity_codes_validate(codes: Sequence[str]) -> list[str]:
+def amenity_codes_validate(codes: Sequence[str], known: Iterable[str] | None = None) -> list[str]:
+    """The distinct codes, in order; unknown ones refused. `known`: the catalogue's codes, when
+    the caller holds them (the nearby index), else they are looked up."""
     codes = list(dict.fromkeys(c for c in codes if c))
     if not codes:
         return codes
-    known = set(Amenity.objects.filter(code__in=codes).values_list("code", flat=True))
+    if known is None:
+        known = Amenity.objects.filter(code__in=codes).values_list("code", flat=True)
+    known = set(known)
     unknown = [c for c in codes if c not in known]
     if unknown:
         raise InvalidInput(
@@ -179,66 +184,11 @@ def partner_get(*, partner_id: int, moment: datetime | None = None) -> PartnerPl
 
 @dataclass(frozen=True)
 class NearbyHit:
-    place: Station | PartnerPlace
+    place: IndexedPlace
     type: str  # "station" or "partner"
     distance_m: float
     open_now: bool
-
-
-def _open_filter(
-    model: type[Place], moment: datetime
-) -> Callable[[list[Candidate]], list[Candidate]]:
-    """Keeps the candidates open at `moment`, loading hours for a whole batch in two queries."""
-    start, end = _exception_window(moment)
-
-    def accept(batch: list[Candidate]) -> list[Candidate]:
-        if not batch:
-            return batch
-        ids = [c.id for c in batch]
-        owner = "station_id" if model is Station else "partner_id"
-        intervals: dict[int, list] = {}
-        for row in OpeningInterval.objects.filter(**{f"{owner}__in": ids}).values_list(
-            owner, "weekday", "opens", "closes"
-        ):
-            intervals.setdefault(row[0], []).append(row[1:])
-        exceptions: dict[int, list] = {}
-        for row in HoursException.objects.filter(
-            **{f"{owner}__in": ids, "date__range": (start, end)}
-        ).values_list(owner, "date", "closed", "opens", "closes"):
-            exceptions.setdefault(row[0], []).append(DayException(*row[1:]))
-        kept = []
-        for c in batch:
-            is_24h, tz = c.extra
-            hours = WeeklyHours.build(
-                is_24h=is_24h,
-                intervals=intervals.get(c.id, ()),
-                exceptions=exceptions.get(c.id, ()),
-            )
-            if hours.is_open_at(moment, ZoneInfo(tz)):
-                kept.append(c)
-        return kept
-
-    return accept
-
-
-def _nearest_of(
-    model: type[Place],
-    qs: QuerySet,
-    *,
-    lat: float,
-    lng: float,
-    limit: int,
-    open_at: datetime | None,
-) -> list[Candidate]:
-    accept = _open_filter(model, open_at) if open_at else None
-    return nearest(
-        qs,
-        lat=lat,
-        lng=lng,
-        limit=limit,
-        accept=accept,
-        extra_fields=("is_24h", "region__timezone") if open_at else (),
-    )
+    amenities: list[AmenityInfo]
 
 
 def stations_nearby(
@@ -254,57 +204,49 @@ def stations_nearby(
 ) -> list[NearbyHit]:
     """The `limit` active stations (and partner places, if asked) nearest to a WGS-84 point by
     great-circle distance, having every amenity in `amenity_codes`, of one of `kinds` (stations
-    only), and open at `open_at` when given. Exact: the same as ranking every row."""
+    only), and open at `open_at` when given. Exact: the same as ranking every row.
+
+    Answered from this process's nearby index (`place_index`), without a database round trip
+    once the index is built."""
     if not 1 <= limit <= NEARBY_MAX_LIMIT:
         raise InvalidInput(
             f"limit must be between 1 and {NEARBY_MAX_LIMIT}.",
             code="invalid_limit",
             errors=[{"loc": ["query", "limit"], "field": "limit", "msg": "out of range"}],
         )
-    codes = amenity_codes_validate(amenity_codes)
     moment = now or timezone.now()
+    index = place_index.current(moment)
+    if open_at is not None and not index.covers(timezone.localdate(open_at)):
+        index = place_index.build(timezone.localdate(open_at))  # a day far from today: one-off
+    codes = amenity_codes_validate(amenity_codes, known=index.amenity_bits)
 
-    station_qs = _with_all_amenities(
-        Station.objects.filter(status=Place.Status.ACTIVE), Station, codes
-    )
-    if kinds:
-        station_qs = station_qs.filter(kind__in=kinds)
-    found: list[tuple[float, type[Place], int]] = [
-        (c.distance_m, Station, c.id)
-        for c in _nearest_of(Station, station_qs, lat=lat, lng=lng, limit=limit, open_at=open_at)
+    found = [
+        (c.distance_m, False, c.id, c.extra[0])
+        for c in index.nearest(
+            Station,
+            lat=lat,
+            lng=lng,
+            limit=limit,
+            amenity_codes=codes,
+            kinds=kinds,
+            open_at=open_at,
+        )
     ]
     if include_partners:
-        partner_qs = _with_all_amenities(
-            PartnerPlace.objects.filter(status=Place.Status.ACTIVE), PartnerPlace, codes
-        )
         found += [
-            (c.distance_m, PartnerPlace, c.id)
-            for c in _nearest_of(
-                PartnerPlace, partner_qs, lat=lat, lng=lng, limit=limit, open_at=open_at
+            (c.distance_m, True, c.id, c.extra[0])
+            for c in index.nearest(
+                PartnerPlace, lat=lat, lng=lng, limit=limit, amenity_codes=codes, open_at=open_at
             )
         ]
-    found.sort(key=lambda item: (item[0], item[1] is PartnerPlace, item[2]))
-    found = found[:limit]
-
-    loaded: dict[tuple[type, int], Place] = {}
-    for model in (Station, PartnerPlace):
-        ids = [pk for _, m, pk in found if m is model]
-        if ids:
-            for place in (
-                model.objects.select_related("region")
-                .prefetch_related(*_detail_prefetches(moment))
-                .filter(pk__in=ids)
-            ):
-                loaded[(model, place.pk)] = place
-    hits = []
-    for distance, model, pk in found:
-        place = loaded[(model, pk)]
-        hits.append(
-            NearbyHit(
-                place=place,
-                type="station" if model is Station else "partner",
-                distance_m=distance,
-                open_now=place_is_open(place, moment),
-            )
+    found.sort(key=lambda item: item[:3])  # partners after stations at the same distance
+    return [
+        NearbyHit(
+            place=place,
+            type=place.type,
+            distance_m=distance,
+            open_now=place.is_open_at(moment),
+            amenities=index.amenities_of(place),
         )
-    return hits
+        for distance, _, _, place in found[:limit]
+    ]

@@ -48,7 +48,7 @@ def scattered(make_station):
 
 
 def ids(hits):
-    return [h.place.pk for h in hits]
+    return [h.place.id for h in hits]
 
 
 @pytest.mark.django_db
@@ -132,7 +132,7 @@ def test_partners_join_the_ranking_only_when_asked(make_station, jiujiang):
     )
     assert ids(selectors.stations_nearby(lat=29.705, lng=116.002, limit=5)) == [station.pk]
     hits = selectors.stations_nearby(lat=29.705, lng=116.002, limit=5, include_partners=True)
-    assert [(h.type, h.place.pk) for h in hits] == [
+    assert [(h.type, h.place.id) for h in hits] == [
         ("partner", partner.pk),
         ("station", station.pk),
     ]

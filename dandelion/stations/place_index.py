@@ -1,0 +1,377 @@
+"""The nearby index: every active place, held in each process's memory, so that nearby search
+ranks, filters and describes places without a database round trip.
+
+It holds what a nearby answer shows: the point and its H3 cells, kind, amenities (as a bit mask),
+weekly hours with the dated exceptions of the coming week, time zone, and the fields of the
+answer. Ranking is `nearest.nearest_in`, the same exact algorithm as over a queryset.
+
+Freshness: the index remembers the `PlacesVersion` token it was built from. Database triggers
+change that token in the same transaction as any write to places, their amenities, hours and
+exceptions, the amenity catalogue or regions, whoever writes. A process compares tokens at most
+once every `PLACE_INDEX_CHECK_SECONDS` (one second by default, so an edit shows in nearby within
+about a second; tests check on every call) and rebuilds when they differ, or when the dated
+exceptions it holds no longer cover the day asked about. The token is read before the rows, so a
+write that commits in between only causes one more rebuild, never a stale index.
+
+Cost: a rebuild reads every active place with its amenities, hours and exceptions — a few
+milliseconds for a city's few hundred places; `bench/results.md` gives the time and memory for
+200,000. Each change rebuilds the whole index in each process, which suits the rate at which a
+city edits its stations.
+"""
+
+import sys
+import threading
+import time as monotonic_clock
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import h3.api.basic_int as h3
+from django.conf import settings
+from django.utils import timezone
+
+from dandelion.regions.models import Region
+
+from .hours import DayException, WeeklyHours
+from .models import (
+    Amenity,
+    HoursException,
+    OpeningInterval,
+    PartnerPlace,
+    Place,
+    PlacesVersion,
+    Station,
+)
+from .nearest import DENSE_PLAN, PLAN, Candidate, nearest_in
+
+# A res 7 cell (~5 km²) with more places than this starts the search at res 9.
+DENSE_AT = 48
+# Dated exceptions are loaded from two days before the build day to this many days after it; the
+# index answers for moments up to a week after the build day (time zones and yesterday's
+# overnight intervals need a day either side).
+EXCEPTION_DAYS_AHEAD = 9
+COVERED_DAYS = 7
+RESOLUTIONS = (5, 7, 9)
+
+
+@dataclass(frozen=True, slots=True)
+class AmenityInfo:
+    bit: int
+    code: str
+    name_zh: str
+    name_en: str
+    icon: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedPlace:
+    """An active place as nearby search shows it."""
+
+    id: int
+    type: str  # "station" or "partner"
+    lat: float
+    lng: float
+    kind: str
+    amenity_mask: int
+    hours: WeeklyHours
+    tz: ZoneInfo
+    name: str
+    address: str
+    phone: str
+    region_code: str
+    region_name: str
+    uuid: UUID
+    is_24h: bool
+    origin: str = ""  # stations
+    host_org_name: str = ""  # stations
+    area_m2: int | None = None  # stations
+    offer: str = ""  # partners
+
+    @property
+    def status(self) -> str:
+        return Place.Status.ACTIVE
+
+    def is_open_at(self, moment: datetime) -> bool:
+        return self.hours.is_open_at(moment, self.tz)
+
+
+Row = tuple[int, float, float, IndexedPlace]  # what `nearest_in` ranks: (id, lat, lng, place)
+
+
+class _Layer:
+    """The places of one model, by H3 cell at each resolution."""
+
+    def __init__(self, places: Iterable[tuple[IndexedPlace, tuple[int, ...]]]):
+        """`places`: each place with its cells at `RESOLUTIONS`."""
+        self.rows: list[Row] = []
+        self.by_cell: dict[int, dict[int, list[Row]]] = {res: {} for res in RESOLUTIONS}
+        for place, cells in places:
+            row = (place.id, place.lat, place.lng, place)
+            self.rows.append(row)
+            for res, cell in zip(RESOLUTIONS, cells, strict=True):
+                self.by_cell[res].setdefault(cell, []).append(row)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+class _Source:
+    """A layer seen through the request's filters (`nearest.CellSource`)."""
+
+    def __init__(self, layer: _Layer, mask: int, kinds: frozenset[str]):
+        self.layer, self.mask, self.kinds = layer, mask, kinds
+
+    def _keep(self, rows: Iterable[Row]) -> Iterator[Row]:
+        mask, kinds = self.mask, self.kinds
+        for row in rows:
+            place = row[3]
+            if place.amenity_mask & mask == mask and (not kinds or place.kind in kinds):
+                yield row
+
+    def in_cells(self, res: int, cells: list[int]) -> Iterator[Row]:
+        table = self.layer.by_cell[res]
+        for cell in cells:
+            rows = table.get(cell)
+            if rows:
+                yield from self._keep(rows)
+
+    def every_row(self) -> Iterator[Row]:
+        return self._keep(self.layer.rows)
+
+
+class PlaceIndex:
+    def __init__(
+        self,
+        *,
+        token: str,
+        day: date,
+        amenities: list[AmenityInfo],
+        stations: _Layer,
+        partners: _Layer,
+        build_seconds: float,
+    ):
+        self.token, self.day = token, day
+        self.amenities = amenities  # in catalogue order
+        self.amenity_bits = {a.code: a.bit for a in amenities}
+        self.stations, self.partners = stations, partners
+        self.build_seconds = build_seconds
+
+    def covers(self, day: date) -> bool:
+        return self.day <= day <= self.day + timedelta(days=COVERED_DAYS)
+
+    def amenities_of(self, place: IndexedPlace) -> list[AmenityInfo]:
+        return [a for a in self.amenities if place.amenity_mask & a.bit]
+
+    def mask_of(self, codes: Sequence[str]) -> int:
+        mask = 0
+        for code in codes:
+            mask |= self.amenity_bits[code]
+        return mask
+
+    def nearest(
+        self,
+        model: type[Place],
+        *,
+        lat: float,
+        lng: float,
+        limit: int,
+        amenity_codes: Sequence[str] = (),
+        kinds: Sequence[str] = (),
+        open_at: datetime | None = None,
+    ) -> list[Candidate]:
+        """The `limit` nearest places of `model` with every amenity, of one of `kinds`, open at
+        `open_at` if given; each candidate's `extra` is `(IndexedPlace,)`."""
+        layer = self.stations if model is Station else self.partners
+        source = _Source(layer, self.mask_of(amenity_codes), frozenset(kinds))
+        dense = len(layer.by_cell[7].get(h3.latlng_to_cell(lat, lng, 7), ())) > DENSE_AT
+        accept = None
+        if open_at is not None:
+
+            def accept(batch: list[Candidate]) -> list[Candidate]:
+                return [c for c in batch if c.extra[0].is_open_at(open_at)]
+
+        return nearest_in(
+            source,
+            lat=lat,
+            lng=lng,
+            limit=limit,
+            accept=accept,
+            plan=DENSE_PLAN if dense else PLAN,
+        )
+
+    def approximate_size_bytes(self) -> int:
+        """Memory held by the index's own objects (rows, places, their strings and cell tables;
+        shared hours and time zones counted once)."""
+        seen: set[int] = set()
+
+        def size(obj) -> int:
+            if id(obj) in seen:
+                return 0
+            seen.add(id(obj))
+            return sys.getsizeof(obj)
+
+        total = 0
+        for layer in (self.stations, self.partners):
+            total += size(layer.rows)
+            for table in layer.by_cell.values():
+                total += size(table) + sum(size(k) + size(v) for k, v in table.items())
+            for row in layer.rows:
+                place = row[3]
+                total += size(row) + size(place)
+                for name in IndexedPlace.__slots__:
+                    value = getattr(place, name)
+                    if name == "hours":
+                        total += size(value) + size(value.weekly) + size(value.exceptions)
+                    else:
+                        total += size(value)
+        return total
+
+
+def _current_token() -> str:
+    return PlacesVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+
+class _Builder:
+    """Reads the active places and everything nearby shows of them, in a few queries."""
+
+    def __init__(self, day: date):
+        self.day = day
+        self.regions = {
+            pk: (code, name, ZoneInfo(tz))
+            for pk, code, name, tz in Region.objects.values_list("id", "code", "name", "timezone")
+        }
+        self.amenities = [
+            AmenityInfo(1 << i, a.code, a.name_zh, a.name_en, a.icon)
+            for i, a in enumerate(Amenity.objects.order_by("sort_order", "code"))
+        ]
+        ids = {a.code: a.bit for a in self.amenities}
+        self.bit_by_id = {pk: ids[code] for pk, code in Amenity.objects.values_list("id", "code")}
+        self.hours_cache: dict[tuple, WeeklyHours] = {}
+        self.strings: dict[str, str] = {}
+
+    def _hours(self, is_24h: bool, intervals: list, exceptions: list) -> WeeklyHours:
+        key = (is_24h, tuple(sorted(intervals)), tuple(sorted(exceptions, key=_exception_key)))
+        hours = self.hours_cache.get(key)
+        if hours is None:
+            hours = WeeklyHours.build(is_24h=is_24h, intervals=key[1], exceptions=key[2])
+            self.hours_cache[key] = hours
+        return hours
+
+    def _intern(self, value: str) -> str:
+        return self.strings.setdefault(value, value)
+
+    def layer(self, model: type[Place]) -> _Layer:
+        is_station = model is Station
+        owner = "station" if is_station else "partner"  # of hours and exceptions
+        through_owner = "station" if is_station else "partnerplace"
+        active = {f"{owner}__status": Place.Status.ACTIVE}
+        masks: dict[int, int] = {}
+        for place_id, amenity_id in model.amenities.through.objects.filter(
+            **{f"{through_owner}__status": "active"}
+        ).values_list(f"{through_owner}_id", "amenity_id"):
+            masks[place_id] = masks.get(place_id, 0) | self.bit_by_id[amenity_id]
+        intervals: dict[int, list] = {}
+        for place_id, *interval in OpeningInterval.objects.filter(**active).values_list(
+            f"{owner}_id", "weekday", "opens", "closes"
+        ):
+            intervals.setdefault(place_id, []).append(tuple(interval))
+        exceptions: dict[int, list] = {}
+        for place_id, *exception in HoursException.objects.filter(
+            **active,
+            date__range=(
+                self.day - timedelta(days=2),
+                self.day + timedelta(days=EXCEPTION_DAYS_AHEAD),
+            ),
+        ).values_list(f"{owner}_id", "date", "closed", "opens", "closes"):
+            exceptions.setdefault(place_id, []).append(DayException(*exception))
+
+        fields = ["id", "lat", "lng", "h3_r5", "h3_r7", "h3_r9", "kind", "is_24h", "region_id"]
+        fields += ["name", "address", "phone", "uuid"]
+        fields += ["origin", "host_org_name", "area_m2"] if is_station else ["offer"]
+        places = []
+        for row in model.objects.filter(status=Place.Status.ACTIVE).order_by().values_list(*fields):
+            pk, lat, lng, r5, r7, r9, kind, is_24h, region_id, name, address, phone, uuid = row[:13]
+            region_code, region_name, tz = self.regions[region_id]
+            specific = (
+                {
+                    "origin": self._intern(row[13]),
+                    "host_org_name": self._intern(row[14]),
+                    "area_m2": row[15],
+                }
+                if is_station
+                else {"offer": self._intern(row[13])}
+            )
+            place = IndexedPlace(
+                id=pk,
+                type="station" if is_station else "partner",
+                lat=lat,
+                lng=lng,
+                kind=self._intern(kind),
+                amenity_mask=masks.get(pk, 0),
+                hours=self._hours(is_24h, intervals.get(pk, []), exceptions.get(pk, [])),
+                tz=tz,
+                name=name,
+                address=address,
+                phone=self._intern(phone),
+                region_code=region_code,
+                region_name=region_name,
+                uuid=uuid,
+                is_24h=is_24h,
+                **specific,
+            )
+            places.append((place, (r5, r7, r9)))
+        return _Layer(places)
+
+
+def _exception_key(e: DayException) -> tuple:
+    return (e.date, e.closed, e.opens or datetime.min.time(), e.closes or datetime.min.time())
+
+
+def build(day: date) -> PlaceIndex:
+    started = monotonic_clock.perf_counter()
+    token = _current_token()  # before the rows: a write in between costs a rebuild, not staleness
+    builder = _Builder(day)
+    return PlaceIndex(
+        token=token,
+        day=day,
+        amenities=builder.amenities,
+        stations=builder.layer(Station),
+        partners=builder.layer(PartnerPlace),
+        build_seconds=monotonic_clock.perf_counter() - started,
+    )
+
+
+_lock = threading.Lock()
+_index: PlaceIndex | None = None
+_checked_at = float("-inf")
+
+
+def current(moment: datetime | None = None) -> PlaceIndex:
+    """This process's index, fresh to within `PLACE_INDEX_CHECK_SECONDS`, covering `moment`'s
+    day (default: now)."""
+    global _index, _checked_at
+    day = timezone.localdate(moment or timezone.now())
+    index, now = _index, monotonic_clock.monotonic()
+    if (
+        index is not None
+        and index.covers(day)
+        and 0 <= now - _checked_at < settings.PLACE_INDEX_CHECK_SECONDS
+    ):
+        return index
+    token = _current_token()
+    if index is None or index.token != token or not index.covers(day):
+        with _lock:
+            index = _index
+            if index is None or index.token != token or not index.covers(day):
+                index = _index = build(day)
+    _checked_at = now
+    return index
+
+
+def reset() -> None:
+    """Forget this process's index (the next call rebuilds it)."""
+    global _index, _checked_at
+    with _lock:
+        _index, _checked_at = None, float("-inf")
