@@ -6,17 +6,29 @@ EXIF orientation applied to the pixels, then saved as a fresh JPEG with no metad
 GPS position, no camera serial), so nothing the phone wrote leaks to whoever sees the photo.
 Every refusal is an `InvalidInput` (422) naming the field, e.g. `photos[1]`, with a stable code;
 `photo_error_text` gives the worker-facing sentence for each code.
+
+Files reach storage before the rows that point at them, and a rollback does not take them
+back: a write that stores photos runs in `atomic_with_files`, which deletes what it stored
+unless its transaction commits.
 """
 
 import io
+import logging
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import Storage
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from dandelion.core.errors import InvalidInput
+
+logger = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
 # A 48-megapixel phone camera gives 8000 × 6000: allow that, refuse more before decoding, so
@@ -133,3 +145,50 @@ def photo_error_text(code: str, *, max_photos: int = MAX_PHOTOS) -> str | None:
         "photo_empty": _("照片是空的，请重新拍摄"),
     }
     return texts.get(code)
+
+
+class StoredFiles:
+    """The files one write saved to storage, so that they can be deleted if it does not
+    commit. Save through `save` so that every file is counted before its row is written."""
+
+    def __init__(self) -> None:
+        self._saved: list[tuple[Storage, str]] = []
+        self.committed = False
+
+    def save(self, file: FieldFile, name: str, content: File) -> None:
+        """Store `content` as `file` of a row not saved yet (the caller saves the row)."""
+        file.save(name, content, save=False)
+        self._saved.append((file.storage, file.name))
+
+    def _commit(self) -> None:
+        self.committed = True
+
+    def delete(self) -> None:
+        """Delete every file saved; a file that cannot be deleted is logged, not raised, so
+        the error that undid the write is the one the caller sees."""
+        for storage, name in self._saved:
+            try:
+                storage.delete(name)
+            except Exception:
+                logger.exception("Could not delete %s after a rolled-back write", name)
+        self._saved.clear()
+
+
+@contextmanager
+def atomic_with_files(using: str | None = None) -> Iterator[StoredFiles]:
+    """`transaction.atomic()` for a write that stores files: the files saved through the
+    `StoredFiles` it yields are deleted again if the block raises, since Django has no hook
+    for a rollback. A commit is recorded by the first on-commit callback, so an error raised
+    later by another callback leaves the committed rows' files alone.
+
+    Nested in another atomic block (a test's, say), it deletes the files when its own block
+    fails, but cannot see the outer transaction roll back later: make it the outermost."""
+    files = StoredFiles()
+    try:
+        with transaction.atomic(using=using):
+            transaction.on_commit(files._commit, using=using)
+            yield files
+    except BaseException:
+        if not files.committed:
+            files.delete()
+        raise

@@ -5,7 +5,6 @@ shown beside their fields and the input is kept."""
 import uuid
 
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from dandelion.catalog.questions import answers_display, answers_from_form
 from dandelion.catalog.selectors import item_questions
 from dandelion.core.errors import ApplicationError, NotFound, PermissionDenied
 from dandelion.core.h5 import sign_in_required
+from dandelion.core.photos import atomic_with_files
 
 from . import photos, selectors, services
 from .forms import field_errors
@@ -73,7 +73,7 @@ def need_new(request):
         }
         uploads = request.FILES.getlist("photos")
         try:
-            with transaction.atomic():
+            with atomic_with_files() as files:
                 images = photos.photos_validate(uploads)
                 need, created = services.need_submit(
                     worker=request.user,
@@ -85,7 +85,7 @@ def need_new(request):
                     client_token=values["client_token"],
                 )
                 if created:
-                    photos.photos_attach(need=need, images=images)
+                    photos.photos_attach(need=need, images=images, files=files)
         except ApplicationError as exc:
             errors = field_errors(exc)
         else:

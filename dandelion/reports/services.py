@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from dandelion.core import events, geo
 from dandelion.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dandelion.core.permissions import require, scope_queryset
-from dandelion.core.photos import ProcessedPhoto, photos_process
+from dandelion.core.photos import ProcessedPhoto, StoredFiles, atomic_with_files, photos_process
 from dandelion.notifications.services import notification_send
 from dandelion.orgs.models import Organisation
 
@@ -117,13 +117,15 @@ def _attributes_clean(category: ReportCategory, answers: dict) -> dict:
     return cleaned
 
 
-def _store_photos(report: Report, processed: list[ProcessedPhoto]) -> list[ReportPhoto]:
+def _store_photos(
+    report: Report, processed: list[ProcessedPhoto], files: StoredFiles
+) -> list[ReportPhoto]:
     stored = []
     for order, photo in enumerate(processed):
         row = ReportPhoto(report=report, order=order)
         name = f"{report.pk}-{secrets.token_hex(6)}.jpg"
-        row.image.save(name, photo.image, save=False)
-        row.thumbnail.save(name, photo.thumbnail, save=False)
+        files.save(row.image, name, photo.image)
+        files.save(row.thumbnail, name, photo.thumbnail)
         row.save()
         stored.append(row)
     return stored
@@ -160,7 +162,8 @@ def report_create(
     place; a description (≤ 4000 characters; Open311 may leave it out); 1–4 photos that decode
     as JPEG, PNG or WebP (Open311 may send none, or a `media_url`); every required extra
     question answered. The report starts `for_triage` and goes to the organisation the routing
-    rules name, whose handlers are told. Photos are checked before anything is written."""
+    rules name, whose handlers are told. Photos are checked before anything is written, and
+    their files are deleted again if the report is not saved."""
     now = now or timezone.now()
     # Open311 clients may leave out the description and the photos (or link one by URL).
     strict = source != Report.Source.OPEN311
@@ -194,7 +197,7 @@ def report_create(
         )
     organisation = selectors.routing_target(category=category, region=region)
 
-    with transaction.atomic():
+    with atomic_with_files() as files:
         report = Report.objects.create(
             category=category,
             region=region,
@@ -215,7 +218,7 @@ def report_create(
             created_at=now,
             updated_at=now,
         )
-        _store_photos(report, processed)
+        _store_photos(report, processed, files)
         actor_kind = E.Actor.CLIENT if source == Report.Source.OPEN311 else E.Actor.REPORTER
         E.objects.create(
             report=report,

@@ -222,3 +222,42 @@ def test_need_photos_are_checked_and_stored_without_exif(needs_world, settings, 
     (photo,) = Need.objects.get().photos.all()
     with Image.open(tmp_path / photo.image.name) as stored:
         assert stored.format == "JPEG" and not stored.getexif()
+
+
+def test_a_need_whose_write_fails_after_its_photos_were_stored_leaves_no_file(
+    needs_world, settings, tmp_path, monkeypatch
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import DatabaseError
+
+    from dandelion.needs.models import NeedPhoto
+
+    settings.MEDIA_ROOT = tmp_path
+    save = NeedPhoto.save
+    seen = []
+
+    # Given a database that refuses the second photo's row, after both files were stored,
+    def refuse_the_second(self, *args, **kwargs):
+        seen.append(len([p for p in tmp_path.rglob("*") if p.is_file()]))
+        if len(seen) == 2:
+            raise DatabaseError("refused")
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(NeedPhoto, "save", refuse_the_second)
+
+    # when a need with two photos is submitted,
+    with pytest.raises(DatabaseError):
+        client_for(needs_world.worker_x).post(
+            "/needs/new/",
+            {
+                "item": "labour_mediation",
+                "description": "欠薪",
+                "q_dispute": "wages",
+                "photos": [SimpleUploadedFile(f"{i}.jpg", _jpeg_with_gps()) for i in range(2)],
+            },
+        )
+
+    # then neither the need nor any photo file is left.
+    assert seen == [1, 2]
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+    assert not Need.objects.exists() and not NeedPhoto.objects.exists()

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from dandelion.accounts.services import account_anonymise
+from dandelion.core.photos import atomic_with_files
 from dandelion.needs import photos, services
 from dandelion.needs.models import MicroWish, Need, NeedEvent, NeedPhoto, NeedRating
 
@@ -28,7 +29,10 @@ def test_deleting_the_account_clears_the_workers_words_photos_and_place(
     need = make_need_in("resolved")
     services.need_rate(need=need, actor=w.worker_x, stars=1, comment="甘棠北路的物业又把我拦下了")
     services.need_reopen(need=need, actor=w.worker_x, reason="我的电话是13800000001，请回电")
-    (photo,) = photos.photos_attach(need=need, images=photos.photos_validate([_png()]))
+    with atomic_with_files() as files:
+        (photo,) = photos.photos_attach(
+            need=need, images=photos.photos_validate([_png()]), files=files
+        )
     photo_path = tmp_path / photo.image.name
     assert photo_path.exists()
     wish = services.wish_create(worker=w.worker_x, title="想要一个新头盔", need=need)

@@ -139,3 +139,60 @@ def test_one_bad_photo_refuses_the_whole_report_and_writes_nothing(rw):
         )
     assert info.value.errors[0]["field"] == "photos[1]"
     assert not Report.objects.exists() and not ReportPhoto.objects.exists()
+
+
+def _files_in(root) -> list:
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def test_a_report_whose_write_fails_after_its_photos_were_stored_leaves_no_file(
+    rw, settings, monkeypatch
+):
+    from django.db import IntegrityError
+
+    from dandelion.reports.models import ReportEvent
+    from dandelion.reports.services import report_create
+
+    media = settings.MEDIA_ROOT
+    seen = []
+
+    # Given a database that refuses the report's first event, written after its photos,
+    def refuse(self, *args, **kwargs):
+        seen.append(len(_files_in(media)))
+        raise IntegrityError("refused")
+
+    monkeypatch.setattr(ReportEvent, "save", refuse)
+
+    # when a report with two photos is submitted,
+    with pytest.raises(IntegrityError):
+        report_create(
+            reporter=rw.worker,
+            category_code="garbage",
+            lat=HERE[0],
+            lng=HERE[1],
+            description="垃圾",
+            photos=[photo(), photo()],
+        )
+
+    # then the photos and thumbnails were on disk when it failed, and are gone with the rows.
+    assert seen == [4]
+    assert _files_in(media) == []
+    assert not Report.objects.exists() and not ReportPhoto.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_files_of_a_committed_write_stay_when_a_later_on_commit_callback_fails(settings):
+    from django.core.files.base import ContentFile
+    from django.db import transaction
+
+    def fail():
+        raise RuntimeError("a notification channel is down")
+
+    # Given a write that commits, after which another on-commit callback fails,
+    with pytest.raises(RuntimeError), photos.atomic_with_files() as files:
+        files.save(ReportPhoto().image, "kept.jpg", ContentFile(jpeg_bytes()))
+        transaction.on_commit(fail)
+
+    # then the committed write's file stays: only a rollback takes files back.
+    assert files.committed
+    assert [path.name for path in _files_in(settings.MEDIA_ROOT)] == ["kept.jpg"]
