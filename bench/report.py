@@ -14,7 +14,6 @@ ROOT = Path(__file__).resolve().parent.parent
 NEARBY_TARGET = "PostGIS KNN"
 HTTP_TARGET = 0.60
 WATCHED = (
-    "dandelion/stations/nearest.py",
     "dandelion/stations/place_index.py",
     "dandelion/stations/selectors.py",
 )
@@ -77,7 +76,7 @@ def code_state() -> str:
     if dirty:
         note += f", with uncommitted changes in {', '.join(f'`{p}`' for p in dirty)}"
     else:
-        note += " (nearest.py, place_index.py and selectors.py as committed)"
+        note += " (place_index.py and selectors.py as committed)"
     return note
 
 
@@ -242,7 +241,7 @@ def targets(results: dict) -> list[str]:
     for db, r in results.get("nearby", {}).items():
         q = r["queries"]
         m = r["methods"]
-        for key in ("nearest", "index", "selector", "selector_filtered", "postgis"):
+        for key in ("index", "selector", "selector_filtered", "postgis"):
             if key in m:
                 ok = m[key]["exact"] == q
                 lines.append(

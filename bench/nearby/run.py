@@ -6,7 +6,6 @@
 Resets the database, migrates it with the real migrations, loads the dataset with bulk_create,
 then times and checks, over the same query points and limit:
 - brute force: NumPy haversine over arrays of every active station, argpartition (the reference);
-- `nearest()` on `Station.objects.filter(status="active")`: the same exact H3 search over SQL;
 - the nearby index's ranking alone (`place_index.current().nearest`, ids in order);
 - the `stations_nearby()` selector, as the API calls it: ranking, amenities and open-now of the
   hits, from the nearby index (which checks the places version at most once a second);
@@ -512,8 +511,7 @@ def measure(result: dict, n_queries: int) -> None:
     from django.db import connection
 
     from dandelion.stations import place_index
-    from dandelion.stations.models import Place, Station
-    from dandelion.stations.nearest import nearest
+    from dandelion.stations.models import Station
     from dandelion.stations.selectors import stations_nearby
 
     moment = dataset.BENCH_MOMENT
@@ -527,7 +525,6 @@ def measure(result: dict, n_queries: int) -> None:
     eligible_filtered = data["filtered"]
     brute_all = Brute(*(data[k][eligible_all] for k in ("ids", "lat", "lng")))
     brute_filtered = Brute(*(data[k][eligible_filtered] for k in ("ids", "lat", "lng")))
-    active_qs = Station.objects.filter(status=Place.Status.ACTIVE)
     result["index"] = index_profile(place_index, moment)
     log(f"nearby index: {result['index']}")
     index = place_index.current(moment)
@@ -540,15 +537,11 @@ def measure(result: dict, n_queries: int) -> None:
             "all",
         ),
         (
-            "nearest",
-            "nearest() over SQL (H3 columns; not the API's path)",
-            lambda la, ln: [c.id for c in nearest(active_qs, lat=la, lng=ln, limit=LIMIT)],
-            "all",
-        ),
-        (
             "index",
             "nearby index, ranking only",
-            lambda la, ln: [c.id for c in index.nearest(Station, lat=la, lng=ln, limit=LIMIT)],
+            lambda la, ln: [
+                r.place.id for r in index.nearest(Station, lat=la, lng=ln, limit=LIMIT)
+            ],
             "all",
         ),
         (
@@ -651,7 +644,7 @@ def measure(result: dict, n_queries: int) -> None:
             f"  {key}: p50 {out[key]['p50_ms']:.2f} ms, p99 {out[key]['p99_ms']:.2f} ms, "
             f"exact {out[key]['exact']}/{len(qlat)} (ties {counts['tie']})"
         )
-        if key in ("nearest", "index", "selector", "selector_filtered"):
+        if key in ("index", "selector", "selector_filtered"):
             out[key]["sql"] = sql_profile(fn, qlat[:SQL_SAMPLE], qlng[:SQL_SAMPLE])
             log(f"  {key} SQL: {out[key]['sql']}")
     result["methods"] = out

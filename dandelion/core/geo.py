@@ -7,7 +7,7 @@ offset applies. GCJ-02 → WGS-84 has no closed form and is solved by fixed-poin
 """
 
 import math
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import h3
 
@@ -141,37 +141,27 @@ def from_wgs84(lat: float, lng: float, coord: str) -> tuple[float, float]:
 
 
 def navigation_links(*, lat: float, lng: float, name: str) -> dict[str, str]:
-    """Deep links that open each Chinese map app on the place, in the datum each app expects."""
-    glat, glng = wgs84_to_gcj02(lat, lng)
-    blat, blng = wgs84_to_bd09(lat, lng)
-    amap = "https://uri.amap.com/marker?" + urlencode(
-        {
-            "position": f"{glng:.6f},{glat:.6f}",
-            "name": name,
-            "src": "dandelion",
-            "coordinate": "gaode",
-        },
-        quote_via=quote,
-        safe=",",
-    )
-    baidu = "https://api.map.baidu.com/marker?" + urlencode(
-        {
-            "location": f"{blat:.6f},{blng:.6f}",
-            "title": name,
-            "content": name,
-            "output": "html",
-            "coord_type": "bd09ll",
-            "src": "dandelion",
-        },
-        quote_via=quote,
-        safe=",",
-    )
-    tencent = "https://apis.map.qq.com/uri/v1/marker?" + urlencode(
-        {"marker": f"coord:{glat:.6f},{glng:.6f};title:{name}", "referer": "dandelion"},
-        quote_via=quote,
-        safe=":;,",
-    )
-    return {"amap": amap, "baidu": baidu, "tencent": tencent}
+    """Deep links that open each Chinese map app on the place, in the datum each app expects.
+
+    Built by formatting rather than `urlencode`: nearby search makes ten of these per answer."""
+    if out_of_china(lat, lng):
+        glat, glng = blat, blng = lat, lng
+    else:
+        glat, glng = wgs84_to_gcj02(lat, lng)
+        blat, blng = gcj02_to_bd09(glat, glng)
+    title = quote(name, safe=",")
+    marker = quote(f"coord:{glat:.6f},{glng:.6f};title:{name}", safe=":;,")
+    return {
+        "amap": (
+            f"https://uri.amap.com/marker?position={glng:.6f},{glat:.6f}&name={title}"
+            "&src=dandelion&coordinate=gaode"
+        ),
+        "baidu": (
+            f"https://api.map.baidu.com/marker?location={blat:.6f},{blng:.6f}&title={title}"
+            f"&content={title}&output=html&coord_type=bd09ll&src=dandelion"
+        ),
+        "tencent": f"https://apis.map.qq.com/uri/v1/marker?marker={marker}&referer=dandelion",
+    }
 
 
 def h3_cells(lat: float, lng: float) -> dict[str, int]:

@@ -1,9 +1,15 @@
 """The nearby index: every active place, held in each process's memory, so that nearby search
 ranks, filters and describes places without a database round trip.
 
-It holds what a nearby answer shows: the point and its H3 cells, kind, amenities (as a bit mask),
-weekly hours with the dated exceptions of the coming week, time zone, and the fields of the
-answer. Ranking is `nearest.nearest_in`, the same exact algorithm as over a queryset.
+It holds what a nearby answer shows: the point, kind, amenities (as a bit mask), weekly hours
+with the dated exceptions of the coming week, time zone, and the fields of the answer.
+
+Ranking: each place's point as a unit vector in a k-d tree (SciPy's cKDTree). The straight-line
+(chord) distance between unit vectors grows with the great-circle distance, so the tree's k
+nearest are the k nearest on the sphere, with no trouble at the antimeridian or the poles. The
+search asks for more candidates until `limit` of them pass the filters (amenities, kind, open
+at a moment) and the next unseen one is farther by more than rounding, then orders the winners by
+haversine distance and id: the same answer as ranking every place by haversine.
 
 Freshness: the index remembers the `PlacesVersion` token it was built from. Database triggers
 change that token in the same transaction as any write to places, their amenities, hours and
@@ -19,19 +25,23 @@ milliseconds for a city's few hundred places; `bench/results.md` gives the time 
 city edits its stations.
 """
 
+import math
 import sys
 import threading
 import time as monotonic_clock
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-import h3.api.basic_int as h3
+import numpy as np
 from django.conf import settings
 from django.utils import timezone
+from scipy.spatial import cKDTree
 
+from dandelion.core.geo import haversine_m
 from dandelion.regions.models import Region
 
 from .hours import DayException, WeeklyHours
@@ -44,16 +54,17 @@ from .models import (
     PlacesVersion,
     Station,
 )
-from .nearest import DENSE_PLAN, PLAN, Candidate, nearest_in
 
-# A res 7 cell (~5 km²) with more places than this starts the search at res 9.
-DENSE_AT = 48
 # Dated exceptions are loaded from two days before the build day to this many days after it; the
 # index answers for moments up to a week after the build day (time zones and yesterday's
 # overnight intervals need a day either side).
 EXCEPTION_DAYS_AHEAD = 9
 COVERED_DAYS = 7
-RESOLUTIONS = (5, 7, 9)
+# Derived values kept per index (see `PlaceIndex.derived`) before the store starts afresh.
+DERIVED_MAX = 50_000
+T = TypeVar("T")
+# Chord distances this close (relative) may rank differently from haversine after rounding.
+ROUNDING = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,48 +108,69 @@ class IndexedPlace:
         return self.hours.is_open_at(moment, self.tz)
 
 
-Row = tuple[int, float, float, IndexedPlace]  # what `nearest_in` ranks: (id, lat, lng, place)
+def _unit_vectors(lat, lng) -> np.ndarray:
+    lat, lng = np.radians(lat), np.radians(lng)
+    return np.column_stack((np.cos(lat) * np.cos(lng), np.cos(lat) * np.sin(lng), np.sin(lat)))
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    distance_m: float
+    place: IndexedPlace
 
 
 class _Layer:
-    """The places of one model, by H3 cell at each resolution."""
+    """The places of one model in a k-d tree of their unit vectors."""
 
-    def __init__(self, places: Iterable[tuple[IndexedPlace, tuple[int, ...]]]):
-        """`places`: each place with its cells at `RESOLUTIONS`."""
-        self.rows: list[Row] = []
-        self.by_cell: dict[int, dict[int, list[Row]]] = {res: {} for res in RESOLUTIONS}
-        for place, cells in places:
-            row = (place.id, place.lat, place.lng, place)
-            self.rows.append(row)
-            for res, cell in zip(RESOLUTIONS, cells, strict=True):
-                self.by_cell[res].setdefault(cell, []).append(row)
+    def __init__(self, places: list[IndexedPlace]):
+        self.places = places
+        self.tree = (
+            cKDTree(_unit_vectors([p.lat for p in places], [p.lng for p in places]))
+            if places
+            else None
+        )
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.places)
 
-
-class _Source:
-    """A layer seen through the request's filters (`nearest.CellSource`)."""
-
-    def __init__(self, layer: _Layer, mask: int, kinds: frozenset[str]):
-        self.layer, self.mask, self.kinds = layer, mask, kinds
-
-    def _keep(self, rows: Iterable[Row]) -> Iterator[Row]:
-        mask, kinds = self.mask, self.kinds
-        for row in rows:
-            place = row[3]
-            if place.amenity_mask & mask == mask and (not kinds or place.kind in kinds):
-                yield row
-
-    def in_cells(self, res: int, cells: list[int]) -> Iterator[Row]:
-        table = self.layer.by_cell[res]
-        for cell in cells:
-            rows = table.get(cell)
-            if rows:
-                yield from self._keep(rows)
-
-    def every_row(self) -> Iterator[Row]:
-        return self._keep(self.layer.rows)
+    def nearest(
+        self,
+        lat: float,
+        lng: float,
+        limit: int,
+        keep: Callable[[IndexedPlace], bool] | None,
+    ) -> list[Ranked]:
+        n = len(self.places)
+        if not n:
+            return []
+        cos_lat = math.cos(math.radians(lat))
+        point = (
+            cos_lat * math.cos(math.radians(lng)),
+            cos_lat * math.sin(math.radians(lng)),
+            math.sin(math.radians(lat)),
+        )
+        k = min(n, limit + 2 if keep is None else 4 * limit + 16)
+        examined = 0
+        kept: list[tuple[float, IndexedPlace]] = []  # (chord, place), nearest first
+        while True:
+            chords, indexes = self.tree.query(point, k=k)
+            chords, indexes = np.atleast_1d(chords), np.atleast_1d(indexes)
+            for chord, i in zip(
+                chords[examined:].tolist(), indexes[examined:].tolist(), strict=True
+            ):
+                place = self.places[i]
+                if keep is None or keep(place):
+                    kept.append((chord, place))
+            examined = k
+            if k == n or (
+                len(kept) >= limit and chords[-1] > kept[limit - 1][0] * (1 + ROUNDING) + ROUNDING
+            ):
+                break  # every place not yet seen is farther than the limit-th kept one
+            k = min(n, 2 * k)
+        ranked = sorted(
+            (haversine_m(lat, lng, place.lat, place.lng), place.id, place) for _, place in kept
+        )
+        return [Ranked(distance, place) for distance, _, place in ranked[:limit]]
 
 
 class PlaceIndex:
@@ -157,6 +189,19 @@ class PlaceIndex:
         self.amenity_bits = {a.code: a.bit for a in amenities}
         self.stations, self.partners = stations, partners
         self.build_seconds = build_seconds
+        self._derived: dict[Hashable, object] = {}
+
+    def derived(self, key: Hashable, make: Callable[[], T]) -> T:
+        """`make()`, remembered under `key` for as long as this index lives: for values that
+        depend only on what the index holds (e.g. a place's representation in one language and
+        datum), so a new index, built when places change, never serves an old one."""
+        try:
+            return self._derived[key]
+        except KeyError:
+            if len(self._derived) >= DERIVED_MAX:
+                self._derived.clear()
+            value = self._derived[key] = make()
+            return value
 
     def covers(self, day: date) -> bool:
         return self.day <= day <= self.day + timedelta(days=COVERED_DAYS)
@@ -180,26 +225,22 @@ class PlaceIndex:
         amenity_codes: Sequence[str] = (),
         kinds: Sequence[str] = (),
         open_at: datetime | None = None,
-    ) -> list[Candidate]:
+    ) -> list[Ranked]:
         """The `limit` nearest places of `model` with every amenity, of one of `kinds`, open at
-        `open_at` if given; each candidate's `extra` is `(IndexedPlace,)`."""
+        `open_at` if given; nearest first, ties by id."""
         layer = self.stations if model is Station else self.partners
-        source = _Source(layer, self.mask_of(amenity_codes), frozenset(kinds))
-        dense = len(layer.by_cell[7].get(h3.latlng_to_cell(lat, lng, 7), ())) > DENSE_AT
-        accept = None
-        if open_at is not None:
+        mask, kinds = self.mask_of(amenity_codes), frozenset(kinds)
+        keep = None
+        if mask or kinds or open_at is not None:
 
-            def accept(batch: list[Candidate]) -> list[Candidate]:
-                return [c for c in batch if c.extra[0].is_open_at(open_at)]
+            def keep(place: IndexedPlace) -> bool:
+                return (
+                    place.amenity_mask & mask == mask
+                    and (not kinds or place.kind in kinds)
+                    and (open_at is None or place.is_open_at(open_at))
+                )
 
-        return nearest_in(
-            source,
-            lat=lat,
-            lng=lng,
-            limit=limit,
-            accept=accept,
-            plan=DENSE_PLAN if dense else PLAN,
-        )
+        return layer.nearest(lat, lng, limit, keep)
 
     def approximate_size_bytes(self) -> int:
         """Memory held by the index's own objects (rows, places, their strings and cell tables;
@@ -214,12 +255,11 @@ class PlaceIndex:
 
         total = 0
         for layer in (self.stations, self.partners):
-            total += size(layer.rows)
-            for table in layer.by_cell.values():
-                total += size(table) + sum(size(k) + size(v) for k, v in table.items())
-            for row in layer.rows:
-                place = row[3]
-                total += size(row) + size(place)
+            total += size(layer.places)
+            if layer.tree is not None:
+                total += layer.tree.data.nbytes + layer.tree.indices.nbytes
+            for place in layer.places:
+                total += size(place)
                 for name in IndexedPlace.__slots__:
                     value = getattr(place, name)
                     if name == "hours":
@@ -287,21 +327,21 @@ class _Builder:
         ).values_list(f"{owner}_id", "date", "closed", "opens", "closes"):
             exceptions.setdefault(place_id, []).append(DayException(*exception))
 
-        fields = ["id", "lat", "lng", "h3_r5", "h3_r7", "h3_r9", "kind", "is_24h", "region_id"]
+        fields = ["id", "lat", "lng", "kind", "is_24h", "region_id"]
         fields += ["name", "address", "phone", "uuid"]
         fields += ["origin", "host_org_name", "area_m2"] if is_station else ["offer"]
         places = []
         for row in model.objects.filter(status=Place.Status.ACTIVE).order_by().values_list(*fields):
-            pk, lat, lng, r5, r7, r9, kind, is_24h, region_id, name, address, phone, uuid = row[:13]
+            pk, lat, lng, kind, is_24h, region_id, name, address, phone, uuid = row[:10]
             region_code, region_name, tz = self.regions[region_id]
             specific = (
                 {
-                    "origin": self._intern(row[13]),
-                    "host_org_name": self._intern(row[14]),
-                    "area_m2": row[15],
+                    "origin": self._intern(row[10]),
+                    "host_org_name": self._intern(row[11]),
+                    "area_m2": row[12],
                 }
                 if is_station
-                else {"offer": self._intern(row[13])}
+                else {"offer": self._intern(row[10])}
             )
             place = IndexedPlace(
                 id=pk,
@@ -321,7 +361,7 @@ class _Builder:
                 is_24h=is_24h,
                 **specific,
             )
-            places.append((place, (r5, r7, r9)))
+            places.append(place)
         return _Layer(places)
 
 

@@ -116,5 +116,9 @@ class NearbyResultOut(Schema):
     items: list[NearbyOut]
 
 
+def is_english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
 def localized(zh: str, en: str) -> str:
-    return en if (get_language() or "").startswith("en") else zh
+    return en if is_english() else zh

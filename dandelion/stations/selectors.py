@@ -14,7 +14,7 @@ from dandelion.regions.selectors import region_get
 from . import place_index
 from .hours import DayException, WeeklyHours
 from .models import Amenity, HoursException, OpeningInterval, PartnerPlace, Place, Station
-from .place_index import AmenityInfo, IndexedPlace
+from .place_index import AmenityInfo, IndexedPlace, PlaceIndex
 
 NEARBY_MAX_LIMIT = 50
 
@@ -188,7 +188,11 @@ class NearbyHit:
     type: str  # "station" or "partner"
     distance_m: float
     open_now: bool
-    amenities: list[AmenityInfo]
+    index: PlaceIndex  # the index that found it, for values derived from the place
+
+    @property
+    def amenities(self) -> list[AmenityInfo]:
+        return self.index.amenities_of(self.place)
 
 
 def stations_nearby(
@@ -221,8 +225,8 @@ def stations_nearby(
     codes = amenity_codes_validate(amenity_codes, known=index.amenity_bits)
 
     found = [
-        (c.distance_m, False, c.id, c.extra[0])
-        for c in index.nearest(
+        (r.distance_m, False, r.place.id, r.place)
+        for r in index.nearest(
             Station,
             lat=lat,
             lng=lng,
@@ -234,8 +238,8 @@ def stations_nearby(
     ]
     if include_partners:
         found += [
-            (c.distance_m, True, c.id, c.extra[0])
-            for c in index.nearest(
+            (r.distance_m, True, r.place.id, r.place)
+            for r in index.nearest(
                 PartnerPlace, lat=lat, lng=lng, limit=limit, amenity_codes=codes, open_at=open_at
             )
         ]
@@ -246,7 +250,7 @@ def stations_nearby(
             type=place.type,
             distance_m=distance,
             open_now=place.is_open_at(moment),
-            amenities=index.amenities_of(place),
+            index=index,
         )
         for distance, _, _, place in found[:limit]
     ]

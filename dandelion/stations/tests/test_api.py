@@ -87,6 +87,37 @@ def test_nearby_includes_partners_when_asked(client, three, jiujiang):
     assert (first["type"], first["id"], first["offer"]) == ("partner", partner.pk, "骑手八折")
 
 
+def test_nearby_answers_exactly_the_documented_schema(client, three, jiujiang):
+    """The view sends its payload without a second validation; this holds it to the schema."""
+    from dandelion.stations.schemas import NearbyOut, NearbyResultOut
+
+    partner_create(
+        name="服务角",
+        region=jiujiang["xunyang"],
+        address="浔阳路",
+        lat=29.7052,
+        lng=116.0022,
+        kind="service_corner",
+        is_24h=True,
+        amenity_codes=["drinking_water"],
+    )
+    for query in ("", "&include_partners=true&coord=gcj02", "&open_now=true&amenity=toilet"):
+        response = client.get(f"/api/v1/stations/nearby?lat=29.705&lng=116.002{query}")
+        assert response.status_code == 200 and response["Content-Type"] == "application/json"
+        body = response.json()
+        assert NearbyResultOut.model_validate(body).model_dump(mode="json") == body
+        assert all(set(item) == set(NearbyOut.model_fields) for item in body["items"])
+
+
+def test_nearby_speaks_english_when_asked(client, three):
+    body = client.get(
+        "/api/v1/stations/nearby?lat=29.705&lng=116.002&limit=1", HTTP_ACCEPT_LANGUAGE="en"
+    ).json()
+    first = body["items"][0]
+    assert first["kind_label"] == "Rider's home"
+    assert {a["name"] for a in first["amenities"]} == {a["name_en"] for a in first["amenities"]}
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [

@@ -18,7 +18,6 @@ from dandelion.stations.models import (
     PlacesVersion,
     Station,
 )
-from dandelion.stations.nearest import nearest
 from dandelion.stations.services import station_update
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -82,7 +81,7 @@ def timezone_moment(hour: int, days: int = 1) -> datetime:
     return datetime.combine(day, time(hour), SHANGHAI)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_rolled_back_write_leaves_no_trace_in_the_index(make_station):
     kept = make_station(lat=29.72, lng=116.01)
     before = PlacesVersion.objects.get(pk=1).token
@@ -129,30 +128,45 @@ def test_an_exception_beyond_the_indexed_week_is_still_applied(make_station):
 
 
 @pytest.mark.django_db
-def test_a_dense_centre_is_ranked_exactly(make_station):
-    """More than DENSE_AT places in one res 7 cell: the search starts at res 9."""
+def test_dense_co_located_and_rare_places_are_ranked_exactly(make_station):
+    """A dense centre with co-located places (ties go by id), and an amenity only a few have:
+    the search asks the tree for more candidates until the answer is certain."""
     rng = random.Random(11)
-    stations = [
-        make_station(
-            lat=29.705 + rng.gauss(0, 0.004),
-            lng=116.002 + rng.gauss(0, 0.004),
-            amenities=rng.sample(["toilet", "microwave"], rng.randint(0, 2)),
+    stations = []
+    for i in range(150):
+        lat, lng = 29.705 + rng.gauss(0, 0.004), 116.002 + rng.gauss(0, 0.004)
+        if i % 10 == 9:
+            lat, lng = stations[-1].lat, stations[-1].lng  # on the previous station's point
+        rare = ["battery_swap"] if i % 37 == 0 else []
+        stations.append(make_station(lat=lat, lng=lng, amenities=["toilet", *rare]))
+
+    def brute(lat, lng, limit, predicate=lambda s: True):
+        ranked = sorted(
+            (haversine_m(lat, lng, s.lat, s.lng), s.pk) for s in stations if predicate(s)
         )
-        for _ in range(place_index.DENSE_AT * 3)
-    ]
-    active = Station.objects.filter(status="active")
-    for _ in range(25):
+        return [pk for _, pk in ranked[:limit]]
+
+    rare_ids = {s.pk for i, s in enumerate(stations) if i % 37 == 0}
+    for _ in range(30):
         lat, lng = 29.705 + rng.uniform(-0.02, 0.02), 116.002 + rng.uniform(-0.02, 0.02)
         limit = rng.randint(1, 30)
-        expected = [
-            pk for _, pk in sorted((haversine_m(lat, lng, s.lat, s.lng), s.pk) for s in stations)
-        ][:limit]
-        assert ids(selectors.stations_nearby(lat=lat, lng=lng, limit=limit)) == expected
-        # The queryset form of the same search, which the benchmark also measures.
-        assert [c.id for c in nearest(active, lat=lat, lng=lng, limit=limit)] == expected
-    with_toilet = {s.pk for s in stations if s.amenities.filter(code="toilet").exists()}
-    hits = selectors.stations_nearby(lat=29.705, lng=116.002, limit=50, amenity_codes=["toilet"])
-    assert set(ids(hits)) <= with_toilet and len(hits) == min(50, len(with_toilet))
+        assert ids(selectors.stations_nearby(lat=lat, lng=lng, limit=limit)) == brute(
+            lat, lng, limit
+        )
+        rare = selectors.stations_nearby(
+            lat=lat, lng=lng, limit=limit, amenity_codes=["battery_swap"]
+        )
+        assert ids(rare) == brute(lat, lng, limit, lambda s: s.pk in rare_ids)
+
+
+@pytest.mark.django_db
+def test_nearest_across_the_antimeridian(make_station):
+    east = make_station(lat=-17.0, lng=179.995)
+    west = make_station(lat=-17.0, lng=-179.990)
+    far = make_station(lat=-17.0, lng=179.9)
+    hits = selectors.stations_nearby(lat=-17.0, lng=-179.999, limit=3)
+    assert ids(hits) == [east.pk, west.pk, far.pk]
+    assert hits[0].distance_m == pytest.approx(haversine_m(-17.0, -179.999, -17.0, 179.995))
 
 
 @pytest.mark.django_db
