@@ -15,6 +15,12 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
+def exception_window(day: date) -> tuple[date, date]:
+    """The dated exceptions to load for answers about `day` and the week after it: from two days
+    before (yesterday's overnight interval, a time zone a day behind) to nine days after."""
+    return day - timedelta(days=2), day + timedelta(days=9)
+
+
 @dataclass(frozen=True)
 class Interval:
     opens: time

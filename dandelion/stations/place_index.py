@@ -44,7 +44,7 @@ from scipy.spatial import cKDTree
 from dandelion.core.geo import haversine_m
 from dandelion.regions.models import Region
 
-from .hours import DayException, WeeklyHours
+from .hours import DayException, WeeklyHours, exception_window
 from .models import (
     Amenity,
     HoursException,
@@ -55,10 +55,8 @@ from .models import (
     Station,
 )
 
-# Dated exceptions are loaded from two days before the build day to this many days after it; the
-# index answers for moments up to a week after the build day (time zones and yesterday's
-# overnight intervals need a day either side).
-EXCEPTION_DAYS_AHEAD = 9
+# The index holds the dated exceptions of `hours.exception_window(build day)`, so it answers for
+# moments up to a week after the build day.
 COVERED_DAYS = 7
 # Derived values kept per index (see `PlaceIndex.derived`) before the store starts afresh.
 DERIVED_MAX = 50_000
@@ -99,10 +97,6 @@ class IndexedPlace:
     host_org_name: str = ""  # stations
     area_m2: int | None = None  # stations
     offer: str = ""  # partners
-
-    @property
-    def status(self) -> str:
-        return Place.Status.ACTIVE
 
     def is_open_at(self, moment: datetime) -> bool:
         return self.hours.is_open_at(moment, self.tz)
@@ -320,10 +314,7 @@ class _Builder:
         exceptions: dict[int, list] = {}
         for place_id, *exception in HoursException.objects.filter(
             **active,
-            date__range=(
-                self.day - timedelta(days=2),
-                self.day + timedelta(days=EXCEPTION_DAYS_AHEAD),
-            ),
+            date__range=exception_window(self.day),
         ).values_list(f"{owner}_id", "date", "closed", "opens", "closes"):
             exceptions.setdefault(place_id, []).append(DayException(*exception))
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -12,7 +12,7 @@ from dandelion.core.errors import InvalidInput, NotFound
 from dandelion.regions.selectors import region_get
 
 from . import place_index
-from .hours import DayException, WeeklyHours
+from .hours import DayException, WeeklyHours, exception_window
 from .models import Amenity, HoursException, OpeningInterval, PartnerPlace, Place, Station
 from .place_index import AmenityInfo, IndexedPlace, PlaceIndex
 
@@ -55,13 +55,8 @@ def _with_all_amenities(qs: QuerySet, model: type[Place], codes: Iterable[str]) 
     return qs
 
 
-def _exception_window(moment: datetime) -> tuple:
-    day = timezone.localdate(moment)
-    return day - timedelta(days=2), day + timedelta(days=9)
-
-
 def _detail_prefetches(moment: datetime) -> list:
-    start, end = _exception_window(moment)
+    start, end = exception_window(timezone.localdate(moment))
     return [
         Prefetch("amenities", queryset=Amenity.objects.order_by("sort_order", "code")),
         Prefetch("hours", queryset=OpeningInterval.objects.order_by("weekday", "opens")),
