@@ -290,9 +290,10 @@ def brute_data(moment) -> dict:
     """Every station row as stored, with its amenity and open-now status at `moment`."""
     from zoneinfo import ZoneInfo
 
-    from dandelion.stations.hours import DayException, WeeklyHours
+    from django.utils import timezone
+
+    from dandelion.stations.hours import DayException, WeeklyHours, exception_window
     from dandelion.stations.models import HoursException, OpeningInterval, Station
-    from dandelion.stations.selectors import _exception_window
 
     t0 = time.perf_counter()
     rows = list(
@@ -318,7 +319,7 @@ def brute_data(moment) -> dict:
         "station_id", "weekday", "opens", "closes"
     ):
         intervals.setdefault(sid, []).append(tuple(rest))
-    start, end = _exception_window(moment)
+    start, end = exception_window(timezone.localdate(moment))
     exceptions: dict[int, list] = {}
     for sid, *rest in HoursException.objects.filter(
         station__isnull=False, date__range=(start, end)
