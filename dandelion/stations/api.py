@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
-from pydantic import field_validator
+from pydantic import BaseModel, field_validator
 
 from dandelion.core.errors import InvalidInput
 from dandelion.core.geo import from_wgs84, navigation_links, to_wgs84, valid_wgs84
@@ -38,7 +38,7 @@ GEOJSON_MAX_FEATURES = 5000
 StationKind = Literal["comprehensive", "rider_home", "driver_home", "courier", "other"]
 
 
-class NearbyFilters(Schema):
+class NearbyFilters(BaseModel):
     lat: float = Field(..., ge=-90, le=90, description="Latitude of the query point")
     lng: float = Field(..., ge=-180, le=180, description="Longitude of the query point")
     limit: int = Field(10, ge=1, le=selectors.NEARBY_MAX_LIMIT)
@@ -149,15 +149,16 @@ def place_payload(
     return payload
 
 
-def nearby_payload(hit: selectors.NearbyHit, *, coord: str, english: bool) -> dict:
-    """A nearby hit, from the nearby index, with exactly `NearbyOut`'s fields. What depends only
-    on the place, the language and the datum is built once per index."""
+def nearby_item(hit: selectors.NearbyHit, *, coord: str, english: bool) -> orjson.Fragment:
+    """A nearby hit, from the nearby index, as JSON with exactly `NearbyOut`'s fields. What
+    depends only on the place, the language and the datum is built and encoded once per index;
+    each answer adds only whether the place is open and how far it is."""
     place = hit.place
 
-    def fixed() -> dict:
+    def fixed() -> bytes:
         is_station = place.type == "station"
         kinds = Station.Kind if is_station else PartnerPlace.Kind
-        return _place_fields(
+        fields = _place_fields(
             pk=place.id,
             is_station=is_station,
             name=place.name,
@@ -172,14 +173,19 @@ def nearby_payload(hit: selectors.NearbyHit, *, coord: str, english: bool) -> di
             open_now=None,
             amenities=_amenities(hit.amenities, english),
         )
+        del fields["open_now"]
+        fields["offer"] = place.offer
+        return orjson.dumps(fields)[:-1]  # the object left open for the fields below
 
-    return {
-        **hit.index.derived(("nearby", place.type, place.id, coord, english), fixed),
-        "open_now": hit.open_now,
-        "distance_m": round(hit.distance_m, 1),
-        "walking_minutes": max(1, math.ceil(hit.distance_m / WALKING_M_PER_MIN)),
-        "offer": place.offer,
-    }
+    return orjson.Fragment(
+        b'%b,"open_now":%b,"distance_m":%b,"walking_minutes":%d}'
+        % (
+            hit.index.derived(("nearby", place.type, place.id, coord, english), fixed),
+            b"true" if hit.open_now else b"false",
+            orjson.dumps(round(hit.distance_m, 1)),
+            max(1, math.ceil(hit.distance_m / WALKING_M_PER_MIN)),
+        )
+    )
 
 
 def partner_payload(partner: PartnerPlace, *, moment: datetime, coord: str = "wgs84") -> dict:
@@ -247,10 +253,10 @@ def stations_nearby(request: HttpRequest, filters: Query[NearbyFilters]):
         now=moment,
     )
     english = is_english()
-    items = [nearby_payload(hit, coord=filters.coord, english=english) for hit in hits]
-    # Built to the schema's shape by nearby_payload (a test holds them together), so it is sent
-    # as is: validating ten hits against the schema again, or encoding them with the standard
-    # library, costs more than finding them.
+    items = [nearby_item(hit, coord=filters.coord, english=english) for hit in hits]
+    # Built to the schema's shape by nearby_item (a test holds them together), so it is sent as
+    # is: validating ten hits against the schema again, or encoding them afresh, costs more than
+    # finding them.
     return HttpResponse(
         orjson.dumps({"count": len(items), "coord": filters.coord, "items": items}),
         content_type="application/json",

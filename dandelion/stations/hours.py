@@ -95,6 +95,34 @@ class WeeklyHours:
             return False
         return any(i.overnight and now < i.closes for i in yesterdays)
 
+    def unchanged_until(self, moment: datetime, tz: ZoneInfo) -> datetime:
+        """A moment up to which `is_open_at` answers as it does at `moment`: the next local
+        midnight, or the next time today at which one of today's intervals opens or closes, or
+        yesterday's overnight interval closes, whichever comes first. Only there can the answer
+        change (it may not). `moment` itself when the UTC offset changes before then (daylight
+        saving), so no answer is ever carried across it."""
+        local = moment.astimezone(tz)
+        today, now = local.date(), local.time().replace(tzinfo=None)
+        boundaries = [
+            boundary
+            for interval in self.intervals_on(today) or ()
+            for boundary in (
+                (interval.opens,) if interval.overnight else (interval.opens, interval.closes)
+            )
+        ]
+        boundaries += [
+            interval.closes
+            for interval in self.intervals_on(today - timedelta(days=1)) or ()
+            if interval.overnight
+        ]
+        soonest = min((b for b in boundaries if b > now), default=None)
+        until = (
+            datetime.combine(today + timedelta(days=1), time(0), tz)
+            if soonest is None
+            else datetime.combine(today, soonest, tz)
+        )
+        return until if until.utcoffset() == local.utcoffset() else moment
+
     def next_change(self, moment: datetime, tz: ZoneInfo, horizon_days: int = 8) -> datetime | None:
         """When the open/closed state next flips, scanning the local week minute-exactly on the
         boundaries; None when it never changes within the horizon (e.g. always open)."""

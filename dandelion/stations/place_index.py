@@ -31,7 +31,7 @@ import threading
 import time as monotonic_clock
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -98,9 +98,6 @@ class IndexedPlace:
     area_m2: int | None = None  # stations
     offer: str = ""  # partners
 
-    def is_open_at(self, moment: datetime) -> bool:
-        return self.hours.is_open_at(moment, self.tz)
-
 
 def _unit_vectors(lat, lng) -> np.ndarray:
     lat, lng = np.radians(lat), np.radians(lng)
@@ -117,12 +114,14 @@ class _Layer:
     """The places of one model in a k-d tree of their unit vectors."""
 
     def __init__(self, places: list[IndexedPlace]):
-        self.places = places
-        self.tree = (
-            cKDTree(_unit_vectors([p.lat for p in places], [p.lng for p in places]))
-            if places
-            else None
-        )
+        self.places, self.tree = places, None
+        if places:
+            vectors = _unit_vectors([p.lat for p in places], [p.lng for p in places])
+            # Stored in the tree's own order, so the points of a leaf, and the places found
+            # together, lie together in memory.
+            order = cKDTree(vectors).indices
+            self.places = [places[i] for i in order.tolist()]
+            self.tree = cKDTree(vectors[order])
 
     def __len__(self) -> int:
         return len(self.places)
@@ -184,6 +183,9 @@ class PlaceIndex:
         self.stations, self.partners = stations, partners
         self.build_seconds = build_seconds
         self._derived: dict[Hashable, object] = {}
+        # (id of a WeeklyHours the index holds, time zone) → (since, until, open): the answer
+        # for every moment in [since, until).
+        self._open: dict[tuple[int, ZoneInfo], tuple[datetime, datetime, bool]] = {}
 
     def derived(self, key: Hashable, make: Callable[[], T]) -> T:
         """`make()`, remembered under `key` for as long as this index lives: for values that
@@ -196,6 +198,19 @@ class PlaceIndex:
                 self._derived.clear()
             value = self._derived[key] = make()
             return value
+
+    def is_open_at(self, place: IndexedPlace, moment: datetime) -> bool:
+        """Whether `place` is open at `moment`. Places share their weekly hours, and the answer
+        holds until the hours' next opening, closing or midnight (`unchanged_until`), so it is
+        worked out once per hours and time zone until then, not per place and request."""
+        key = (id(place.hours), place.tz)
+        known = self._open.get(key)
+        if known is not None and known[0] <= moment < known[1]:
+            return known[2]
+        is_open = place.hours.is_open_at(moment, place.tz)
+        until = place.hours.unchanged_until(moment, place.tz).astimezone(UTC)
+        self._open[key] = (moment, until, is_open)
+        return is_open
 
     def covers(self, day: date) -> bool:
         return self.day <= day <= self.day + timedelta(days=COVERED_DAYS)
@@ -231,7 +246,7 @@ class PlaceIndex:
                 return (
                     place.amenity_mask & mask == mask
                     and (not kinds or place.kind in kinds)
-                    and (open_at is None or place.is_open_at(open_at))
+                    and (open_at is None or self.is_open_at(place, open_at))
                 )
 
         return layer.nearest(lat, lng, limit, keep)

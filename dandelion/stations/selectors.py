@@ -244,7 +244,7 @@ def stations_nearby(
             place=place,
             type=place.type,
             distance_m=distance,
-            open_now=place.is_open_at(moment),
+            open_now=index.is_open_at(place, moment),
             index=index,
         )
         for distance, _, _, place in found[:limit]

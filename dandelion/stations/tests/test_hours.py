@@ -1,9 +1,11 @@
 """Opening hours: "open now" in the place's time zone, correct across midnight."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dandelion.stations.hours import DayException, WeeklyHours
 
@@ -124,3 +126,83 @@ def test_next_change_finds_the_closing_and_opening_times():
 def test_next_change_across_midnight():
     h = hours([(4, time(18), time(2))])
     assert h.next_change(at(2026, 11, 20, 23, 0), SHANGHAI) == at(2026, 11, 21, 2, 0)
+
+
+def test_unchanged_until_stops_at_the_next_boundary_of_the_day():
+    h = hours([(0, time(9), time(12)), (0, time(14), time(18)), (6, time(22), time(2))])
+    assert h.unchanged_until(at(2026, 11, 16, 0, 30), SHANGHAI) == at(2026, 11, 16, 2, 0)
+    assert h.unchanged_until(at(2026, 11, 16, 10, 0), SHANGHAI) == at(2026, 11, 16, 12, 0)
+    assert h.unchanged_until(at(2026, 11, 16, 12, 0), SHANGHAI) == at(2026, 11, 16, 14, 0)
+    assert h.unchanged_until(at(2026, 11, 16, 19, 0), SHANGHAI) == at(2026, 11, 17, 0, 0)
+    assert hours([], is_24h=True).unchanged_until(at(2026, 11, 16, 10, 0), SHANGHAI) == at(
+        2026, 11, 17, 0, 0
+    )
+
+
+def test_unchanged_until_carries_nothing_across_a_daylight_saving_change():
+    new_york = ZoneInfo("America/New_York")
+    h = hours([(6, time(1), time(4))])  # Sunday 2026-03-08: 02:00 becomes 03:00
+    before = datetime(2026, 3, 8, 0, 30, tzinfo=new_york)
+    assert h.unchanged_until(before, new_york) == datetime(2026, 3, 8, 1, 0, tzinfo=new_york)
+    moment = datetime(2026, 3, 8, 1, 30, tzinfo=new_york)  # the next boundary is past 02:00
+    assert h.unchanged_until(moment, new_york) == moment
+
+
+ZONES = [SHANGHAI, ZoneInfo("America/New_York"), ZoneInfo("Europe/London"), UTC]
+clock = st.times().map(lambda t: t.replace(second=0, microsecond=0))
+
+
+@st.composite
+def weekly_hours(draw):
+    intervals = draw(st.lists(st.tuples(st.integers(0, 6), clock, clock), max_size=6))
+    exceptions = draw(
+        st.lists(
+            st.builds(
+                lambda day, closed, opens, closes: DayException(
+                    MONDAY + timedelta(days=day), closed, None if closed else opens, closes
+                ),
+                st.integers(-3, 9),
+                st.booleans(),
+                clock,
+                clock,
+            ),
+            max_size=3,
+        )
+    )
+    return hours(
+        [(d, o, c) for d, o, c in intervals if o != c],
+        is_24h=draw(st.booleans()),
+        exceptions=exceptions,
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    h=weekly_hours(),
+    tz=st.sampled_from(ZONES),
+    # Around MONDAY's exceptions, and across the spring and autumn clock changes of 2026.
+    start=st.sampled_from(
+        [
+            datetime(2026, 11, 14),
+            datetime(2026, 3, 7),
+            datetime(2026, 3, 28),
+            datetime(2026, 10, 24),
+        ]
+    ).flatmap(
+        lambda day: st.datetimes(
+            min_value=day, max_value=day + timedelta(days=9), timezones=st.just(UTC)
+        )
+    ),
+    fractions=st.lists(st.floats(0, 1, exclude_max=True), min_size=1, max_size=20),
+)
+def test_the_answer_holds_until_unchanged_until(h, tz, start, fractions):
+    until = h.unchanged_until(start, tz)
+    assert until >= start
+    assert until - start <= timedelta(days=1)
+    state = h.is_open_at(start, tz)
+    if until == start:
+        return  # a UTC-offset change is on the way: nothing to hold
+    last = until - timedelta(microseconds=1)
+    # (A fraction near 1 can round up to `until` itself, which is outside.)
+    for moment in [min(start + (until - start) * f, last) for f in fractions] + [last]:
+        assert h.is_open_at(moment, tz) == state, moment

@@ -186,3 +186,30 @@ def test_an_edit_through_the_service_moves_the_station(make_station):
     hits = nearby()
     assert ids(hits) == [station.pk, other.pk]
     assert hits[0].distance_m == pytest.approx(haversine_m(29.705, 116.002, 29.7051, 116.0021))
+
+
+@pytest.mark.django_db
+def test_open_now_remembered_per_hours_matches_working_it_out_each_time(make_station):
+    """The index remembers each hours' answer until it can change; over a week of moments,
+    forwards and back, that is the answer the hours give when asked afresh."""
+    rng = random.Random(7)
+    shapes = [
+        [(d, time(9), time(18)) for d in range(5)],
+        [(d, time(22), time(6)) for d in range(7)],
+        [(0, time(8), time(12)), (0, time(13, 30), time(20)), (5, time(10), time(2))],
+    ]
+    for i in range(12):
+        make_station(lat=29.70 + i / 1000, lng=116.0, hours=rng.choice(shapes))
+    make_station(lat=29.69, lng=116.0)  # 24 hours
+    HoursException.objects.create(
+        station=Station.objects.first(), date=timezone_moment(0).date(), closed=True
+    )
+    index = place_index.current()
+    places = list(index.stations.places)
+    start = timezone_moment(0, days=0)
+    moments = [start + timedelta(minutes=rng.randrange(0, 7 * 24 * 60)) for _ in range(400)]
+    moments += sorted(moments) + [start + timedelta(minutes=30 * k) for k in range(7 * 48)]
+    for moment in moments:
+        for place in places:
+            expected = place.hours.is_open_at(moment, place.tz)
+            assert index.is_open_at(place, moment) is expected, (place.id, moment)
