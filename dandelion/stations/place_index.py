@@ -9,7 +9,13 @@ Ranking: each place's point as a unit vector in a k-d tree (SciPy's cKDTree). Th
 nearest are the k nearest on the sphere, with no trouble at the antimeridian or the poles. The
 search asks for more candidates until `limit` of them pass the filters (amenities, kind, open
 at a moment) and the next unseen one is farther by more than rounding, then orders the winners by
-haversine distance and id: the same answer as ranking every place by haversine.
+great-circle distance (from the chord c: 2R·asin(c/2), the distance haversine gives) and id: the
+same answer as ranking every place by haversine. The tree and the list of places are stored in
+the tree's own order, so the places of one neighbourhood lie together in memory.
+
+Open now: places share interned weekly hours, and whether hours are open holds until their next
+opening, closing or midnight, so the index works the answer out once per hours and time zone
+until then (`PlaceIndex.is_open_at`).
 
 Freshness: the index remembers the `PlacesVersion` token it was built from. Database triggers
 change that token in the same transaction as any write to places, their amenities, hours and
@@ -31,8 +37,8 @@ import threading
 import time as monotonic_clock
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from typing import TypeVar
+from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -41,7 +47,7 @@ from django.conf import settings
 from django.utils import timezone
 from scipy.spatial import cKDTree
 
-from dandelion.core.geo import haversine_m
+from dandelion.core.geo import EARTH_RADIUS_M
 from dandelion.regions.models import Region
 
 from .hours import DayException, WeeklyHours, exception_window
@@ -61,7 +67,8 @@ COVERED_DAYS = 7
 # Derived values kept per index (see `PlaceIndex.derived`) before the store starts afresh.
 DERIVED_MAX = 50_000
 T = TypeVar("T")
-# Chord distances this close (relative) may rank differently from haversine after rounding.
+EARTH_DIAMETER_M = 2 * EARTH_RADIUS_M
+# Chords this close (relative) may come out as the same distance after rounding.
 ROUNDING = 1e-9
 
 
@@ -104,9 +111,11 @@ def _unit_vectors(lat, lng) -> np.ndarray:
     return np.column_stack((np.cos(lat) * np.cos(lng), np.cos(lat) * np.sin(lng), np.sin(lat)))
 
 
-@dataclass(frozen=True, slots=True)
-class Ranked:
+class Ranked(NamedTuple):
+    """A place found, in the order answers take: nearest first, then lowest id."""
+
     distance_m: float
+    id: int
     place: IndexedPlace
 
 
@@ -160,10 +169,13 @@ class _Layer:
             ):
                 break  # every place not yet seen is farther than the limit-th kept one
             k = min(n, 2 * k)
+        # The great-circle distance of a chord c between unit vectors is R·2·asin(c/2): the
+        # haversine distance, without working out the vectors again.
         ranked = sorted(
-            (haversine_m(lat, lng, place.lat, place.lng), place.id, place) for _, place in kept
+            Ranked(EARTH_DIAMETER_M * math.asin(min(1.0, chord / 2)), place.id, place)
+            for chord, place in kept
         )
-        return [Ranked(distance, place) for distance, _, place in ranked[:limit]]
+        return ranked[:limit]
 
 
 class PlaceIndex:
@@ -178,6 +190,11 @@ class PlaceIndex:
         build_seconds: float,
     ):
         self.token, self.day = token, day
+        tz = timezone.get_default_timezone()
+        self._covered = tuple(
+            datetime.combine(d, time(0), tz).astimezone(UTC)
+            for d in (day, day + timedelta(days=COVERED_DAYS + 1))
+        )
         self.amenities = amenities  # in catalogue order
         self.amenity_bits = {a.code: a.bit for a in amenities}
         self.stations, self.partners = stations, partners
@@ -212,8 +229,9 @@ class PlaceIndex:
         self._open[key] = (moment, until, is_open)
         return is_open
 
-    def covers(self, day: date) -> bool:
-        return self.day <= day <= self.day + timedelta(days=COVERED_DAYS)
+    def covers(self, moment: datetime) -> bool:
+        """Whether `moment` falls on the build day or the week after it (local days)."""
+        return self._covered[0] <= moment < self._covered[1]
 
     def amenities_of(self, place: IndexedPlace) -> list[AmenityInfo]:
         return [a for a in self.amenities if place.amenity_mask & a.bit]
@@ -394,24 +412,29 @@ _index: PlaceIndex | None = None
 _checked_at = float("-inf")
 
 
+def local_day(moment: datetime) -> date:
+    """The day of `moment` in the project's time zone: the days an index covers are these."""
+    return timezone.localdate(moment, timezone.get_default_timezone())
+
+
 def current(moment: datetime | None = None) -> PlaceIndex:
     """This process's index, fresh to within `PLACE_INDEX_CHECK_SECONDS`, covering `moment`'s
     day (default: now)."""
     global _index, _checked_at
-    day = timezone.localdate(moment or timezone.now())
+    moment = moment or timezone.now()
     index, now = _index, monotonic_clock.monotonic()
     if (
         index is not None
-        and index.covers(day)
+        and index.covers(moment)
         and 0 <= now - _checked_at < settings.PLACE_INDEX_CHECK_SECONDS
     ):
         return index
     token = _current_token()
-    if index is None or index.token != token or not index.covers(day):
+    if index is None or index.token != token or not index.covers(moment):
         with _lock:
             index = _index
-            if index is None or index.token != token or not index.covers(day):
-                index = _index = build(day)
+            if index is None or index.token != token or not index.covers(moment):
+                index = _index = build(local_day(moment))
     _checked_at = now
     return index
 

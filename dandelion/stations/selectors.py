@@ -1,8 +1,8 @@
 """All reads of stations and partner places."""
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -177,13 +177,15 @@ def partner_get(*, partner_id: int, moment: datetime | None = None) -> PartnerPl
     return partner
 
 
-@dataclass(frozen=True)
-class NearbyHit:
+class NearbyHit(NamedTuple):
     place: IndexedPlace
-    type: str  # "station" or "partner"
     distance_m: float
     open_now: bool
     index: PlaceIndex  # the index that found it, for values derived from the place
+
+    @property
+    def type(self) -> str:
+        return self.place.type  # "station" or "partner"
 
     @property
     def amenities(self) -> list[AmenityInfo]:
@@ -215,37 +217,22 @@ def stations_nearby(
         )
     moment = now or timezone.now()
     index = place_index.current(moment)
-    if open_at is not None and not index.covers(timezone.localdate(open_at)):
-        index = place_index.build(timezone.localdate(open_at))  # a day far from today: one-off
+    if open_at is not None and not index.covers(open_at):
+        index = place_index.build(place_index.local_day(open_at))  # a day far off: one-off
     codes = amenity_codes_validate(amenity_codes, known=index.amenity_bits)
 
-    found = [
-        (r.distance_m, False, r.place.id, r.place)
-        for r in index.nearest(
-            Station,
-            lat=lat,
-            lng=lng,
-            limit=limit,
-            amenity_codes=codes,
-            kinds=kinds,
-            open_at=open_at,
-        )
-    ]
+    found = index.nearest(
+        Station, lat=lat, lng=lng, limit=limit, amenity_codes=codes, kinds=kinds, open_at=open_at
+    )
     if include_partners:
-        found += [
-            (r.distance_m, True, r.place.id, r.place)
-            for r in index.nearest(
-                PartnerPlace, lat=lat, lng=lng, limit=limit, amenity_codes=codes, open_at=open_at
-            )
-        ]
-    found.sort(key=lambda item: item[:3])  # partners after stations at the same distance
-    return [
-        NearbyHit(
-            place=place,
-            type=place.type,
-            distance_m=distance,
-            open_now=index.is_open_at(place, moment),
-            index=index,
+        partners = index.nearest(
+            PartnerPlace, lat=lat, lng=lng, limit=limit, amenity_codes=codes, open_at=open_at
         )
-        for distance, _, _, place in found[:limit]
+        # Stations before partners at the same distance.
+        found = sorted(
+            found + partners, key=lambda r: (r.distance_m, r.place.type != "station", r.id)
+        )
+    return [
+        NearbyHit(r.place, r.distance_m, index.is_open_at(r.place, moment), index)
+        for r in found[:limit]
     ]
