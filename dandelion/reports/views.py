@@ -113,7 +113,7 @@ def _map_config(request) -> dict:
 
 
 def _default_categories() -> list[dict]:
-    """The categories offered at the map's default centre (before a pin, and on the map)."""
+    """The categories offered at the map's default centre, before a pin is placed."""
     lat, lng = settings.MAP_DEFAULT_CENTER
     try:
         return [category_payload(c) for c in selectors.categories_for_point(lat=lat, lng=lng)]
@@ -296,13 +296,24 @@ def report_reporter_action(request, report_id: int, action: str):
     return redirect("reports:detail", report_id=report_id)
 
 
+def _map_categories() -> list[dict]:
+    """Every active category of the city around the map's default centre: the map shows the
+    reports of every street, so its filter offers every street's categories, not one pin's."""
+    lat, lng = settings.MAP_DEFAULT_CENTER
+    try:
+        city_code = selectors.region_for_point(lat=lat, lng=lng).city_code
+    except InvalidInput:
+        return []
+    return [category_payload(c) for c in selectors.category_list(city_code=city_code)]
+
+
 @require_GET
 def report_map(request):
     return render(
         request,
         "reports/map.html",
         {
-            "categories": _default_categories(),
+            "categories": _map_categories(),
             "map_config": _map_config(request),
             "status_groups": [("open", _("处理中")), ("closed", _("已办结"))],
         },

@@ -168,6 +168,14 @@ def test_the_public_pages_show_no_reporter(rw, make_report):
     assert anonymous.get("/reports/999999/").status_code == 404
 
 
+def test_the_map_filter_offers_every_category_of_the_city(rw):
+    """The map shows every street's reports; its filter is not limited to one street's list."""
+    page = client_for(None).get("/reports/map/").content.decode()
+    for code in ("garbage", "broken_lift", "manhole", "lianxi_only"):
+        assert f'<option value="{code}">' in page
+    assert 'value="lianxi_only"' not in client_for(rw.worker).get("/reports/new/").content.decode()
+
+
 def test_the_services_hub_and_me_page_link_to_reports(rw):
     client = client_for(rw.worker)
     assert "/reports/new/" in client.get("/services/").content.decode()
