@@ -43,6 +43,34 @@ class ScopedAdminMixin:
         return self._can(request, self.delete_action, obj)
 
 
+class PartOfParentInline:
+    """An inline whose rows are part of the object above them (a place's hours, exceptions and
+    photos): whoever may view that object sees them, and whoever may change it (or add one, on
+    the add page) adds, changes and deletes them. Django's per-model table does not apply, as
+    for the object itself (`ScopedAdminMixin`)."""
+
+    def _parent_admin(self):
+        return self.admin_site._registry[self.parent_model]
+
+    def _may_edit(self, request, obj) -> bool:
+        parent = self._parent_admin()
+        if obj is None:
+            return parent.has_add_permission(request)
+        return parent.has_change_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._parent_admin().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._may_edit(request, obj)
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
     view_action = "audit.view"

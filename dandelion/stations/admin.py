@@ -22,7 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.admin import ScopedAdminMixin
+from dandelion.core.admin import PartOfParentInline, ScopedAdminMixin
 from dandelion.core.errors import InvalidInput
 from dandelion.core.permissions import scope_queryset
 from dandelion.regions.models import Region
@@ -71,7 +71,7 @@ class HoursExceptionForm(forms.ModelForm):
         return data
 
 
-class StationHoursInline(admin.TabularInline):
+class StationHoursInline(PartOfParentInline, admin.TabularInline):
     model = OpeningInterval
     form = OpeningIntervalForm
     fk_name = "station"
@@ -79,7 +79,7 @@ class StationHoursInline(admin.TabularInline):
     extra = 0
 
 
-class StationExceptionInline(admin.TabularInline):
+class StationExceptionInline(PartOfParentInline, admin.TabularInline):
     model = HoursException
     form = HoursExceptionForm
     fk_name = "station"
@@ -97,7 +97,7 @@ class PartnerExceptionInline(StationExceptionInline):
     exclude = ("station",)
 
 
-class StationPhotoInline(admin.TabularInline):
+class StationPhotoInline(PartOfParentInline, admin.TabularInline):
     model = StationPhoto
     extra = 0
 

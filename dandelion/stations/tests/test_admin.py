@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from datetime import time
 
 import openpyxl
 import pytest
@@ -333,6 +334,61 @@ def test_a_region_admin_adds_a_station_in_their_region(client, region_admin, jiu
     assert station.region == jiujiang["street"]
     assert station.h3_r9 == h3_cells(29.722, 115.995)["h3_r9"]
     assert station.city_code == "360400"
+
+
+def test_a_region_admin_edits_the_hours_and_exceptions_of_their_stations(
+    client, region_admin, make_station
+):
+    """Hours, exceptions and photos are part of the station: its editors edit them too."""
+    station = make_station(hours=[(0, time(9), time(18))])
+    client.force_login(region_admin)
+    page = client.get(f"/admin/stations/station/{station.pk}/change/").content.decode()
+    for prefix in ("hours", "exceptions", "photos"):
+        assert f'name="{prefix}-TOTAL_FORMS"' in page
+    interval = station.hours.get()
+
+    data = change_form_data(station, is_24h="") | {
+        "hours-TOTAL_FORMS": 2,
+        "hours-INITIAL_FORMS": 1,
+        "hours-0-id": interval.pk,
+        "hours-0-weekday": 0,
+        "hours-0-opens": "09:00",
+        "hours-0-closes": "18:00",
+        "hours-0-DELETE": "on",
+        "hours-1-weekday": 5,
+        "hours-1-opens": "20:00",
+        "hours-1-closes": "02:00",
+        "exceptions-TOTAL_FORMS": 1,
+        "exceptions-0-date": "2026-10-01",
+        "exceptions-0-closed": "on",
+    }
+    response = client.post(f"/admin/stations/station/{station.pk}/change/", data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert [(h.weekday, h.opens, h.closes) for h in station.hours.all()] == [(5, time(20), time(2))]
+    assert station.exceptions.get().closed
+
+
+def test_a_station_manager_edits_the_hours_of_their_station_only(client, make_station):
+    from dandelion.accounts.models import User
+    from dandelion.accounts.services.roles import role_assign
+
+    mine = make_station(name="我的驿站")
+    make_station(name="别人的驿站", lat=29.71)
+    manager = User.objects.create_user(username="manager", password="pw-manager-2026")
+    role_assign(user=manager, role="station_manager", station=mine)
+    client.force_login(manager)
+    data = change_form_data(mine, is_24h="") | {
+        "hours-TOTAL_FORMS": 1,
+        "hours-0-weekday": 2,
+        "hours-0-opens": "08:00",
+        "hours-0-closes": "20:00",
+    }
+
+    response = client.post(f"/admin/stations/station/{mine.pk}/change/", data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert [(h.weekday, h.opens) for h in mine.hours.all()] == [(2, time(8))]
 
 
 def test_a_region_admin_chooses_only_regions_of_their_scope(client, region_admin, jiujiang):
