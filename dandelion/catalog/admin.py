@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from dandelion.core.admin import ScopedAdminMixin
+from dandelion.core.admin import PartOfParentInline, ScopedAdminMixin
 from dandelion.core.permissions import scope_queryset
 from dandelion.regions.models import Region
 
@@ -30,7 +30,7 @@ class ItemQuestionForm(forms.ModelForm):
         return data
 
 
-class ItemQuestionInline(admin.StackedInline):
+class ItemQuestionInline(PartOfParentInline, admin.StackedInline):
     model = ItemQuestion
     form = ItemQuestionForm
     extra = 0

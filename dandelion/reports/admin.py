@@ -9,13 +9,13 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.admin import ScopedAdminMixin
+from dandelion.core.admin import PartOfParentInline, ScopedAdminMixin
 
 from .models import ApiKey, CategoryAttribute, Report, ReportCategory, RoutingRule
 from .services import api_key_issue, api_key_revoke
 
 
-class CategoryAttributeInline(admin.TabularInline):
+class CategoryAttributeInline(PartOfParentInline, admin.TabularInline):
     model = CategoryAttribute
     extra = 0
     fields = ("order", "code", "description", "datatype", "required", "values")

@@ -167,6 +167,10 @@ def test_region_admin_edits_only_items_of_their_region(menu, world):
     # The region field only offers regions inside their scope.
     add = client.get("/admin/catalog/serviceitem/add/").content.decode()
     assert "浔阳区" in add and "濂溪区 (360402)" not in add
+    # An item's questions are part of it: whoever edits the item edits them.
+    mine = ServiceItem.objects.get(name="劳动争议调解")
+    page = client.get(f"/admin/catalog/serviceitem/{mine.pk}/change/")
+    assert 'name="questions-TOTAL_FORMS"' in page.content.decode()
 
 
 def test_workers_have_no_catalog_admin(menu, world):

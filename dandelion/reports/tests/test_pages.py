@@ -176,6 +176,19 @@ def test_the_map_filter_offers_every_category_of_the_city(rw):
     assert 'value="lianxi_only"' not in client_for(rw.worker).get("/reports/new/").content.decode()
 
 
+def test_a_region_admin_edits_the_attributes_of_their_categories(rw):
+    """A category's attributes are part of it: whoever edits the category edits them."""
+    category, _ = services.category_upsert(
+        region=rw.xunyang, code="xunyang_only", name="浔阳专属", attributes=[]
+    )
+    rw.admin.is_staff = True
+    rw.admin.save()
+    url = f"/admin/reports/reportcategory/{category.pk}/change/"
+    page = client_for(rw.admin).get(url)
+    assert page.status_code == 200
+    assert 'name="attributes-TOTAL_FORMS"' in page.content.decode()
+
+
 def test_the_services_hub_and_me_page_link_to_reports(rw):
     client = client_for(rw.worker)
     assert "/reports/new/" in client.get("/services/").content.decode()
