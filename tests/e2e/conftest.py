@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 
 from dandelion.stations.services import partner_create, place_add_exception
@@ -57,8 +58,14 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        try:
+            yield browser
+        finally:
+            browser.close()
+            # ORM calls the test made between browser steps opened connections of their own
+            # (see above); close them here, in the same context, or PostgreSQL keeps a session
+            # open on the test database and it cannot be dropped at the end.
+            connections.close_all()
 
 
 @pytest.fixture(autouse=True)
