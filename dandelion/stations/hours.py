@@ -11,7 +11,7 @@ Rules:
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -121,7 +121,10 @@ class WeeklyHours:
             if soonest is None
             else datetime.combine(today, soonest, tz)
         )
-        return until if until.utcoffset() == local.utcoffset() else moment
+        # Read the offset back from the instant: a wall time that the clock skips (02:30 on the
+        # morning clocks go forward) has no offset of its own.
+        offset = until.astimezone(UTC).astimezone(tz).utcoffset()
+        return until if offset == local.utcoffset() else moment
 
     def next_change(self, moment: datetime, tz: ZoneInfo, horizon_days: int = 8) -> datetime | None:
         """When the open/closed state next flips, scanning the local week minute-exactly on the

@@ -146,6 +146,8 @@ def test_unchanged_until_carries_nothing_across_a_daylight_saving_change():
     assert h.unchanged_until(before, new_york) == datetime(2026, 3, 8, 1, 0, tzinfo=new_york)
     moment = datetime(2026, 3, 8, 1, 30, tzinfo=new_york)  # the next boundary is past 02:00
     assert h.unchanged_until(moment, new_york) == moment
+    skipped = hours([(6, time(2, 30), time(4))])  # opens at a wall time that never comes
+    assert skipped.unchanged_until(before, new_york) == before
 
 
 ZONES = [SHANGHAI, ZoneInfo("America/New_York"), ZoneInfo("Europe/London"), UTC]
