@@ -44,69 +44,84 @@ def _notify(result, user) -> None:
     )
 
 
-def on_station_visit(payload: dict) -> None:
-    user = _user(payload.get("user_id"))
-    if user is None or not payload.get("visit_id"):
+def _award(
+    payload: dict,
+    *,
+    user_key: str,
+    source: str,
+    id_key: str,
+    event: str,
+    when_key: str,
+    memo: str,
+    **extra,
+) -> None:
+    """Awards `event` to the payload's user under the key `source:<id>` (so a redelivery awards
+    nothing twice), and tells them; does nothing without an active user or a source id."""
+    user = _user(payload.get(user_key))
+    if user is None or not payload.get(id_key):
         return
     result = award_from_event(
         user=user,
-        event=Event.STATION_VISIT,
+        event=event,
         region_code=payload.get("region_code", ""),
-        source_key=f"station_visit:{payload['visit_id']}",
-        occurred_at=_when(payload.get("visited_at")),
-        memo=f"驿站打卡 · {payload.get('station_name', '')}".strip(" ·"),
+        source_key=f"{source}:{payload[id_key]}",
+        occurred_at=_when(payload.get(when_key)),
+        memo=memo,
+        **extra,
     )
     _notify(result, user)
+
+
+def on_station_visit(payload: dict) -> None:
+    _award(
+        payload,
+        user_key="user_id",
+        source="station_visit",
+        id_key="visit_id",
+        event=Event.STATION_VISIT,
+        when_key="visited_at",
+        memo=f"驿站打卡 · {payload.get('station_name', '')}".strip(" ·"),
+    )
 
 
 def on_report_accepted(payload: dict) -> None:
-    user = _user(payload.get("reporter_id"))
-    if user is None or not payload.get("report_id"):
-        return
-    result = award_from_event(
-        user=user,
+    _award(
+        payload,
+        user_key="reporter_id",
+        source="report_accepted",
+        id_key="report_id",
         event=Event.REPORT_ACCEPTED,
-        region_code=payload.get("region_code", ""),
-        source_key=f"report_accepted:{payload['report_id']}",
-        occurred_at=_when(payload.get("accepted_at")),
+        when_key="accepted_at",
         memo="随手拍被采纳",
     )
-    _notify(result, user)
 
 
 def on_need_rated(payload: dict) -> None:
-    user = _user(payload.get("worker_id"))
-    if user is None or not payload.get("need_id"):
-        return
-    result = award_from_event(
-        user=user,
+    _award(
+        payload,
+        user_key="worker_id",
+        source="need_rated",
+        id_key="need_id",
         event=Event.NEED_RATED,
-        region_code=payload.get("region_code", ""),
-        source_key=f"need_rated:{payload['need_id']}",
-        occurred_at=_when(payload.get("rated_at")),
+        when_key="rated_at",
         memo="评价诉求办理",
     )
-    _notify(result, user)
 
 
 def on_hours_confirmed(payload: dict) -> None:
-    user = _user(payload.get("worker_id"))
-    if user is None or not payload.get("attendance_id"):
-        return
-    minutes = int(payload.get("minutes") or 0)
     per_hour = payload.get("points_per_hour")
-    result = award_from_event(
-        user=user,
+    _award(
+        payload,
+        user_key="worker_id",
+        source="volunteer_hours",
+        id_key="attendance_id",
         event=Event.VOLUNTEER_HOUR,
-        region_code=payload.get("region_code", ""),
-        source_key=f"volunteer_hours:{payload['attendance_id']}",
-        occurred_at=_when(payload.get("ended_at")),
-        quantity=minutes / 60,
+        when_key="ended_at",
+        memo=f"志愿服务 · {payload.get('title', '')}".strip(" ·"),
+        quantity=int(payload.get("minutes") or 0) / 60,
         # 0 is the organiser's choice of no points, not "use the rule's points".
         points_per_unit=int(per_hour) if per_hour is not None else None,
-        memo=f"志愿服务 · {payload.get('title', '')}".strip(" ·"),
     )
-    _notify(result, user)
 
 
 SUBSCRIPTIONS = {
