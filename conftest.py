@@ -20,6 +20,42 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(scope="session")
+def _declared_problems():
+    """operationId → the response statuses the API's OpenAPI document declares for it."""
+    from dandelion.core.openapi import current_schema
+
+    return {
+        operation["operationId"]: {int(status) for status in operation["responses"]}
+        for operations in current_schema("api-v1")["paths"].values()
+        for operation in operations.values()
+    }
+
+
+@pytest.fixture(autouse=True)
+def _problems_are_declared(request, monkeypatch):
+    """Every problem an API operation answers with during any test must be declared in the
+    OpenAPI document: the whole suite checks `problems(...)` on every operation it reaches."""
+    from ninja.operation import Operation
+
+    seen: list[str] = []
+    run = Operation.run
+
+    def recording_run(self, request_, **kw):
+        response = run(self, request_, **kw)
+        if response.status_code >= 400 and self.operation_id:
+            declared = request.getfixturevalue("_declared_problems").get(self.operation_id)
+            if declared is not None and response.status_code not in declared:
+                seen.append(f"{self.operation_id} answered {response.status_code}")
+        return response
+
+    monkeypatch.setattr(Operation, "run", recording_run)
+    yield
+    assert not seen, "Undeclared problem responses (add them to problems(...)): " + "; ".join(
+        sorted(set(seen))
+    )
+
+
 @pytest.fixture
 def jiujiang(db):
     """Jiangxi → Jiujiang → Xunyang (浔阳区) and Lianxi (濂溪区), with one street and community."""

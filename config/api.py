@@ -1,11 +1,9 @@
 """The JSON API at /api/v1/: one NinjaAPI that mounts every app's router."""
 
-from ninja import NinjaAPI
-
 from dandelion.accounts.api import router as accounts_router
 from dandelion.accounts.auth import api_auth
 from dandelion.catalog.api import router as catalog_router
-from dandelion.core.api import install_problem_handlers
+from dandelion.core.api import DandelionAPI, install_problem_handlers
 from dandelion.needs.api import router as needs_router
 from dandelion.notifications.api import router as notifications_router
 from dandelion.orgs.api import router as orgs_router
@@ -14,7 +12,7 @@ from dandelion.reports.api import router as reports_router
 from dandelion.stations.api import router as stations_router
 from dandelion.volunteering.api import router as volunteering_router
 
-api = NinjaAPI(
+api = DandelionAPI(
     title="Dandelion API",
     version="1.0.0",
     description=(

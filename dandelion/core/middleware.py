@@ -4,6 +4,9 @@ that happen before an API handler runs (unknown path, wrong method)."""
 import logging
 from http import HTTPStatus
 
+from django.utils.translation import gettext_lazy as _
+
+from .errors import CoreError
 from .problems import PROBLEM_CONTENT_TYPE, problem_response
 
 logger = logging.getLogger(__name__)
@@ -22,11 +25,13 @@ class ProblemJsonMiddleware:
         if response.get("Content-Type", "").startswith(PROBLEM_CONTENT_TYPE):
             return response
         status = response.status_code
-        code = {404: "not_found", 405: "method_not_allowed"}.get(status, f"http_{status}")
+        code = {404: CoreError.NOT_FOUND, 405: CoreError.METHOD_NOT_ALLOWED}.get(
+            status, CoreError.MALFORMED_REQUEST if status < 500 else CoreError.SERVER_ERROR
+        )
         headers = {"Allow": response["Allow"]} if response.has_header("Allow") else None
         detail = {
-            404: "No such resource.",
-            405: f"Method {request.method} is not allowed here.",
+            404: _("没有这项内容。"),
+            405: _("这里不接受 %(method)s 请求。") % {"method": request.method},
         }.get(status, HTTPStatus(status).phrase)
         return problem_response(status=status, code=code, detail=detail, headers=headers)
 
@@ -35,5 +40,5 @@ class ProblemJsonMiddleware:
             return None
         logger.exception("Unhandled error on %s %s", request.method, request.path)
         return problem_response(
-            status=500, code="server_error", detail="An unexpected error occurred."
+            status=500, code=CoreError.SERVER_ERROR, detail=_("发生了意外错误。")
         )

@@ -1,4 +1,5 @@
-"""Core tables every app shares: the audit log and the rate-limit buckets."""
+"""Core tables every app shares: the audit log, the rate-limit buckets, and the columns of every
+workflow's event table (`TransitionEvent`, used by `core.workflow`)."""
 
 from django.conf import settings
 from django.db import models
@@ -77,3 +78,28 @@ class RateLimitBucket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_hash[:12]}… {self.count}"
+
+
+class TransitionEvent(models.Model):
+    """The columns every workflow's event table has (append-only rows): the action, the state
+    before and after, who acted in which role, a note and when. An app's event model inherits
+    this and adds the foreign key to its entity and its own columns."""
+
+    action = models.CharField(_("操作"), max_length=32)
+    from_state = models.CharField(_("原状态"), max_length=32, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_role = models.CharField(_("角色"), max_length=32)
+    note = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]

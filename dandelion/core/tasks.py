@@ -1,16 +1,9 @@
-"""Background tasks of the shared kernel."""
+"""Background work of the shared kernel: enqueueing on commit. (Event delivery is the task
+`core.events.event_deliver`.)"""
 
 from typing import Any
 
 from django.db import transaction
-from django_tasks import task
-
-from . import events
-
-
-@task()
-def event_deliver(*, name: str, payload: dict[str, Any]) -> None:
-    events.deliver(name, payload)
 
 
 def enqueue_on_commit(task_, /, **kwargs: Any) -> None:

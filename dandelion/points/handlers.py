@@ -1,13 +1,17 @@
-"""Awards for what other apps announce (`core.events`). Each handler works from the payload
-alone, so it runs whether or not the producing app is installed here, and is idempotent: the
-award's key is derived from the source (`report_accepted:123`), so a redelivered event awards
-nothing twice."""
+"""Awards for what other apps announce (`core.events`). Each handler works from the typed event
+alone and is idempotent: the award's key is derived from the source (`report_accepted:123`), so
+a redelivered event awards nothing twice. Caps count on the event's own time (`occurred_at`),
+so an event delivered after midnight still counts on the day it happened."""
 
 import logging
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.utils.dateparse import parse_datetime
+
+from dandelion.needs.events import NeedRated
+from dandelion.reports.events import ReportAccepted
+from dandelion.stations.events import VisitRecorded
+from dandelion.volunteering.events import HoursConfirmed
 
 from .models import EarningRule
 from .services import award_from_event
@@ -17,18 +21,10 @@ Event = EarningRule.Event
 
 
 def _user(user_id):
-    if user_id is None:
-        return None
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         logger.info("points: no active user %s for an award", user_id)
     return user
-
-
-def _when(value) -> datetime | None:
-    if isinstance(value, str):
-        return parse_datetime(value)
-    return None
 
 
 def _notify(result, user) -> None:
@@ -45,88 +41,84 @@ def _notify(result, user) -> None:
 
 
 def _award(
-    payload: dict,
     *,
-    user_key: str,
-    source: str,
-    id_key: str,
+    user_id: int,
+    source_key: str,
     event: str,
-    when_key: str,
+    region_code: str,
+    occurred_at: datetime,
     memo: str,
     **extra,
 ) -> None:
-    """Awards `event` to the payload's user under the key `source:<id>` (so a redelivery awards
-    nothing twice), and tells them; does nothing without an active user or a source id."""
-    user = _user(payload.get(user_key))
-    if user is None or not payload.get(id_key):
+    """Awards `event` to the user under `source_key` (so a redelivery awards nothing twice),
+    counted on the day of `occurred_at`, and tells them; does nothing without an active user."""
+    user = _user(user_id)
+    if user is None:
         return
     result = award_from_event(
         user=user,
         event=event,
-        region_code=payload.get("region_code", ""),
-        source_key=f"{source}:{payload[id_key]}",
-        occurred_at=_when(payload.get(when_key)),
+        region_code=region_code,
+        source_key=source_key,
+        occurred_at=occurred_at,
         memo=memo,
         **extra,
     )
     _notify(result, user)
 
 
-def on_station_visit(payload: dict) -> None:
+def on_station_visit(visit: VisitRecorded) -> None:
     _award(
-        payload,
-        user_key="user_id",
-        source="station_visit",
-        id_key="visit_id",
+        user_id=visit.user_id,
+        source_key=f"station_visit:{visit.visit_id}",
         event=Event.STATION_VISIT,
-        when_key="visited_at",
-        memo=f"驿站打卡 · {payload.get('station_name', '')}".strip(" ·"),
+        region_code=visit.region_code,
+        occurred_at=visit.occurred_at,
+        memo=f"驿站打卡 · {visit.station_name}".strip(" ·"),
     )
 
 
-def on_report_accepted(payload: dict) -> None:
+def on_report_accepted(accepted: ReportAccepted) -> None:
     _award(
-        payload,
-        user_key="reporter_id",
-        source="report_accepted",
-        id_key="report_id",
+        user_id=accepted.reporter_id,
+        source_key=f"report_accepted:{accepted.report_id}",
         event=Event.REPORT_ACCEPTED,
-        when_key="accepted_at",
+        region_code=accepted.region_code,
+        occurred_at=accepted.occurred_at,
         memo="随手拍被采纳",
     )
 
 
-def on_need_rated(payload: dict) -> None:
+def on_need_rated(rated: NeedRated) -> None:
     _award(
-        payload,
-        user_key="worker_id",
-        source="need_rated",
-        id_key="need_id",
+        user_id=rated.worker_id,
+        source_key=f"need_rated:{rated.need_id}",
         event=Event.NEED_RATED,
-        when_key="rated_at",
+        region_code=rated.region_code,
+        occurred_at=rated.occurred_at,
         memo="评价诉求办理",
     )
 
 
-def on_hours_confirmed(payload: dict) -> None:
-    per_hour = payload.get("points_per_hour")
+def on_hours_confirmed(confirmed: HoursConfirmed) -> None:
+    per_hour = confirmed.points_per_hour
     _award(
-        payload,
-        user_key="worker_id",
-        source="volunteer_hours",
-        id_key="attendance_id",
+        user_id=confirmed.worker_id,
+        source_key=f"volunteer_hours:{confirmed.attendance_id}",
         event=Event.VOLUNTEER_HOUR,
-        when_key="ended_at",
-        memo=f"志愿服务 · {payload.get('title', '')}".strip(" ·"),
-        quantity=int(payload.get("minutes") or 0) / 60,
+        region_code=confirmed.region_code,
+        # Hours count on the day they were served, whenever they were confirmed.
+        occurred_at=confirmed.ended_at,
+        memo=f"志愿服务 · {confirmed.title}".strip(" ·"),
+        quantity=confirmed.minutes / 60,
         # 0 is the organiser's choice of no points, not "use the rule's points".
-        points_per_unit=int(per_hour) if per_hour is not None else None,
+        points_per_unit=per_hour,
     )
 
 
 SUBSCRIPTIONS = {
-    "stations.visit_recorded": on_station_visit,
-    "reports.report_accepted": on_report_accepted,
-    "needs.need_rated": on_need_rated,
-    "volunteering.hours_confirmed": on_hours_confirmed,
+    VisitRecorded: on_station_visit,
+    ReportAccepted: on_report_accepted,
+    NeedRated: on_need_rated,
+    HoursConfirmed: on_hours_confirmed,
 }

@@ -26,6 +26,7 @@ from dandelion.notifications.services import notification_send
 from dandelion.orgs.models import Organisation
 
 from . import selectors, statuses
+from .events import ReportAccepted
 from .models import (
     ApiKey,
     CategoryAttribute,
@@ -37,7 +38,6 @@ from .models import (
 )
 from .statuses import REPORTER, REPORTER_WINDOW, STAFF, SYSTEM, Status
 
-ACCEPTED_EVENT = "reports.report_accepted"
 MAX_DESCRIPTION = 4000
 MAX_NOTE = 1000
 MAX_ADDRESS = 200
@@ -340,13 +340,13 @@ def _move(report: Report, target: str, *, actor, actor_kind: str, note: str, now
     )
     if accepted and report.reporter_id:
         events.publish(
-            ACCEPTED_EVENT,
-            {
-                "report_id": report.pk,
-                "reporter_id": report.reporter_id,
-                "region_code": report.region.code,
-                "category": report.category.code,
-            },
+            ReportAccepted(
+                report_id=report.pk,
+                reporter_id=report.reporter_id,
+                region_code=report.region.code,
+                category=report.category.code,
+                occurred_at=now,
+            )
         )
     followers = [u for u in selectors.followers_of(report) if actor is None or u.pk != actor.pk]
     notification_send(

@@ -14,7 +14,9 @@ from dandelion.core.errors import Conflict, InvalidInput, NotFound, PermissionDe
 from dandelion.core.events import publish
 from dandelion.core.permissions import can
 from dandelion.notifications.services import notification_send
+from dandelion.stations.events import VisitRecorded
 
+from .events import HoursConfirmed
 from .models import Activity, ActivityEvent, Attendance, SignUp, StationVisit
 from .selectors import member_of, visit_day
 
@@ -592,17 +594,17 @@ def attendance_confirm(
             detail={"computed_minutes": computed, "credited_minutes": credited, "reason": reason},
         )
     publish(
-        "volunteering.hours_confirmed",
-        {
-            "attendance_id": attendance.pk,
-            "activity_id": activity.pk,
-            "worker_id": attendance.user_id,
-            "minutes": credited,
-            "points_per_hour": activity.points_per_hour,
-            "region_code": activity.region.code,
-            "title": activity.title,
-            "ended_at": activity.ends_at.isoformat(),
-        },
+        HoursConfirmed(
+            attendance_id=attendance.pk,
+            activity_id=activity.pk,
+            worker_id=attendance.user_id,
+            minutes=credited,
+            points_per_hour=activity.points_per_hour,
+            region_code=activity.region.code,
+            title=activity.title,
+            ended_at=activity.ends_at,
+            occurred_at=attendance.confirmed_at,
+        )
     )
     notification_send(
         recipients=[attendance.user_id],
@@ -631,14 +633,13 @@ def visit_record(*, user, station, at: datetime | None = None) -> tuple[StationV
     except IntegrityError:
         return StationVisit.objects.get(user=user, station=station, day=day), False
     publish(
-        "stations.visit_recorded",
-        {
-            "visit_id": visit.pk,
-            "user_id": user.pk,
-            "station_id": station.pk,
-            "station_name": station.name,
-            "region_code": station.region.code,
-            "visited_at": at.isoformat(),
-        },
+        VisitRecorded(
+            visit_id=visit.pk,
+            user_id=user.pk,
+            station_id=station.pk,
+            station_name=station.name,
+            region_code=station.region.code,
+            occurred_at=at,
+        )
     )
     return visit, True

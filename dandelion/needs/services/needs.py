@@ -31,6 +31,7 @@ from dandelion.orgs.models import Organisation
 from dandelion.regions.models import Region
 
 from .. import recipients
+from ..events import NeedRated, NeedResolved
 from ..models import Need, NeedEvent, NeedRating, NeedReview, RoutingRule
 from ..permissions import WORKER_ACTIONS
 from ..workflow import SUBMIT, TRANSITIONS, transition_get
@@ -419,14 +420,14 @@ def _after(need: Need, action: str, *, rating, office_name: str, note: str, now)
             url=_need_url(need),
         )
         publish(
-            "needs.need_resolved",
-            {
-                "need_id": need.pk,
-                "worker_id": need.worker_id,
-                "department_id": need.department_id,
-                "region_code": region_code,
-                "round": need.round,
-            },
+            NeedResolved(
+                need_id=need.pk,
+                worker_id=need.worker_id,
+                department_id=need.department_id,
+                region_code=region_code,
+                round=need.round,
+                occurred_at=now,
+            )
         )
     elif action == "reopen":
         notification_send(
@@ -437,13 +438,13 @@ def _after(need: Need, action: str, *, rating, office_name: str, note: str, now)
         )
     elif action == "rate":
         publish(
-            "needs.need_rated",
-            {
-                "need_id": need.pk,
-                "worker_id": need.worker_id,
-                "stars": rating.stars,
-                "region_code": region_code,
-            },
+            NeedRated(
+                need_id=need.pk,
+                worker_id=need.worker_id,
+                stars=rating.stars,
+                region_code=region_code,
+                occurred_at=now,
+            )
         )
         if rating.stars <= LOW_RATING:
             NeedReview.objects.create(need=need, rating=rating, opened_at=now)

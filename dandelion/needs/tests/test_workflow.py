@@ -125,11 +125,12 @@ def test_domain_events_are_published_with_their_payloads(
     needs_world, submit, django_capture_on_commit_callbacks
 ):
     from dandelion.core import events
+    from dandelion.needs.events import NeedRated, NeedResolved
 
     w = needs_world
     seen = []
-    events.subscribe("needs.need_rated", seen.append)
-    events.subscribe("needs.need_resolved", seen.append)
+    events.subscribe(NeedRated, seen.append)
+    events.subscribe(NeedResolved, seen.append)
     try:
         need = submit()
         with django_capture_on_commit_callbacks(execute=True):
@@ -140,13 +141,15 @@ def test_domain_events_are_published_with_their_payloads(
     finally:
         events._handlers["needs.need_rated"].remove(seen.append)
         events._handlers["needs.need_resolved"].remove(seen.append)
-    assert {
-        "need_id": need.pk,
-        "worker_id": w.worker_x.pk,
-        "stars": 4,
-        "region_code": "360403001",
-    } in seen
-    assert any(p.get("department_id") == w.office_x.pk for p in seen)
+    rated = next(e for e in seen if isinstance(e, NeedRated))
+    assert (rated.need_id, rated.worker_id, rated.stars, rated.region_code) == (
+        need.pk,
+        w.worker_x.pk,
+        4,
+        "360403001",
+    )
+    assert rated.occurred_at == need.events.get(action="rate").created_at
+    assert any(isinstance(e, NeedResolved) and e.department_id == w.office_x.pk for e in seen)
 
 
 def test_decline_returns_the_need_to_the_queue_with_the_reason(needs_world, submit):

@@ -6,9 +6,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from pydantic import ValidationError
 
 from dandelion.core import events
 from dandelion.core.errors import Conflict
+from dandelion.needs.events import NeedRated
 from dandelion.notifications.models import Notification
 from dandelion.points.models import EarningRule, Transfer
 from dandelion.points.selectors import balance_of
@@ -20,6 +22,9 @@ from dandelion.points.services import (
     rule_for,
     transfer_reverse,
 )
+from dandelion.reports.events import ReportAccepted
+from dandelion.stations.events import VisitRecorded
+from dandelion.volunteering.events import HoursConfirmed
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -258,71 +263,145 @@ def test_a_manual_training_award_needs_an_occasion_and_is_made_once(ledger):
     assert first.transfer.actor == ledger.admin
 
 
-@pytest.mark.parametrize(
-    ("name", "payload", "key", "points"),
-    [
+WHEN = datetime(2025, 6, 1, 10, tzinfo=SHANGHAI)
+
+
+def _events(worker_id: int) -> list[tuple[events.Event, str, int]]:
+    return [
         (
-            "reports.report_accepted",
-            {"report_id": 31, "reporter_id": None, "region_code": "360403001", "category": "road"},
+            ReportAccepted(
+                report_id=31,
+                reporter_id=worker_id,
+                region_code="360403001",
+                category="road",
+                occurred_at=WHEN,
+            ),
             "report_accepted:31",
             20,
         ),
         (
-            "needs.need_rated",
-            {"need_id": 12, "worker_id": None, "stars": 5, "region_code": "360403001"},
+            NeedRated(
+                need_id=12, worker_id=worker_id, stars=5, region_code="360403001", occurred_at=WHEN
+            ),
             "need_rated:12",
             2,
         ),
         (
-            "stations.visit_recorded",
-            {
-                "visit_id": 4,
-                "user_id": None,
-                "station_id": 1,
-                "region_code": "360403001",
-                "visited_at": "2025-06-01T10:00:00+08:00",
-            },
+            VisitRecorded(
+                visit_id=4,
+                user_id=worker_id,
+                station_id=1,
+                station_name="甘棠驿站",
+                region_code="360403001",
+                occurred_at=WHEN,
+            ),
             "station_visit:4",
             5,
         ),
         (
-            "volunteering.hours_confirmed",
-            {
-                "attendance_id": 8,
-                "worker_id": None,
-                "minutes": 90,
-                "points_per_hour": 12,
-                "region_code": "360403001",
-                "title": "清洁家园",
-                "ended_at": "2025-06-01T12:00:00+08:00",
-            },
+            HoursConfirmed(
+                attendance_id=8,
+                activity_id=3,
+                worker_id=worker_id,
+                minutes=90,
+                points_per_hour=12,
+                region_code="360403001",
+                title="清洁家园",
+                ended_at=WHEN,
+                occurred_at=WHEN,
+            ),
             "volunteer_hours:8",
             18,
         ),
-    ],
-)
+    ]
+
+
+@pytest.mark.parametrize("index", range(4))
 def test_events_of_other_apps_award_once_however_often_delivered(
-    ledger, django_capture_on_commit_callbacks, name, payload, key, points
+    ledger, django_capture_on_commit_callbacks, index
 ):
-    for field in ("reporter_id", "worker_id", "user_id"):
-        if field in payload:
-            payload[field] = ledger.worker.pk
+    event, key, points = _events(ledger.worker.pk)[index]
     for _ in range(3):
         with django_capture_on_commit_callbacks(execute=True):
-            events.publish(name, payload)
+            events.publish(event)
     transfer = Transfer.objects.get(source_key=key)
     assert transfer.amount == points and transfer.credit.user == ledger.worker
     assert balance_of(user=ledger.worker) == points
     assert Notification.objects.filter(recipient=ledger.worker, kind="points.awarded").count() == 1
 
 
+def test_an_event_payload_is_validated_when_published():
+    with pytest.raises(ValidationError):
+        NeedRated(need_id=12, worker_id="someone", stars=5, region_code="360403")
+
+
 def test_an_event_for_an_unknown_person_awards_nothing(ledger, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         events.publish(
-            "reports.report_accepted",
-            {"report_id": 5, "reporter_id": 999999, "region_code": "360403"},
+            ReportAccepted(
+                report_id=5,
+                reporter_id=999999,
+                region_code="360403",
+                category="road",
+                occurred_at=WHEN,
+            )
         )
     assert not Transfer.objects.filter(source_key="report_accepted:5").exists()
+
+
+def test_caps_count_on_the_day_of_the_event_not_of_its_delivery(
+    ledger, django_capture_on_commit_callbacks
+):
+    # Given the visit cap (two a day, see the ledger fixture) used up on 3 March
+    for i in range(2):
+        award_by_rule(
+            user=ledger.worker,
+            event="station_visit",
+            region_code="360403",
+            source_key=f"used{i}",
+            occurred_at=datetime(2025, 3, 3, 9, tzinfo=SHANGHAI),
+        )
+    # When a visit made at 23:50 that day is delivered after midnight
+    visit = VisitRecorded(
+        visit_id=77,
+        user_id=ledger.worker.pk,
+        station_id=1,
+        station_name="甘棠驿站",
+        region_code="360403",
+        occurred_at=datetime(2025, 3, 3, 23, 50, tzinfo=SHANGHAI),
+    )
+    after_midnight = datetime(2025, 3, 4, 0, 10, tzinfo=SHANGHAI)
+    with (
+        time_machine.travel(after_midnight, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        events.publish(visit)
+    # Then it counts against the 3rd's cap, and earns nothing
+    assert not Transfer.objects.filter(source_key="station_visit:77").exists()
+    # And with the 4th's rating cap (two) used up, a rating made late on the 3rd and delivered
+    # on the 4th still earns: it counts on the 3rd
+    for i in range(2):
+        award_by_rule(
+            user=ledger.worker,
+            event="need_rated",
+            region_code="360403",
+            source_key=f"rated{i}",
+            occurred_at=datetime(2025, 3, 4, 0, 5, tzinfo=SHANGHAI),
+        )
+    late = NeedRated(
+        need_id=100,
+        worker_id=ledger.worker.pk,
+        stars=5,
+        region_code="360403",
+        occurred_at=datetime(2025, 3, 3, 23, 55, tzinfo=SHANGHAI),
+    )
+    after_midnight = datetime(2025, 3, 4, 0, 10, tzinfo=SHANGHAI)
+    with (
+        time_machine.travel(after_midnight, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        events.publish(late)
+    assert Transfer.objects.get(source_key="need_rated:100").amount == 2
 
 
 def test_caps_follow_the_clock(ledger):
@@ -339,18 +418,20 @@ def test_caps_follow_the_clock(ledger):
 
 def test_an_activity_worth_no_points_awards_none(ledger, django_capture_on_commit_callbacks):
     # Given an activity its organiser set to 0 points an hour (the form and the API allow it)
-    payload = {
-        "attendance_id": 9,
-        "worker_id": ledger.worker.pk,
-        "minutes": 120,
-        "points_per_hour": 0,
-        "region_code": "360403001",
-        "title": "无积分活动",
-        "ended_at": "2025-06-01T12:00:00+08:00",
-    }
+    confirmed = HoursConfirmed(
+        attendance_id=9,
+        activity_id=3,
+        worker_id=ledger.worker.pk,
+        minutes=120,
+        points_per_hour=0,
+        region_code="360403001",
+        title="无积分活动",
+        ended_at=WHEN,
+        occurred_at=WHEN,
+    )
     # When its hours are confirmed
     with django_capture_on_commit_callbacks(execute=True):
-        events.publish("volunteering.hours_confirmed", payload)
+        events.publish(confirmed)
     # Then the rule's own points do not stand in for the organiser's 0
     assert not Transfer.objects.filter(source_key="volunteer_hours:9").exists()
     assert balance_of(user=ledger.worker) == 0

@@ -15,6 +15,7 @@ from dandelion.orgs.services import membership_add, organisation_create
 from dandelion.orgs.testing import *  # noqa: F403
 from dandelion.regions.services import region_upsert
 from dandelion.reports import services
+from dandelion.reports.events import ReportAccepted
 
 # Near 甘棠街道's centre (29.722, 115.995): the point the tests report at.
 HERE = (29.7225, 115.9952)
@@ -47,9 +48,9 @@ def published():
     def handler(payload):
         seen.append(payload)
 
-    events.subscribe(services.ACCEPTED_EVENT, handler)
+    events.subscribe(ReportAccepted, handler)
     yield seen
-    events._handlers[services.ACCEPTED_EVENT].remove(handler)
+    events._handlers[ReportAccepted.name].remove(handler)
 
 
 @pytest.fixture

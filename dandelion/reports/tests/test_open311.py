@@ -289,7 +289,8 @@ def test_service_request_updates(client, rw, make_report):
         "fixed",
         "in_progress",
     ]
-    future = (timezone.now() + timedelta(days=1)).date().isoformat()
+    # Dates are the city's: tomorrow in Shanghai, whatever the date in UTC.
+    future = (timezone.localdate() + timedelta(days=1)).isoformat()
     assert client.get(f"{BASE}/servicerequestupdates.json?start_date={future}").json() == []
 
 

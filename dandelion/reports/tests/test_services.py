@@ -221,15 +221,10 @@ def test_acceptance_publishes_the_points_event_once(
         services.report_status_change(
             report_id=report.pk, actor=rw.office_handler, status="open", note="再次受理"
         )
-    assert published == [
-        {
-            "report_id": report.pk,
-            "reporter_id": rw.worker.pk,
-            "region_code": rw.street.code,
-            "category": "garbage",
-        }
-    ]
     report.refresh_from_db()
+    assert [
+        (e.report_id, e.reporter_id, e.region_code, e.category, e.occurred_at) for e in published
+    ] == [(report.pk, rw.worker.pk, rw.street.code, "garbage", report.accepted_at)]
     assert report.accepted_at is not None
 
 
