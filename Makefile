@@ -40,8 +40,10 @@ demo: migrate
 serve: install
 	$(RUN_ALL)
 
-## make test: lint, migration and OpenAPI drift checks, then the whole suite with browser tests
+## make test: lint, the import layers, migration and OpenAPI drift checks, then the whole suite
+## with schemathesis and browser tests
 test: install lint
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(PY) manage.py openapi --check
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

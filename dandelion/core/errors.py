@@ -46,6 +46,14 @@ class CoreError(ErrorCode):
     METHOD_NOT_ALLOWED = "method_not_allowed"
     SERVER_ERROR = "server_error"
     SERVICE_UNAVAILABLE = "service_unavailable"
+    # Photos (core.photos), the same for every app that takes them
+    TOO_MANY_PHOTOS = "too_many_photos"
+    PHOTO_TOO_LARGE = "photo_too_large"
+    PHOTO_TOO_MANY_PIXELS = "photo_too_many_pixels"
+    PHOTO_WRONG_TYPE = "photo_wrong_type"
+    PHOTO_NOT_IMAGE = "photo_not_image"
+    PHOTO_CORRUPT = "photo_corrupt"
+    PHOTO_EMPTY = "photo_empty"
 
 
 Message = str | Promise
@@ -168,3 +176,16 @@ def invalid_from_validation(exc, *, code: ErrorCode = CoreError.INVALID_INPUT) -
             errors.append(field_error("", code, msg, loc=[]))
     first = errors[0]["msg"] if errors else _("输入有误。")
     return InvalidInput(first, code=code, errors=errors)
+
+
+def validated_save(obj, *, exclude=None, code: ErrorCode = CoreError.INVALID_INPUT, **save_kwargs):
+    """`full_clean()` then `save()`: a model's own rules broken become the one `InvalidInput`
+    (see `invalid_from_validation`), never a half-written row."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise invalid_from_validation(exc, code=code) from None
+    obj.save(**save_kwargs)
+    return obj

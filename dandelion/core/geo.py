@@ -195,3 +195,18 @@ def bbox_for_radius(lat: float, lng: float, radius_m: float) -> tuple[float, flo
     cos_lat = max(math.cos(math.radians(lat)), 1e-6)
     dlng = min(180.0, math.degrees(radius_m / (EARTH_RADIUS_M * cos_lat)))
     return lat - dlat, lng - dlng, lat + dlat, lng + dlng
+
+
+BBox = tuple[float, float, float, float]
+
+
+def bbox_parse(value: str) -> BBox:
+    """`min_lng,min_lat,max_lng,max_lat` (WGS-84) → a tuple, or `ValueError` saying what is
+    wrong, for a schema validator to turn into a 422 naming the field."""
+    try:
+        min_lng, min_lat, max_lng, max_lat = (float(part) for part in value.split(","))
+    except ValueError:
+        raise ValueError("bbox must be four numbers: min_lng,min_lat,max_lng,max_lat") from None
+    if not (valid_wgs84(min_lat, min_lng) and valid_wgs84(max_lat, max_lng)) or min_lat > max_lat:
+        raise ValueError("bbox must be a WGS-84 box with min_lat <= max_lat")
+    return min_lng, min_lat, max_lng, max_lat

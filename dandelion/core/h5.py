@@ -58,3 +58,16 @@ def service_entries() -> list[H5Link]:
 
 def me_links() -> list[H5Link]:
     return sorted(_me_links.values(), key=lambda link: link.order)
+
+
+def safe_next(request, default: str) -> str:
+    """The `next` URL of a form or link when it stays on this site (same host, and HTTPS when
+    this request is), else `default`: a sign-in link cannot send anyone elsewhere."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default

@@ -4,8 +4,8 @@ An upload is accepted only if Pillow decodes the whole image as JPEG, PNG or Web
 at most `MAX_BYTES` and the picture at most `MAX_PIXELS`. What is stored is re-encoded: the
 EXIF orientation applied to the pixels, then saved as a fresh JPEG with no metadata at all (no
 GPS position, no camera serial), so nothing the phone wrote leaks to whoever sees the photo.
-Every refusal is an `InvalidInput` (422) naming the field, e.g. `photos[1]`, with a stable code;
-`photo_error_text` gives the worker-facing sentence for each code.
+Every refusal is an `InvalidInput` (422) naming the field, e.g. `photos[1]`, with a stable code
+and the worker-facing sentence.
 
 Files reach storage before the rows that point at them, and a rollback does not take them
 back: a write that stores photos runs in `atomic_with_files`, which deletes what it stored
@@ -23,10 +23,10 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from dandelion.core.errors import InvalidInput
+from dandelion.core.errors import CoreError, InvalidInput, Message, field_error
 
 logger = logging.getLogger(__name__)
 
@@ -49,10 +49,12 @@ class ProcessedPhoto:
     height: int
 
 
-def _refuse(field: str, code: str, message: str) -> InvalidInput:
-    return InvalidInput(
-        message, code=code, errors=[{"loc": [field], "field": field, "msg": message, "type": code}]
-    )
+def _refuse(field: str, code: CoreError, message: Message) -> InvalidInput:
+    return InvalidInput(message, code=code, errors=[field_error(field, code, message, loc=[field])])
+
+
+TOO_LARGE = _("照片不能超过 10 MB")
+TOO_MANY_PIXELS = _("照片像素过大，请换一张")
 
 
 def _jpeg(image: Image.Image) -> bytes:
@@ -75,12 +77,12 @@ def photo_process(upload, *, field: str = "photos") -> ProcessedPhoto:
     """Decode, check and re-encode one uploaded file (anything with `read()` and `size`)."""
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_BYTES:
-        raise _refuse(field, "photo_too_large", "A photo may be at most 10 MB.")
+        raise _refuse(field, CoreError.PHOTO_TOO_LARGE, TOO_LARGE)
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise _refuse(field, "photo_too_large", "A photo may be at most 10 MB.")
+        raise _refuse(field, CoreError.PHOTO_TOO_LARGE, TOO_LARGE)
     if not data:
-        raise _refuse(field, "photo_empty", "The photo is empty.")
+        raise _refuse(field, CoreError.PHOTO_EMPTY, _("照片是空的，请重新拍摄"))
     try:
         with warnings.catch_warnings():
             # Pillow warns above Image.MAX_IMAGE_PIXELS and raises above twice that; both are
@@ -88,26 +90,22 @@ def photo_process(upload, *, field: str = "photos") -> ProcessedPhoto:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             source = Image.open(io.BytesIO(data))
             if source.format not in ALLOWED_FORMATS:
-                raise _refuse(field, "photo_wrong_type", "Photos must be JPEG, PNG or WebP images.")
+                raise _refuse(
+                    field, CoreError.PHOTO_WRONG_TYPE, _("只支持 JPEG、PNG 或 WebP 格式的照片")
+                )
             width, height = source.size
             if width * height > MAX_PIXELS:
-                raise _refuse(
-                    field, "photo_too_many_pixels", "The photo has too many pixels (max 50 MP)."
-                )
+                raise _refuse(field, CoreError.PHOTO_TOO_MANY_PIXELS, TOO_MANY_PIXELS)
             source.load()  # decodes every byte: a truncated or corrupt file fails here
             image = ImageOps.exif_transpose(source)
     except InvalidInput:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _refuse(
-            field, "photo_too_many_pixels", "The photo has too many pixels (max 50 MP)."
-        ) from None
+        raise _refuse(field, CoreError.PHOTO_TOO_MANY_PIXELS, TOO_MANY_PIXELS) from None
     except UnidentifiedImageError:
-        raise _refuse(field, "photo_not_image", "The file is not an image.") from None
+        raise _refuse(field, CoreError.PHOTO_NOT_IMAGE, _("这个文件不是图片")) from None
     except (OSError, SyntaxError, ValueError, EOFError, Image.UnidentifiedImageError):
-        raise _refuse(
-            field, "photo_corrupt", "The photo is damaged or incomplete; take it again."
-        ) from None
+        raise _refuse(field, CoreError.PHOTO_CORRUPT, _("照片已损坏或不完整，请重新拍摄")) from None
 
     image = _flatten(image)
     image.thumbnail((STORED_MAX_SIDE, STORED_MAX_SIDE))
@@ -127,24 +125,12 @@ def photos_process(
     """All photos of one submission, checked before anything is written: one bad photo refuses
     the submission (and the worker's other input is kept by the form)."""
     if len(uploads) > max_photos:
-        raise _refuse(field, "too_many_photos", f"At most {max_photos} photos.")
+        raise _refuse(
+            field, CoreError.TOO_MANY_PHOTOS, _("最多上传 %(n)s 张照片") % {"n": max_photos}
+        )
     return [
         photo_process(upload, field=f"{field}[{index}]") for index, upload in enumerate(uploads)
     ]
-
-
-def photo_error_text(code: str, *, max_photos: int = MAX_PHOTOS) -> str | None:
-    """The worker-facing sentence for a photo refusal's code, None for other codes."""
-    texts = {
-        "too_many_photos": _("最多上传 %(n)s 张照片") % {"n": max_photos},
-        "photo_too_large": _("照片不能超过 10 MB"),
-        "photo_too_many_pixels": _("照片像素过大，请换一张"),
-        "photo_wrong_type": _("只支持 JPEG、PNG 或 WebP 格式的照片"),
-        "photo_not_image": _("这个文件不是图片"),
-        "photo_corrupt": _("照片已损坏或不完整，请重新拍摄"),
-        "photo_empty": _("照片是空的，请重新拍摄"),
-    }
-    return texts.get(code)
 
 
 class StoredFiles:
