@@ -22,6 +22,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from .errors import ApplicationError, CoreError, RateLimited
+from .parsers import NulRefusingParser
 from .problems import PROBLEM_CONTENT_TYPE, ProblemOut, field_errors_from_pydantic, problem_response
 
 logger = logging.getLogger(__name__)
@@ -75,7 +76,32 @@ def declare_problems(schema: dict) -> dict:
     return schema
 
 
+def request_problem(exc: BaseException):
+    """The problem for a request Django could not read (too large, a malformed multipart body),
+    wherever it was first read: in a handler, an auth check or a middleware. None for other
+    exceptions."""
+    if isinstance(exc, RequestDataTooBig):
+        return problem_response(
+            status=413,
+            code=CoreError.PAYLOAD_TOO_LARGE,
+            title=_("请求过大"),
+            detail=_("请求内容超过了允许的大小。"),
+        )
+    if isinstance(exc, MultiPartParserError):
+        return problem_response(
+            status=400,
+            code=CoreError.MALFORMED_REQUEST,
+            title=_("请求格式有误"),
+            detail=_("无法解析请求的表单数据。"),
+        )
+    return None
+
+
 class DandelionAPI(NinjaAPI):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("parser", NulRefusingParser())
+        super().__init__(**kwargs)
+
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         return declare_problems(schema)
@@ -124,6 +150,9 @@ def install_problem_handlers(api: NinjaAPI) -> NinjaAPI:
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc: HttpError):
+        if isinstance(exc.__cause__, NinjaValidationError):
+            # ninja wraps whatever the body parser raises; the parser's refusals name fields.
+            return on_validation_error(request, exc.__cause__)
         if exc.status_code == 403:
             return problem_response(
                 status=403,
@@ -132,26 +161,19 @@ def install_problem_handlers(api: NinjaAPI) -> NinjaAPI:
                 detail=_("CSRF 校验失败：请刷新页面后重试。"),
             )
         return problem_response(
-            status=exc.status_code, code=CoreError.MALFORMED_REQUEST, detail=str(exc)
+            status=exc.status_code,
+            code=CoreError.MALFORMED_REQUEST,
+            title=_("请求格式有误"),
+            detail=_("无法解析请求内容。") if exc.status_code == 400 else str(exc),
         )
 
     @api.exception_handler(RequestDataTooBig)
     def on_too_big(request, exc):
-        return problem_response(
-            status=413,
-            code=CoreError.PAYLOAD_TOO_LARGE,
-            title=_("请求过大"),
-            detail=_("请求内容超过了允许的大小。"),
-        )
+        return request_problem(exc)
 
     @api.exception_handler(MultiPartParserError)
     def on_bad_multipart(request, exc):
-        return problem_response(
-            status=400,
-            code=CoreError.MALFORMED_REQUEST,
-            title=_("请求格式有误"),
-            detail=_("无法解析请求的表单数据。"),
-        )
+        return request_problem(exc)
 
     @api.exception_handler(DataError)
     def on_data_error(request, exc: DataError):

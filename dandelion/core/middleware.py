@@ -6,6 +6,7 @@ from http import HTTPStatus
 
 from django.utils.translation import gettext_lazy as _
 
+from .api import request_problem
 from .errors import CoreError
 from .problems import PROBLEM_CONTENT_TYPE, problem_response
 
@@ -38,6 +39,9 @@ class ProblemJsonMiddleware:
     def process_exception(self, request, exception):
         if not request.path.startswith(API_PREFIXES):
             return None
+        known = request_problem(exception)
+        if known is not None:
+            return known
         logger.exception("Unhandled error on %s %s", request.method, request.path)
         return problem_response(
             status=500, code=CoreError.SERVER_ERROR, detail=_("发生了意外错误。")

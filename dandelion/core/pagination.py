@@ -4,13 +4,26 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
+from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# No list holds a million pages; beyond that the database could not even compute the offset
+# (a 64-bit overflow is a server error on both databases), so it is refused as bad input.
+MAX_PAGE = 1_000_000
+
+
+class PageIn(Schema):
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1")
+    page_size: int | None = Field(
+        None, ge=1, le=MAX_PAGE_SIZE, description=f"Rows per page, at most {MAX_PAGE_SIZE}"
+    )
 
 
 class Paged(PageNumberPagination):
+    Input = PageIn
+
     def __init__(self, **kwargs):
         kwargs.setdefault("page_size", DEFAULT_PAGE_SIZE)
         kwargs.setdefault("max_page_size", MAX_PAGE_SIZE)
