@@ -57,7 +57,7 @@ def _item_from(value: str) -> ServiceItem | None:
 def need_new(request):
     region = _work_region(request.user)
     if region is None:
-        return redirect(f"{reverse('web:checkin')}?next={request.get_full_path()}")
+        return redirect(f"{reverse('web:register')}?next={request.get_full_path()}")
     item = _item_from(request.POST.get("item") or request.GET.get("item", ""))
     questions = catalog_selectors.item_questions(item)
     errors: dict[str, str] = {}

@@ -42,9 +42,9 @@ def test_new_need_form_keeps_input_and_shows_errors_beside_fields(needs_world):
     assert done.status_code == 302 and done["Location"] == f"/needs/{need.pk}/"
 
 
-def test_new_need_sends_unchecked_workers_to_check_in(needs_world):
+def test_new_need_sends_unregistered_workers_to_register(needs_world):
     response = client_for(needs_world.outsider).get("/needs/new/")
-    assert response.status_code == 302 and response["Location"].startswith("/checkin/")
+    assert response.status_code == 302 and response["Location"].startswith("/register/")
 
 
 def test_worker_pages_are_their_own(needs_world, submit):
