@@ -29,14 +29,14 @@ from dandelion.points.services import (
     reward_redeem,
 )
 from dandelion.regions.models import Region
-from dandelion.stations.models import PartnerPlace, Station
-from dandelion.volunteering.models import Activity, ActivityEvent, SignUp, StationVisit
+from dandelion.stations.models import PartnerPlace, Station, StationVisit
+from dandelion.stations.services import visit_record
+from dandelion.volunteering.models import Activity, ActivityEvent, SignUp
 from dandelion.volunteering.services import (
     activity_create,
     activity_publish,
     attendance_confirm,
     attendance_record,
-    visit_record,
 )
 
 from .city import DEFAULT_SEED

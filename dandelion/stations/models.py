@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -269,3 +270,36 @@ class PlacesVersion(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class StationVisit(models.Model):
+    """A worker scanned a station's code (驿站打卡, a visit): one per worker, station and the
+    station's local day, whatever the number of scans. The visit log feeds the station's figures
+    and its star assessment; `stations.visit_recorded` announces each new one."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("劳动者"),
+        on_delete=models.CASCADE,
+        related_name="station_visits",
+    )
+    station = models.ForeignKey(
+        Station, verbose_name=_("驿站"), on_delete=models.CASCADE, related_name="visits"
+    )
+    day = models.DateField(_("日期"))
+    visited_at = models.DateTimeField(_("打卡时间"))
+    city_code = models.CharField(_("所属市代码"), max_length=6, db_index=True)
+
+    class Meta:
+        verbose_name = _("驿站打卡")
+        verbose_name_plural = _("驿站打卡")
+        ordering = ["-visited_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "station", "day"], name="visit_one_per_station_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["station", "day"], name="visit_station_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.station} {self.day}"

@@ -1,8 +1,9 @@
 """All reads of stations and partner places."""
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -13,7 +14,15 @@ from dandelion.regions.selectors import region_get
 
 from . import place_index
 from .hours import DayException, WeeklyHours, exception_window
-from .models import Amenity, HoursException, OpeningInterval, PartnerPlace, Place, Station
+from .models import (
+    Amenity,
+    HoursException,
+    OpeningInterval,
+    PartnerPlace,
+    Place,
+    Station,
+    StationVisit,
+)
 from .place_index import AmenityInfo, IndexedPlace, PlaceIndex
 
 NEARBY_MAX_LIMIT = 50
@@ -236,3 +245,33 @@ def stations_nearby(
         NearbyHit(r.place, r.distance_m, index.is_open_at(r.place, moment), index)
         for r in found[:limit]
     ]
+
+
+def station_by_uuid(*, station_uuid: UUID | str, include_closed: bool = True) -> Station | None:
+    """The station whose code (its uuid, printed in its QR code) was scanned, with its region;
+    None when no station has it, or it is closed and `include_closed` is false."""
+    qs = Station.objects.select_related("region").filter(uuid=station_uuid)
+    if not include_closed:
+        qs = qs.exclude(status=Station.Status.CLOSED)
+    return qs.first()
+
+
+def visit_day(*, station: Station, at: datetime) -> date:
+    """The day a visit at `at` counts for: the local date in the station's region's time zone
+    (one visit per worker, station and that day)."""
+    return at.astimezone(ZoneInfo(station.region.timezone or "Asia/Shanghai")).date()
+
+
+def visit_today(*, user, station: Station, now: datetime | None = None) -> StationVisit | None:
+    """The worker's visit to the station on the station's local today, if any."""
+    day = visit_day(station=station, at=now or timezone.now())
+    return StationVisit.objects.filter(user=user, station=station, day=day).first()
+
+
+def visits_of(*, user) -> QuerySet[StationVisit]:
+    """The worker's own visits, latest first, with their stations (their data export)."""
+    return (
+        StationVisit.objects.filter(user=user)
+        .select_related("station")
+        .order_by("-visited_at", "-id")
+    )

@@ -5,16 +5,20 @@ place that changes them, so they can never disagree with lat/lng.
 """
 
 from collections.abc import Iterable
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from dandelion.core.errors import InvalidInput
+from dandelion.core.events import publish
 from dandelion.core.geo import h3_cells, valid_wgs84
 
-from .models import Amenity, HoursException, OpeningInterval, PartnerPlace, Station
+from .events import VisitRecorded
+from .models import Amenity, HoursException, OpeningInterval, PartnerPlace, Station, StationVisit
+from .selectors import visit_day
 
 PLACE_FIELDS = {"name", "region", "address", "lat", "lng", "phone", "is_24h", "status"}
 STATION_FIELDS = PLACE_FIELDS | {"kind", "origin", "host_org_name", "area_m2", "notes"}
@@ -237,3 +241,36 @@ def place_set_exceptions(
         rows.setdefault((row.date, row.closed, row.opens, row.closes), row)
     HoursException.objects.filter(**_owner(place)).delete()
     HoursException.objects.bulk_create(rows.values())
+
+
+@transaction.atomic
+def visit_record(
+    *, user, station: Station, at: datetime | None = None
+) -> tuple[StationVisit, bool]:
+    """Record that the worker is at the station (驿站打卡): once per worker, station and local
+    day (the station's region's time zone); a second scan that day returns the first visit
+    (`False`). A new visit is announced as `stations.visit_recorded`, which points may award and
+    the station's figures count."""
+    at = at or timezone.now()
+    day = visit_day(station=station, at=at)
+    existing = StationVisit.objects.filter(user=user, station=station, day=day).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            visit = StationVisit.objects.create(
+                user=user, station=station, day=day, visited_at=at, city_code=station.city_code
+            )
+    except IntegrityError:
+        return StationVisit.objects.get(user=user, station=station, day=day), False
+    publish(
+        VisitRecorded(
+            visit_id=visit.pk,
+            user_id=user.pk,
+            station_id=station.pk,
+            station_name=station.name,
+            region_code=station.region.code,
+            occurred_at=at,
+        )
+    )
+    return visit, True

@@ -15,6 +15,8 @@ from dandelion.core.pagination import Paged, SerialisedPage
 from dandelion.core.permissions import get_permitted, require
 from dandelion.orgs.models import Organisation
 from dandelion.regions.models import Region
+from dandelion.stations import selectors as stations_selectors
+from dandelion.stations import services as stations_services
 from dandelion.stations.models import Station
 
 from . import selectors, services
@@ -512,10 +514,10 @@ def hours(request: HttpRequest, group: Literal["team", "region"] = "team"):
     summary="Record a visit to a station by its QR code (once per station and day)",
 )
 def visit_record(request: HttpRequest, payload: VisitIn):
-    station = Station.objects.select_related("region").filter(uuid=payload.station_uuid).first()
+    station = stations_selectors.station_by_uuid(station_uuid=payload.station_uuid)
     if station is None:
         raise NotFound("No such station.", code="station_not_found")
-    visit, created = services.visit_record(user=request.user, station=station)
+    visit, created = stations_services.visit_record(user=request.user, station=station)
     body = {
         "id": visit.pk,
         "station_id": station.pk,

@@ -67,7 +67,8 @@ class VolunteeringConfig(AppConfig):
 
 
 def _volunteering_export(user) -> dict:
-    from .models import StationVisit
+    from dandelion.stations.selectors import visits_of
+
     from .selectors import hours_of, signups_of
 
     return {
@@ -80,7 +81,6 @@ def _volunteering_export(user) -> dict:
             for a in hours_of(user=user)
         ],
         "station_visits": [
-            {"station": v.station.name, "day": v.day.isoformat()}
-            for v in StationVisit.objects.filter(user=user).select_related("station")
+            {"station": v.station.name, "day": v.day.isoformat()} for v in visits_of(user=user)
         ],
     }

@@ -1,5 +1,5 @@
-"""Volunteer activities (志愿活动), sign-ups with a waiting list, attendance and confirmed hours,
-and station visits (驿站打卡)."""
+"""Volunteer activities (志愿活动), sign-ups with a waiting list, attendance and confirmed
+hours."""
 
 import uuid
 
@@ -242,38 +242,3 @@ class Attendance(models.Model):
     @property
     def credited_hours(self) -> float:
         return (self.credited_minutes or 0) / 60
-
-
-class StationVisit(models.Model):
-    """A worker scanned a station's check-in code (驿站打卡): one per worker, station and local
-    day, whatever the number of scans."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("劳动者"),
-        on_delete=models.CASCADE,
-        related_name="station_visits",
-    )
-    station = models.ForeignKey(
-        "stations.Station",
-        verbose_name=_("驿站"),
-        on_delete=models.CASCADE,
-        related_name="visits",
-    )
-    day = models.DateField(_("日期"))
-    visited_at = models.DateTimeField(_("打卡时间"))
-    city_code = models.CharField(_("所属市代码"), max_length=6, db_index=True)
-
-    class Meta:
-        verbose_name = _("驿站打卡")
-        verbose_name_plural = _("驿站打卡")
-        ordering = ["-visited_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "station", "day"], name="station_visit_one_per_day"
-            ),
-        ]
-        indexes = [models.Index(fields=["station", "day"], name="station_visit_station_day")]
-
-    def __str__(self) -> str:
-        return f"{self.user} @ {self.station} {self.day}"

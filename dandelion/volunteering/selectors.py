@@ -1,7 +1,6 @@
 """Every read of the volunteering app."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -10,7 +9,7 @@ from dandelion.core.geo import haversine_m
 from dandelion.core.permissions import scope_queryset
 from dandelion.orgs.models import Membership
 
-from .models import Activity, Attendance, SignUp, StationVisit
+from .models import Activity, Attendance, SignUp
 
 NEAR_RADIUS_M = 30_000
 
@@ -196,15 +195,3 @@ def activity_happening_at_station(*, user, station, now: datetime | None = None)
     if signup is None:
         return None, None
     return signup.activity, Attendance.objects.filter(user=user, activity=signup.activity).first()
-
-
-def visit_day(*, station, at: datetime) -> date:
-    """The day a visit at `at` counts for: the local date in the station's region's time zone
-    (one visit per worker, station and that day)."""
-    return at.astimezone(ZoneInfo(station.region.timezone or "Asia/Shanghai")).date()
-
-
-def visit_today(*, user, station, now: datetime | None = None) -> StationVisit | None:
-    """The worker's visit to the station on the station's local today, if any."""
-    day = visit_day(station=station, at=now or timezone.now())
-    return StationVisit.objects.filter(user=user, station=station, day=day).first()

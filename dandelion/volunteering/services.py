@@ -1,12 +1,12 @@
 """Every write of the volunteering app: activities and their states, sign-ups with a waiting
-list, attendance and confirmed hours, and station visits (驿站打卡)."""
+list, attendance and confirmed hours."""
 
 import math
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from dandelion.core.audit import audit_record
@@ -14,11 +14,10 @@ from dandelion.core.errors import Conflict, InvalidInput, NotFound, PermissionDe
 from dandelion.core.events import publish
 from dandelion.core.permissions import can
 from dandelion.notifications.services import notification_send
-from dandelion.stations.events import VisitRecorded
 
 from .events import HoursConfirmed
-from .models import Activity, ActivityEvent, Attendance, SignUp, StationVisit
-from .selectors import member_of, visit_day
+from .models import Activity, ActivityEvent, Attendance, SignUp
+from .selectors import member_of
 
 # Volunteers may check in from an hour before the start, and check out until six hours after
 # the end (the credited time is clipped to the activity's window anyway).
@@ -613,33 +612,3 @@ def attendance_confirm(
         url="/volunteer/hours/",
     )
     return attendance
-
-
-@transaction.atomic
-def visit_record(*, user, station, at: datetime | None = None) -> tuple[StationVisit, bool]:
-    """Record that the worker is at the station (驿站打卡): once per worker, station and local
-    day (the station's region's time zone). A new visit is announced as
-    `stations.visit_recorded`, which the points app may award."""
-    at = at or timezone.now()
-    day = visit_day(station=station, at=at)
-    existing = StationVisit.objects.filter(user=user, station=station, day=day).first()
-    if existing is not None:
-        return existing, False
-    try:
-        with transaction.atomic():
-            visit = StationVisit.objects.create(
-                user=user, station=station, day=day, visited_at=at, city_code=station.city_code
-            )
-    except IntegrityError:
-        return StationVisit.objects.get(user=user, station=station, day=day), False
-    publish(
-        VisitRecorded(
-            visit_id=visit.pk,
-            user_id=user.pk,
-            station_id=station.pk,
-            station_name=station.name,
-            region_code=station.region.code,
-            occurred_at=at,
-        )
-    )
-    return visit, True

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dandelion.core.errors import ApplicationError
 from dandelion.core.h5 import sign_in_required
-from dandelion.stations.models import Station
+from dandelion.stations import selectors as stations_selectors
+from dandelion.stations import services as stations_services
 
 from . import selectors, services
 from .models import Activity, Attendance
@@ -217,17 +218,17 @@ def certificate(request):
 def station_checkin(request, station_uuid):
     """The station's QR code opens this page: the worker taps to record the visit (打卡), and
     when an activity they signed up for is on here now, checks in or out of it too."""
-    station = Station.objects.select_related("region").filter(uuid=station_uuid).first()
-    if station is None or station.status == Station.Status.CLOSED:
+    station = stations_selectors.station_by_uuid(station_uuid=station_uuid, include_closed=False)
+    if station is None:
         raise Http404
     if request.method == "POST":
-        _visit, created = services.visit_record(user=request.user, station=station)
+        _visit, created = stations_services.visit_record(user=request.user, station=station)
         if created:
             messages.success(request, _("打卡成功"))
         else:
             messages.info(request, _("今天已经在这里打过卡了"))
         return redirect(request.path)
-    visit = selectors.visit_today(user=request.user, station=station)
+    visit = stations_selectors.visit_today(user=request.user, station=station)
     activity, attendance = selectors.activity_happening_at_station(
         user=request.user, station=station
     )

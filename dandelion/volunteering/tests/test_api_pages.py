@@ -8,8 +8,9 @@ import pytest
 import time_machine
 
 from dandelion.accounts.testing import client_for
+from dandelion.stations.models import StationVisit
 from dandelion.volunteering.certificate import cjk_font
-from dandelion.volunteering.models import Attendance, StationVisit
+from dandelion.volunteering.models import Attendance
 from dandelion.volunteering.services import attendance_confirm, attendance_record, signup_create
 
 pytestmark = pytest.mark.django_db

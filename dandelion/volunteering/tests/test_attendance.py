@@ -11,7 +11,8 @@ from dandelion.core.errors import Conflict, InvalidInput, PermissionDenied
 from dandelion.core.models import AuditEvent
 from dandelion.points.models import Transfer
 from dandelion.points.selectors import balance_of
-from dandelion.volunteering.models import StationVisit
+from dandelion.stations.models import StationVisit
+from dandelion.stations.services import visit_record
 from dandelion.volunteering.selectors import activity_happening_at_station, hours_by, total_minutes
 from dandelion.volunteering.services import (
     attendance_check_in,
@@ -20,7 +21,6 @@ from dandelion.volunteering.services import (
     attendance_record,
     overlap_minutes,
     signup_create,
-    visit_record,
 )
 
 pytestmark = pytest.mark.django_db
