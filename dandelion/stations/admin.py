@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.admin import PartOfParentInline, ScopedAdminMixin
 from dandelion.core.errors import InvalidInput
-from dandelion.core.permissions import scope_queryset
-from dandelion.regions.models import Region
+from dandelion.core.permissions import can, scope_queryset
+from dandelion.regions.selectors import RegionLevel, regions_all, regions_by_code, regions_by_id
 
 from .exporting import CONTENT_TYPES, stations_export
 from .importing import stations_import
@@ -113,7 +113,7 @@ class RegionLevelFilter(admin.SimpleListFilter):
     parameter_name = "region_level"
 
     def lookups(self, request, model_admin):
-        return Region.Level.choices
+        return RegionLevel.choices
 
     def queryset(self, request, queryset):
         return queryset.filter(region__level=self.value()) if self.value() else queryset
@@ -130,8 +130,8 @@ class DistrictFilter(admin.SimpleListFilter):
             code[:6]
             for code in model_admin.model.objects.values_list("region__code", flat=True).distinct()
         }
-        districts = Region.objects.filter(code__in=codes, level=Region.Level.DISTRICT)
-        return [(r.code, r.name) for r in districts.order_by("code")]
+        districts = regions_by_code(codes=codes, level=RegionLevel.DISTRICT)
+        return [(r.code, r.name) for r in districts]
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -180,10 +180,10 @@ class PlaceAdmin(ScopedAdminMixin, admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         region = form.base_fields.get("region")
         if region is not None and not request.user.is_superuser:
-            regions = scope_queryset(request.user, self.add_action, Region.objects.all())
+            regions = scope_queryset(request.user, self.add_action, regions_all())
             if obj is not None:
                 # A place may stay where it is, even outside the regions the user adds places in.
-                regions = regions | Region.objects.filter(pk=obj.region_id)
+                regions = regions | regions_by_id(ids=[obj.region_id])
             region.queryset = regions.order_by("code")
         return form
 
@@ -240,18 +240,25 @@ class StationAdmin(PlaceAdmin):
     list_display = ("name", "kind", "origin", "region", "status", "is_24h", "updated_at")
     list_filter = ("kind", "origin", *PLACE_LIST_FILTERS)
     search_fields = (*PLACE_SEARCH_FIELDS, "host_org_name")
-    readonly_fields = (*PLACE_READONLY_FIELDS, "checkin_code")
+    readonly_fields = (*PLACE_READONLY_FIELDS, "visit_code")
     inlines = (StationHoursInline, StationExceptionInline, StationPhotoInline)
     fieldsets = (
         (None, {"fields": ("name", "kind", "origin", "status", "region", "host_org_name")}),
         LOCATION_FIELDSET,
         (_("服务"), {"fields": ("is_24h", "phone", "area_m2", "amenities", "notes")}),
-        (_("报到码"), {"fields": ("checkin_code",)}),
+        (_("打卡码"), {"fields": ("visit_code",)}),
         SYSTEM_FIELDSET,
     )
 
-    @admin.display(description=_("报到码与海报"))
-    def checkin_code(self, obj: Station) -> str:
+    def get_fieldsets(self, request, obj=None):
+        # The visit code (打卡码) and its poster are offered to whoever may print them.
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and can(request.user, "station.print_poster", obj):
+            return fieldsets
+        return [f for f in fieldsets if f[1]["fields"] != ("visit_code",)]
+
+    @admin.display(description=_("打卡码与海报"))
+    def visit_code(self, obj: Station) -> str:
         if obj.pk is None or obj.status == Place.Status.CLOSED:
             return "—"
         return format_html(

@@ -6,3 +6,8 @@ class StationsConfig(AppConfig):
     name = "dandelion.stations"
     label = "stations"
     verbose_name = _("驿站")
+
+    def ready(self) -> None:
+        from . import permissions
+
+        permissions.register()

@@ -25,16 +25,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dandelion.core.errors import InvalidInput
+from dandelion.core.errors import CoreError, InvalidInput
 from dandelion.core.geo import to_wgs84
 from dandelion.core.permissions import scope_queryset
-from dandelion.regions.models import Region
+from dandelion.regions.selectors import regions_by_id
 
+from .errors import StationsError
 from .hours_text import Interval
 from .models import Station
 from .services import place_set_weekly_hours, station_create, station_update
 from .station_file import CellContext, map_headers, norm, read_cells
-from .tabular import read_table
+from .tabular import file_error, line_error, read_table
 
 # Station fields a file sets; `region` comes from region_code, h3 cells and city code from services.
 FILE_FIELDS = (
@@ -116,7 +117,7 @@ def _check_row(
     fields = {k: values[k] for k in FILE_FIELDS if k in values}
     unreadable = {e["field"] for e in errors}
     for key, msg in _model_errors(fields, unreadable):
-        errors.append({"line": line, "field": key, "msg": msg})
+        errors.append(line_error(line, key, StationsError.INVALID_PLACE, msg))
     if errors:
         return None, errors
     return RowPlan(line, fields, values.get("amenities"), values.get("hours")), []
@@ -158,7 +159,7 @@ class _Scope:
     """What an actor may do with the regions and stations a file names, in two queries."""
 
     def __init__(self, actor, context: CellContext, existing: dict) -> None:
-        regions = Region.objects.filter(pk__in=[r.pk for r in context.regions.values()])
+        regions = regions_by_id(ids=[r.pk for r in context.regions.values()])
         stations = Station.objects.filter(
             pk__in=[s.pk for matches in existing.values() for s in matches]
         )
@@ -193,19 +194,19 @@ def check_rows(
         key = (plan.fields["name"], plan.fields["region"].pk)
         if key in first_line:
             msg = _("与第 %(line)d 行的名称和区划重复") % {"line": first_line[key]}
-            errors.append({"line": line, "field": "name", "msg": msg})
+            errors.append(line_error(line, "name", StationsError.IMPORT_DUPLICATE_ROW, msg))
             continue
         first_line[key] = line
         matches = existing.get(key, [])
         if len(matches) > 1:
             msg = _("该区划已有 %(count)d 个同名驿站，无法确定更新哪一个") % {"count": len(matches)}
-            errors.append({"line": line, "field": "name", "msg": msg})
+            errors.append(line_error(line, "name", StationsError.IMPORT_AMBIGUOUS_STATION, msg))
             continue
         if matches:
             _compare(plan, matches[0])
         if scope is not None and not scope.allows(plan):
             msg = _("区划 %(code)s 不在你的管辖范围内") % {"code": plan.fields["region"].code}
-            errors.append({"line": line, "field": "region_code", "msg": msg})
+            errors.append(line_error(line, "region_code", CoreError.PERMISSION_DENIED, msg))
             continue
         plans.append(plan)
     return plans, errors
@@ -235,9 +236,9 @@ def _write_all(plans: list[RowPlan], report: ImportReport, *, only_valid: bool) 
             with transaction.atomic():
                 _write(plan)
         except InvalidInput as exc:
-            errors = [{**e, "line": plan.line} for e in exc.errors] or [
-                {"line": plan.line, "field": None, "msg": exc.message}
-            ]
+            errors = [
+                line_error(plan.line, e["field"], e["code"], e["msg"]) for e in exc.errors
+            ] or [line_error(plan.line, "", exc.code, exc.message)]
             if not only_valid:
                 raise InvalidInput(exc.message, code=exc.code, errors=errors) from exc
             report.errors.extend(errors)
@@ -259,9 +260,7 @@ def stations_import(
     positions, warnings = map_headers(header_line, headers)
     if not table:
         msg = _("文件中没有数据行。")
-        raise InvalidInput(
-            msg, code="import_empty", errors=[{"line": None, "field": "file", "msg": msg}]
-        )
+        raise file_error(msg, code=StationsError.IMPORT_EMPTY)
     rows = [
         (line, {key: cells[i] if i < len(cells) else "" for key, i in positions.items()})
         for line, cells in table
@@ -272,7 +271,7 @@ def stations_import(
         msg = ngettext(
             "%(count)d 行有误，未导入任何数据。", "%(count)d 行有误，未导入任何数据。", bad_lines
         ) % {"count": bad_lines}
-        raise InvalidInput(msg, code="import_invalid_rows", errors=errors)
+        raise InvalidInput(msg, code=StationsError.IMPORT_INVALID_ROWS, errors=errors)
     report = ImportReport(rows=len(rows), errors=errors, warnings=warnings, dry_run=dry_run)
     if dry_run:
         report.created = sum(p.action == "create" for p in plans)

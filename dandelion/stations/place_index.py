@@ -48,7 +48,7 @@ from django.utils import timezone
 from scipy.spatial import cKDTree
 
 from dandelion.core.geo import EARTH_RADIUS_M
-from dandelion.regions.models import Region
+from dandelion.regions.selectors import region_facts
 
 from .hours import DayException, WeeklyHours, exception_window
 from .models import (
@@ -307,7 +307,7 @@ class _Builder:
         self.day = day
         self.regions = {
             pk: (code, name, ZoneInfo(tz))
-            for pk, code, name, tz in Region.objects.values_list("id", "code", "name", "timezone")
+            for pk, code, name, tz in region_facts()
         }
         self.amenities = [
             AmenityInfo(1 << i, a.code, a.name_zh, a.name_en, a.icon)

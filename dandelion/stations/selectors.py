@@ -8,12 +8,16 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.errors import InvalidInput, NotFound
+from dandelion.core.errors import CoreError, InvalidInput, NotFound, field_error
+from dandelion.core.geo import BBox
+from dandelion.core.permissions import require
 from dandelion.regions.selectors import region_get
 
 from . import place_index
-from .hours import DayException, WeeklyHours, exception_window
+from .errors import StationsError
+from .hours import exception_window
 from .models import (
     Amenity,
     HoursException,
@@ -23,9 +27,16 @@ from .models import (
     Station,
     StationVisit,
 )
+from .opening import place_hours as place_hours  # re-exported: other apps read them here
+from .opening import place_is_open as place_is_open
+from .opening import place_timezone as place_timezone
+from .payloads import station_payload
 from .place_index import AmenityInfo, IndexedPlace, PlaceIndex
 
 NEARBY_MAX_LIMIT = 50
+
+# A place's statuses, for callers comparing them (`place.status == PlaceStatus.ACTIVE`).
+PlaceStatus = Place.Status
 
 
 def amenity_list() -> QuerySet[Amenity]:
@@ -44,10 +55,15 @@ def amenity_codes_validate(codes: Sequence[str], known: Iterable[str] | None = N
     unknown = [c for c in codes if c not in known]
     if unknown:
         raise InvalidInput(
-            f"Unknown amenity codes: {', '.join(unknown)}.",
-            code="unknown_amenity",
+            _("未知的设施代码：%(codes)s。") % {"codes": ", ".join(unknown)},
+            code=StationsError.UNKNOWN_AMENITY,
             errors=[
-                {"loc": ["query", "amenity"], "field": "amenity", "msg": f"unknown amenity {c!r}"}
+                field_error(
+                    "amenity",
+                    StationsError.UNKNOWN_AMENITY,
+                    _("未知的设施：%(code)s") % {"code": c},
+                    loc=["query", "amenity"],
+                )
                 for c in unknown
             ],
         )
@@ -78,30 +94,6 @@ def _detail_prefetches(moment: datetime) -> list:
         ),
     ]
 
-
-def place_hours(place: Place) -> WeeklyHours:
-    """Weekly hours of a place loaded with `_detail_prefetches`."""
-    return WeeklyHours.build(
-        is_24h=place.is_24h,
-        intervals=[(i.weekday, i.opens, i.closes) for i in place.hours.all()],
-        exceptions=[
-            DayException(e.date, e.closed, e.opens, e.closes)
-            for e in getattr(place, "upcoming_exceptions", ())
-        ],
-    )
-
-
-def place_timezone(place: Place) -> ZoneInfo:
-    return ZoneInfo(place.region.timezone)
-
-
-def place_is_open(place: Place, moment: datetime) -> bool:
-    return place.status == Place.Status.ACTIVE and place_hours(place).is_open_at(
-        moment, place_timezone(place)
-    )
-
-
-BBox = tuple[float, float, float, float]  # min_lng, min_lat, max_lng, max_lat (GeoJSON order)
 
 
 def _within_bbox(qs: QuerySet, bbox: BBox | None) -> QuerySet:
@@ -170,7 +162,31 @@ def station_get(*, station_id: int, moment: datetime | None = None) -> Station:
         .first()
     )
     if station is None:
-        raise NotFound(f"No station with id {station_id}.", code="station_not_found")
+        raise NotFound(
+            _("没有编号为 %(id)s 的驿站。") % {"id": station_id},
+            code=CoreError.NOT_FOUND,
+            extra={"entity": "station"},
+        )
+    return station
+
+
+def station_page(*, station_id: int, moment: datetime) -> tuple[Station, dict]:
+    """A station with everything its page shows (hours, exceptions, photos), and its payload as
+    the API's station list shows it (`payloads.station_payload`)."""
+    station = station_get(station_id=station_id, moment=moment)
+    return station, station_payload(station, moment=moment)
+
+
+def station_for_poster(*, actor, station_id: int, moment: datetime | None = None) -> Station:
+    """The station whose visit code (打卡码) and poster `actor` asks for: `NotFound` when it is
+    unknown or closed (suspended stations keep their codes), `PermissionDenied` unless the actor
+    may `station.print_poster` it (its station manager, a region admin above it)."""
+    station = station_get(station_id=station_id, moment=moment)
+    if station.status == Place.Status.CLOSED:
+        raise NotFound(
+            _("这个驿站已关闭。"), code=CoreError.NOT_FOUND, extra={"entity": "station"}
+        )
+    require(actor, "station.print_poster", station)
     return station
 
 
@@ -182,7 +198,11 @@ def partner_get(*, partner_id: int, moment: datetime | None = None) -> PartnerPl
         .first()
     )
     if partner is None:
-        raise NotFound(f"No partner place with id {partner_id}.", code="partner_not_found")
+        raise NotFound(
+            _("没有编号为 %(id)s 的合作点位。") % {"id": partner_id},
+            code=CoreError.NOT_FOUND,
+            extra={"entity": "partner_place"},
+        )
     return partner
 
 
@@ -219,10 +239,13 @@ def stations_nearby(
     Answered from this process's nearby index (`place_index`), without a database round trip
     once the index is built."""
     if not 1 <= limit <= NEARBY_MAX_LIMIT:
+        message = _("limit 应在 1 到 %(max)d 之间。") % {"max": NEARBY_MAX_LIMIT}
         raise InvalidInput(
-            f"limit must be between 1 and {NEARBY_MAX_LIMIT}.",
-            code="invalid_limit",
-            errors=[{"loc": ["query", "limit"], "field": "limit", "msg": "out of range"}],
+            message,
+            code=StationsError.INVALID_LIMIT,
+            errors=[
+                field_error("limit", StationsError.INVALID_LIMIT, message, loc=["query", "limit"])
+            ],
         )
     moment = now or timezone.now()
     index = place_index.current(moment)
@@ -275,3 +298,16 @@ def visits_of(*, user) -> QuerySet[StationVisit]:
         .select_related("station")
         .order_by("-visited_at", "-id")
     )
+
+
+# ---- for the points app (who may offer rewards) ----
+
+
+def stations_not_closed() -> QuerySet[Station]:
+    """Stations that are active or suspended, with their region."""
+    return Station.objects.select_related("region").exclude(status=Place.Status.CLOSED)
+
+
+def partners_not_closed() -> QuerySet[PartnerPlace]:
+    """Partner places that are active or suspended, with their region."""
+    return PartnerPlace.objects.select_related("region").exclude(status=Place.Status.CLOSED)

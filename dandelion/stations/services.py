@@ -9,13 +9,22 @@ from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.errors import InvalidInput
+from dandelion.core.errors import (
+    CoreError,
+    InvalidInput,
+    field_error,
+    invalid_from_validation,
+    validated_save,
+)
 from dandelion.core.events import publish
 from dandelion.core.geo import h3_cells, valid_wgs84
 
+from .errors import StationsError
 from .events import VisitRecorded
 from .models import Amenity, HoursException, OpeningInterval, PartnerPlace, Station, StationVisit
 from .selectors import visit_day
@@ -28,20 +37,24 @@ PARTNER_FIELDS = PLACE_FIELDS | {"kind", "offer"}
 def _apply(place: Station | PartnerPlace, allowed: set[str], fields: dict[str, Any]) -> None:
     unknown = set(fields) - allowed
     if unknown:
+        names = ", ".join(sorted(unknown))
         raise InvalidInput(
-            f"Unknown fields: {', '.join(sorted(unknown))}.",
-            code="unknown_fields",
-            errors=[{"field": f, "msg": "unknown field"} for f in sorted(unknown)],
+            _("未知的字段：%(fields)s。") % {"fields": names},
+            code=StationsError.UNKNOWN_FIELDS,
+            errors=[
+                field_error(f, StationsError.UNKNOWN_FIELDS, _("没有这个字段。"))
+                for f in sorted(unknown)
+            ],
         )
     for key, value in fields.items():
         setattr(place, key, value)
     if not valid_wgs84(place.lat, place.lng):
         raise InvalidInput(
-            "Coordinates must be a WGS-84 point.",
-            code="invalid_coordinates",
+            _("坐标应是 WGS-84 坐标系中的一个点。"),
+            code=StationsError.INVALID_COORDINATES,
             errors=[
-                {"field": "lat", "msg": "out of range"},
-                {"field": "lng", "msg": "out of range"},
+                field_error("lat", StationsError.INVALID_COORDINATES, _("纬度超出范围。")),
+                field_error("lng", StationsError.INVALID_COORDINATES, _("经度超出范围。")),
             ],
         )
     for key, value in h3_cells(place.lat, place.lng).items():
@@ -50,21 +63,7 @@ def _apply(place: Station | PartnerPlace, allowed: set[str], fields: dict[str, A
 
 
 def _validated_save(place) -> None:
-    from django.core.exceptions import ValidationError
-
-    try:
-        place.full_clean()
-    except ValidationError as exc:
-        raise InvalidInput(
-            "Invalid place.",
-            code="invalid_place",
-            errors=[
-                {"field": field, "msg": str(msg)}
-                for field, msgs in exc.message_dict.items()
-                for msg in msgs
-            ],
-        ) from exc
-    place.save()
+    validated_save(place, code=StationsError.INVALID_PLACE)
 
 
 def amenities_by_codes(codes: Iterable[str]) -> list[Amenity]:
@@ -73,9 +72,16 @@ def amenities_by_codes(codes: Iterable[str]) -> list[Amenity]:
     missing = [c for c in codes if c not in found]
     if missing:
         raise InvalidInput(
-            f"Unknown amenity codes: {', '.join(missing)}.",
-            code="unknown_amenity",
-            errors=[{"field": "amenities", "msg": f"unknown amenity {c!r}"} for c in missing],
+            _("未知的设施代码：%(codes)s。") % {"codes": ", ".join(missing)},
+            code=StationsError.UNKNOWN_AMENITY,
+            errors=[
+                field_error(
+                    "amenities",
+                    StationsError.UNKNOWN_AMENITY,
+                    _("未知的设施：%(code)s") % {"code": c},
+                )
+                for c in missing
+            ],
         )
     return [found[c] for c in codes]
 
@@ -154,9 +160,16 @@ def place_set_weekly_hours(
     for weekday, opens, closes in intervals:
         if not 0 <= weekday <= 6 or opens == closes:
             raise InvalidInput(
-                "Each interval needs a weekday 0–6 and different opening and closing times.",
-                code="invalid_hours",
-                errors=[{"field": "hours", "msg": f"bad interval {weekday} {opens}–{closes}"}],
+                _("每个时段需要 0–6 的星期，且开门和关门时间不同。"),
+                code=StationsError.INVALID_HOURS,
+                errors=[
+                    field_error(
+                        "hours",
+                        StationsError.INVALID_HOURS,
+                        _("时段有误：%(weekday)s %(opens)s–%(closes)s")
+                        % {"weekday": weekday, "opens": opens, "closes": closes},
+                    )
+                ],
             )
         rows.append(OpeningInterval(weekday=weekday, opens=opens, closes=closes, **_owner(place)))
     OpeningInterval.objects.filter(**_owner(place)).delete()
@@ -202,9 +215,12 @@ def _exception_row(
         opens = closes = None
     elif opens is None or closes is None or opens == closes:
         raise InvalidInput(
-            "An open exception needs different opening and closing times.",
-            code="invalid_hours",
-            errors=[{"field": "opens", "msg": "required"}, {"field": "closes", "msg": "required"}],
+            _("开放的特殊日期需要不同的开门和关门时间。"),
+            code=StationsError.INVALID_HOURS,
+            errors=[
+                field_error("opens", CoreError.REQUIRED, _("请填写开门时间。")),
+                field_error("closes", CoreError.REQUIRED, _("请填写关门时间。")),
+            ],
         )
     return HoursException(
         date=day, closed=closed, opens=opens, closes=closes, note=note, **_owner(place)
@@ -220,8 +236,6 @@ def place_set_exceptions(
     day and hours given twice are kept once, with the first note.
 
     The place's row lock serialises two editors, so the result is one editor's list, not a mix."""
-    from django.core.exceptions import ValidationError
-
     place = type(place).objects.select_for_update().get(pk=place.pk)
     rows: dict[tuple, HoursException] = {}
     for spec in exceptions:
@@ -229,15 +243,7 @@ def place_set_exceptions(
         try:
             row.full_clean(exclude={"station", "partner"}, validate_constraints=False)
         except ValidationError as exc:
-            raise InvalidInput(
-                "Invalid exception.",
-                code="invalid_hours",
-                errors=[
-                    {"field": field, "msg": str(msg)}
-                    for field, msgs in exc.message_dict.items()
-                    for msg in msgs
-                ],
-            ) from exc
+            raise invalid_from_validation(exc, code=StationsError.INVALID_HOURS) from exc
         rows.setdefault((row.date, row.closed, row.opens, row.closes), row)
     HoursException.objects.filter(**_owner(place)).delete()
     HoursException.objects.bulk_create(rows.values())

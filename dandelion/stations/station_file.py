@@ -15,10 +15,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dandelion.core.errors import InvalidInput
-from dandelion.regions.models import Region
+from dandelion.regions.selectors import regions_by_code
 
+from .errors import StationsError
 from .hours_text import HoursTextError, Interval, parse_weekly_hours
 from .models import Amenity, Place, Station
+from .tabular import line_error
 
 COORD_SYSTEMS = {
     "wgs84": "wgs84",
@@ -105,7 +107,7 @@ class CellContext:
     """What cells are read against, loaded once per file: regions, amenities, choices."""
 
     def __init__(self, region_codes: set[str]):
-        self.regions = {r.code: r for r in Region.objects.filter(code__in=region_codes)}
+        self.regions = {r.code: r for r in regions_by_code(codes=region_codes)}
         amenities = list(Amenity.objects.all())
         self.amenities: dict[str, str | None] = {}
         for amenity in amenities:
@@ -130,7 +132,7 @@ def _required_text(value: str, context: CellContext) -> str:
     return value.strip()
 
 
-def _region(value: str, context: CellContext) -> Region:
+def _region(value: str, context: CellContext):
     code = norm(value)
     if not code:
         raise CellError(_("必填"))
@@ -254,7 +256,7 @@ def read_cells(
         try:
             values[key] = PARSERS[key](text, context)
         except CellError as exc:
-            errors.append({"line": line, "field": key, "msg": str(exc)})
+            errors.append(line_error(line, key, StationsError.IMPORT_BAD_CELL, str(exc)))
     return values, errors
 
 
@@ -272,7 +274,7 @@ def map_headers(line: int, headers: list[str]) -> tuple[dict[str, int], list[str
             warnings.append(_("已忽略未知的列：%(header)s") % {"header": header})
         elif column.key in positions:
             msg = _("列重复：%(header)s") % {"header": header}
-            errors.append({"line": line, "field": column.key, "msg": msg})
+            errors.append(line_error(line, column.key, StationsError.IMPORT_BAD_HEADER, msg))
         else:
             positions[column.key] = index
     for column in COLUMNS:
@@ -281,7 +283,7 @@ def map_headers(line: int, headers: list[str]) -> tuple[dict[str, int], list[str
                 "header": column.header,
                 "key": column.key,
             }
-            errors.append({"line": line, "field": column.key, "msg": msg})
+            errors.append(line_error(line, column.key, StationsError.IMPORT_BAD_HEADER, msg))
     if errors:
-        raise InvalidInput(_("表头有误。"), code="import_bad_header", errors=errors)
+        raise InvalidInput(_("表头有误。"), code=StationsError.IMPORT_BAD_HEADER, errors=errors)
     return positions, warnings

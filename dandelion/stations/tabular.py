@@ -16,7 +16,9 @@ from datetime import date, datetime, time
 
 from django.utils.translation import gettext as _
 
-from dandelion.core.errors import InvalidInput
+from dandelion.core.errors import ErrorCode, InvalidInput, field_error
+
+from .errors import StationsError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DATA_ROWS = 5000
@@ -39,10 +41,15 @@ def formula_unguard(value: str) -> str:
     return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
 
 
-def file_error(message: str, *, code: str) -> InvalidInput:
-    return InvalidInput(
-        message, code=code, errors=[{"line": None, "field": "file", "msg": message}]
-    )
+def line_error(line: int | None, field: str, code: ErrorCode, msg) -> dict:
+    """The one `errors[]` item shape, plus the spreadsheet `line` it is on (None: the whole
+    file), which the import page and command show beside each error."""
+    loc = ["line", str(line), field] if line is not None else [field]
+    return {**field_error(field, code, msg, loc=loc), "line": line}
+
+
+def file_error(message: str, *, code: ErrorCode) -> InvalidInput:
+    return InvalidInput(message, code=code, errors=[line_error(None, "file", code, message)])
 
 
 def _file_kind(data: bytes, filename: str) -> str:
@@ -50,15 +57,16 @@ def _file_kind(data: bytes, filename: str) -> str:
     is_zip = data.startswith(ZIP_MAGIC)
     if extension == ".xlsx" or (not extension and is_zip):
         if not is_zip:
-            raise file_error(_("文件不是有效的 XLSX 表格。"), code="import_bad_file")
+            raise file_error(_("文件不是有效的 XLSX 表格。"), code=StationsError.IMPORT_BAD_FILE)
         return "xlsx"
     if extension == ".xls":
         raise file_error(
-            _("不支持旧版 Excel（.xls）文件，请另存为 .xlsx 或 .csv。"), code="import_wrong_type"
+            _("不支持旧版 Excel（.xls）文件，请另存为 .xlsx 或 .csv。"),
+            code=StationsError.IMPORT_WRONG_TYPE,
         )
     if extension in (".csv", "") and not is_zip:
         return "csv"
-    raise file_error(_("只能导入 CSV 或 XLSX 文件。"), code="import_wrong_type")
+    raise file_error(_("只能导入 CSV 或 XLSX 文件。"), code=StationsError.IMPORT_WRONG_TYPE)
 
 
 def _decode(data: bytes) -> str:
@@ -67,7 +75,7 @@ def _decode(data: bytes) -> str:
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     if b"\x00" in data:
-        raise file_error(_("文件不是文本格式的 CSV。"), code="import_bad_file")
+        raise file_error(_("文件不是文本格式的 CSV。"), code=StationsError.IMPORT_BAD_FILE)
     # Valid UTF-8 is almost never valid GB18030 Chinese text and vice versa, so try in turn.
     for encoding in ("utf-8", "gb18030"):
         try:
@@ -75,7 +83,8 @@ def _decode(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise file_error(
-        _("无法识别 CSV 文件的编码，请保存为 UTF-8 或 GB18030 编码。"), code="import_bad_encoding"
+        _("无法识别 CSV 文件的编码，请保存为 UTF-8 或 GB18030 编码。"),
+        code=StationsError.IMPORT_BAD_ENCODING,
     )
 
 
@@ -89,7 +98,7 @@ def _csv_rows(data: bytes) -> Iterator[Row]:
             yield line, [formula_unguard(cell.strip()) for cell in cells]
     except csv.Error as exc:
         message = _("CSV 格式有误：%(error)s") % {"error": exc}
-        raise file_error(message, code="import_bad_file") from exc
+        raise file_error(message, code=StationsError.IMPORT_BAD_FILE) from exc
 
 
 def cell_text(value: object) -> str:
@@ -117,7 +126,7 @@ def _xlsx_rows(data: bytes) -> Iterator[Row]:
             warnings.simplefilter("ignore")  # openpyxl warns about styles and validations
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a corrupt file
-        raise file_error(_("无法读取 XLSX 文件。"), code="import_bad_file") from exc
+        raise file_error(_("无法读取 XLSX 文件。"), code=StationsError.IMPORT_BAD_FILE) from exc
     try:
         if not book.worksheets:
             return
@@ -127,7 +136,7 @@ def _xlsx_rows(data: bytes) -> Iterator[Row]:
     except InvalidInput:
         raise
     except Exception as exc:
-        raise file_error(_("无法读取 XLSX 文件。"), code="import_bad_file") from exc
+        raise file_error(_("无法读取 XLSX 文件。"), code=StationsError.IMPORT_BAD_FILE) from exc
     finally:
         book.close()
 
@@ -138,11 +147,11 @@ def read_table(data: bytes, filename: str) -> list[Row]:
     Raises InvalidInput for an empty, oversized or unreadable file, a type other than CSV or
     XLSX, or more than MAX_DATA_ROWS data rows."""
     if not data:
-        raise file_error(_("文件是空的。"), code="import_empty")
+        raise file_error(_("文件是空的。"), code=StationsError.IMPORT_EMPTY)
     if len(data) > MAX_FILE_BYTES:
         raise file_error(
             _("文件超过 %(size)d MB。") % {"size": MAX_FILE_BYTES // (1024 * 1024)},
-            code="import_too_large",
+            code=StationsError.IMPORT_TOO_LARGE,
         )
     kind = _file_kind(data, filename)
     rows = _xlsx_rows(data) if kind == "xlsx" else _csv_rows(data)
@@ -154,8 +163,8 @@ def read_table(data: bytes, filename: str) -> list[Row]:
         if len(table) > MAX_DATA_ROWS + 1:
             raise file_error(
                 _("数据行超过 %(count)d 行，请分成几个文件导入。") % {"count": MAX_DATA_ROWS},
-                code="import_too_many_rows",
+                code=StationsError.IMPORT_TOO_MANY_ROWS,
             )
     if not table:
-        raise file_error(_("文件是空的。"), code="import_empty")
+        raise file_error(_("文件是空的。"), code=StationsError.IMPORT_EMPTY)
     return table

@@ -1,53 +1,61 @@
-"""Staff pages of a station: its check-in QR code as SVG or PNG, and the printable A4 poster.
+"""Pages of a station for those who run it: its visit QR code (打卡码) as SVG or PNG, and the
+printable A4 poster.
 
-All need a staff login: the code carries the station's check-in URL, and a public listing by
-sequential id would let anyone collect every station's code and check in from afar.
+The code carries the station's visit URL, and these pages take the station's sequential id, so
+whoever could open them could collect every station's code and record visits from afar. Only
+those who may `station.print_poster` the station get it (`selectors.station_for_poster`); the
+pages sign in anyone anonymous and refuse everyone else.
 """
 
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from dandelion.core import qr as core_qr
-from dandelion.core.errors import NotFound
+from dandelion.core.errors import NotFound, PermissionDenied
+from dandelion.core.i18n import localized
 
 from . import qr, selectors
 from .hours_text import format_weekly_hours
-from .models import OpeningInterval, Place, Station
-from .schemas import localized
+from .models import OpeningInterval, Station
 
 QR_MAX_AGE = 24 * 60 * 60  # the code changes only if SITE_URL does
 
+# Those who print posters sign in to the admin, where the links to these pages are.
+print_login_required = login_required(login_url="admin:login")
 
-def _open_station(station_id: int) -> Station:
-    """The station unless it is unknown or closed (suspended stations keep their codes)."""
+
+def _printable_station(request: HttpRequest, station_id: int) -> Station:
     try:
-        station = selectors.station_get(station_id=station_id)
+        return selectors.station_for_poster(
+            actor=request.user, station_id=station_id, moment=timezone.now()
+        )
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    if station.status == Place.Status.CLOSED:
-        raise Http404("This station is closed.")
-    return station
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
 
 
 @require_GET
-@staff_member_required
+@print_login_required
 @cache_control(private=True, max_age=QR_MAX_AGE)
 def station_qr_svg(request: HttpRequest, station_id: int) -> HttpResponse:
-    station = _open_station(station_id)
-    svg = core_qr.qr_svg(qr.station_checkin_url(station, request))
+    station = _printable_station(request, station_id)
+    svg = core_qr.qr_svg(qr.station_visit_url(station, request))
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
 @require_GET
-@staff_member_required
+@print_login_required
 @cache_control(private=True, max_age=QR_MAX_AGE)
 def station_qr_png(request: HttpRequest, station_id: int) -> HttpResponse:
-    station = _open_station(station_id)
-    png = core_qr.qr_png(qr.station_checkin_url(station, request))
+    station = _printable_station(request, station_id)
+    png = core_qr.qr_png(qr.station_visit_url(station, request))
     return HttpResponse(png, content_type="image/png")
 
 
@@ -64,12 +72,12 @@ def _hours_summary(station: Station) -> str:
 
 
 @require_GET
-@staff_member_required
+@print_login_required
 def station_poster(request: HttpRequest, station_id: int) -> HttpResponse:
-    station = _open_station(station_id)
+    station = _printable_station(request, station_id)
     context = {
         "station": station,
-        "qr_svg": core_qr.qr_svg_inline(qr.station_checkin_url(station, request)),
+        "qr_svg": core_qr.qr_svg_inline(qr.station_visit_url(station, request)),
         "hours_summary": _hours_summary(station),
         "amenities": [
             {"icon": a.icon, "name": localized(a.name_zh, a.name_en)}

@@ -14,8 +14,6 @@ from django.utils.translation import pgettext
 
 from dandelion.core.geo import haversine_m
 from dandelion.stations import selectors as station_selectors
-from dandelion.stations.hours import WeeklyHours
-from dandelion.stations.models import Place, Station
 
 # Django's own weekday names: complete in Chinese (星期一) and English (Mon) alike.
 WEEKDAY_LABELS = WEEKDAYS_ABBR
@@ -74,12 +72,9 @@ class OpenState:
     next_change: str
 
 
-def week_rows(place: Place, *, today: date) -> list[WeekRow]:
+def week_rows(place, *, today: date) -> list[WeekRow]:
     """The regular week, Monday first; dated exceptions are listed separately."""
-    regular = WeeklyHours.build(
-        is_24h=place.is_24h,
-        intervals=[(i.weekday, i.opens, i.closes) for i in place.hours.all()],
-    )
+    regular = station_selectors.place_hours(place, with_exceptions=False)
     monday = today - timedelta(days=today.weekday())
     return [
         WeekRow(
@@ -92,7 +87,7 @@ def week_rows(place: Place, *, today: date) -> list[WeekRow]:
     ]
 
 
-def exception_rows(place: Place, *, today: date) -> list[ExceptionRow]:
+def exception_rows(place, *, today: date) -> list[ExceptionRow]:
     """Dated exceptions from today on, one row per date, in the words of `day_text`."""
     hours = station_selectors.place_hours(place)
     rows = []
@@ -120,12 +115,12 @@ def _when(moment: datetime, *, now: datetime) -> str:
     return f"{WEEKDAY_LABELS[moment.weekday()]} {clock(moment.time())}"
 
 
-def open_state(place: Place, *, moment: datetime) -> OpenState:
+def open_state(place, *, moment: datetime) -> OpenState:
     tz = station_selectors.place_timezone(place)
     local = moment.astimezone(tz)
     hours = station_selectors.place_hours(place)
     today = day_text(hours.intervals_on(local.date()))
-    if place.status != Place.Status.ACTIVE:
+    if place.status != station_selectors.PlaceStatus.ACTIVE:
         return OpenState(
             is_open=False, badge=str(place.get_status_display()), today=today, next_change=""
         )
@@ -145,7 +140,7 @@ def open_state(place: Place, *, moment: datetime) -> OpenState:
     )
 
 
-def station_page(station: Station, *, payload: dict, moment: datetime) -> dict:
+def station_page(station, *, payload: dict, moment: datetime) -> dict:
     """Context of the station page: the API's payload plus the worded hours."""
     today = timezone.localtime(moment, station_selectors.place_timezone(station)).date()
     return {
@@ -168,7 +163,7 @@ class RegionOption:
     lng: float
 
 
-# Regions offered as places (the map's "my location", the street at check-in) are those within
+# Regions offered as places (the map's "my location", the street at registration) are those within
 # this many degrees of the default centre, so a national deployment does not list every street.
 REGION_WINDOW_DEGREES = 1.5
 

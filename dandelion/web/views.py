@@ -1,7 +1,7 @@
 """The worker's H5 pages: the station map and a station's page.
 
 The map page is a shell: its script reads the public JSON API (`/api/v1/stations/...`). The
-station page is rendered here from the same selectors and payload the API uses.
+station page is rendered here from the same payload the API uses (`selectors.station_page`).
 """
 
 from django.conf import settings
@@ -12,9 +12,7 @@ from django.views.decorators.http import require_GET
 
 from dandelion.core.errors import NotFound
 from dandelion.regions import selectors as region_selectors
-from dandelion.regions.models import Region
 from dandelion.stations import selectors as station_selectors
-from dandelion.stations.api import station_payload
 
 from . import presenters
 
@@ -28,7 +26,7 @@ def _region_candidates(query: str = ""):
         lat=lat,
         lng=lng,
         degrees=presenters.REGION_WINDOW_DEGREES,
-        levels=(Region.Level.DISTRICT, Region.Level.STREET),
+        levels=(region_selectors.RegionLevel.DISTRICT, region_selectors.RegionLevel.STREET),
         text=query,
     )
     return presenters.region_options(regions, center=(lat, lng), limit=REGION_OPTIONS_LIMIT)
@@ -75,10 +73,9 @@ def region_options(request):
 def station_detail(request, station_id: int):
     moment = timezone.now()
     try:
-        station = station_selectors.station_get(station_id=station_id, moment=moment)
+        station, payload = station_selectors.station_page(station_id=station_id, moment=moment)
     except NotFound:
         return render(request, "web/not_found.html", status=404)
-    payload = station_payload(station, moment=moment)
     return render(
         request,
         "web/station.html",

@@ -237,7 +237,7 @@ def test_admin_adds_a_station_with_hours_and_amenities(admin_client, jiujiang):
     assert exception.closed and exception.opens is None
 
 
-def test_change_form_has_the_map_widget_and_checkin_links(admin_client, make_station):
+def test_change_form_has_the_map_widget_and_visit_code_links(admin_client, make_station):
     station = make_station()
 
     html = admin_client.get(f"/admin/stations/station/{station.pk}/change/").content.decode()

@@ -89,7 +89,7 @@ def test_nearby_includes_partners_when_asked(client, three, jiujiang):
 
 def test_nearby_answers_exactly_the_documented_schema(client, three, jiujiang):
     """The view sends its payload without a second validation; this holds it to the schema."""
-    from dandelion.stations.schemas import NearbyOut, NearbyResultOut
+    from dandelion.stations.api.schemas import NearbyOut, NearbyResultOut
 
     partner_create(
         name="服务角",
@@ -245,7 +245,8 @@ def test_partner_list_and_detail(client, jiujiang):
     assert page["count"] == 1 and page["items"][0]["offer"] == "免费热水"
     detail = client.get(f"/api/v1/partners/{partner.pk}").json()
     assert detail["type"] == "partner" and detail["hours"][0]["opens"] == "07:00:00"
-    assert client.get("/api/v1/partners/999999").json()["code"] == "partner_not_found"
+    missing = client.get("/api/v1/partners/999999").json()
+    assert (missing["code"], missing["entity"]) == ("not_found", "partner_place")
 
 
 def test_bbox_limits_lists_and_geojson(client, three):
@@ -271,7 +272,7 @@ def test_nearby_with_no_stations_is_an_empty_answer(client, jiujiang):
 
 
 def test_geojson_refuses_more_features_than_one_answer_holds(client, three, monkeypatch):
-    from dandelion.stations import api
+    from dandelion.stations.api import stations as api
 
     monkeypatch.setattr(api, "GEOJSON_MAX_FEATURES", 2)
     response = client.get("/api/v1/stations.geojson")

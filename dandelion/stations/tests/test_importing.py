@@ -299,7 +299,13 @@ def test_error_messages_say_what_is_wrong(jiujiang):
 
     assert caught.value.code == "import_invalid_rows"
     assert caught.value.errors == [
-        {"line": 2, "field": "region_code", "msg": "未知的区划代码：999999"}
+        {
+            "loc": ["line", "2", "region_code"],
+            "field": "region_code",
+            "code": "import_bad_cell",
+            "msg": "未知的区划代码：999999",
+            "line": 2,
+        }
     ]
 
 

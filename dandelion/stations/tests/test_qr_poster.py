@@ -1,4 +1,5 @@
-"""Check-in QR codes (SVG, PNG) and the printable poster: staff only, right types, right URL."""
+"""Visit QR codes (打卡码: SVG, PNG) and the printable poster: only for those who run the
+station, right types, right URL."""
 
 import io
 from xml.etree import ElementTree
@@ -6,15 +7,18 @@ from xml.etree import ElementTree
 import pytest
 from PIL import Image
 
+from dandelion.accounts.services import role_assign
 from dandelion.core import qr as core_qr
 from dandelion.stations import qr
 from dandelion.stations.services import station_update
 
 
 @pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user(username="staff", password="pw", is_staff=True)
-    client.force_login(user)
+def staff_client(client, make_user, station):
+    """Signed in as the station's manager, who prints its poster."""
+    manager = make_user(name="站长")
+    role_assign(user=manager, role="station_manager", station=station)
+    client.force_login(manager)
     return client
 
 
@@ -29,7 +33,7 @@ def station(make_station):
     )
 
 
-def checkin_url(station) -> str:
+def visit_url(station) -> str:
     return f"http://testserver/s/{station.uuid}/checkin"
 
 
@@ -49,31 +53,32 @@ def png_modules(png: bytes, *, scale: int, border: int) -> list[list[bool]]:
     ]
 
 
-def test_checkin_path_is_built_from_the_uuid(station):
-    assert qr.station_checkin_path(station) == f"/s/{station.uuid}/checkin"
+def test_visit_path_is_built_from_the_uuid(station):
+    # Printed on posters already on station walls: it must not change.
+    assert qr.station_visit_path(station) == f"/s/{station.uuid}/checkin"
 
 
-def test_png_is_a_qr_code_of_the_checkin_url(staff_client, station):
+def test_png_is_a_qr_code_of_the_visit_url(staff_client, station):
     response = staff_client.get(f"/stations/{station.pk}/qr.png")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response.content.startswith(b"\x89PNG\r\n\x1a\n")
     assert "max-age" in response["Cache-Control"]
-    expected = core_qr.qr_code(checkin_url(station))
+    expected = core_qr.qr_code(visit_url(station))
     modules = png_modules(response.content, scale=core_qr.PNG_SCALE, border=4)
     assert modules == [[bool(m) for m in row] for row in expected.matrix]
 
 
-def test_svg_is_the_segno_code_of_the_checkin_url(staff_client, station):
+def test_svg_is_the_segno_code_of_the_visit_url(staff_client, station):
     response = staff_client.get(f"/stations/{station.pk}/qr.svg")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"
     root = ElementTree.fromstring(response.content)
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
-    assert response.content == core_qr.qr_svg(checkin_url(station))
-    assert checkin_url(station) in response.content.decode()  # as the <title>
+    assert response.content == core_qr.qr_svg(visit_url(station))
+    assert visit_url(station) in response.content.decode()  # as the <title>
 
 
 def test_site_url_wins_over_the_request_host(staff_client, station, settings):
@@ -102,15 +107,55 @@ def test_suspended_stations_keep_their_code(staff_client, station):
 
 
 @pytest.mark.parametrize("suffix", ["qr.svg", "qr.png", "poster/"])
-def test_codes_and_poster_need_a_staff_login(client, django_user_model, station, suffix):
-    url = f"/stations/{station.pk}/{suffix}"
+def test_codes_and_poster_need_a_sign_in(client, station, suffix):
+    response = client.get(f"/stations/{station.pk}/{suffix}")
 
-    response = client.get(url)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
-    worker = django_user_model.objects.create_user(username="rider", password="pw")
-    client.force_login(worker)
-    assert client.get(url).status_code == 302
+
+@pytest.mark.parametrize("suffix", ["qr.svg", "qr.png", "poster/"])
+@pytest.mark.parametrize(
+    "person",
+    [
+        "worker_x",  # a worker
+        "leader_x",  # a volunteer-team leader (organiser): is_staff, but runs no station
+        "secretary_x",  # a party-branch secretary of the station's own branch
+        "manager_l",  # the manager of another station
+        "admin_l",  # a region admin of another district
+        "dispatcher_x",  # staff of the station's district who do not run stations
+        "auditor_x",
+    ],
+)
+def test_nobody_but_those_who_run_the_station_gets_its_code(client, world, person, suffix):
+    user = getattr(world, person)
+    client.force_login(user)
+
+    response = client.get(f"/stations/{world.station_x.pk}/{suffix}")
+
+    assert response.status_code == 403
+    assert "/s/" not in response.content.decode(errors="replace")
+
+
+@pytest.mark.parametrize("suffix", ["qr.svg", "qr.png", "poster/"])
+@pytest.mark.parametrize("person", ["manager_x", "admin_x"])
+def test_the_station_manager_and_the_region_admin_get_the_code(client, world, person, suffix):
+    client.force_login(getattr(world, person))
+
+    assert client.get(f"/stations/{world.station_x.pk}/{suffix}").status_code == 200
+
+
+def test_a_team_leader_is_staff_yet_refused(client, world):
+    # What the check used to rest on: any role grant or leadership sets is_staff.
+    world.leader_x.refresh_from_db()
+    assert world.leader_x.is_staff
+    client.force_login(world.leader_x)
+
+    for station in (world.station_x, world.station_l):
+        assert client.get(f"/stations/{station.pk}/qr.png").status_code == 403
+
+
+def test_a_superuser_gets_every_code(admin_client, world):
+    assert admin_client.get(f"/stations/{world.station_l.pk}/qr.svg").status_code == 200
 
 
 def test_poster_shows_name_code_hours_and_amenities(staff_client, station):
@@ -119,18 +164,21 @@ def test_poster_shows_name_code_hours_and_amenities(staff_client, station):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<h1>甘棠驿站</h1>" in html
-    assert core_qr.qr_svg_inline(checkin_url(station)) in html
+    assert core_qr.qr_svg_inline(visit_url(station)) in html
     assert "@page { size: A4; margin: 0 }" in html
-    assert "扫码报到 · 蒲公英" in html
+    assert "扫码打卡 · 蒲公英" in html
     assert "周一至周五 08:00-20:00" in html
     assert "热水" in html and "卫生间" in html and "♨️" in html
     assert "综合站" in html and station.address in html
     assert "<link" not in html and "@font-face" not in html  # self-contained, system fonts
 
 
-def test_poster_of_a_24_hour_station(staff_client, make_station):
+def test_poster_of_a_24_hour_station(client, make_user, make_station):
     station = make_station(is_24h=True)
+    manager = make_user(name="站长")
+    role_assign(user=manager, role="station_manager", station=station)
+    client.force_login(manager)
 
-    html = staff_client.get(f"/stations/{station.pk}/poster/").content.decode()
+    html = client.get(f"/stations/{station.pk}/poster/").content.decode()
 
     assert "24小时开放" in html

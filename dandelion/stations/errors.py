@@ -1,0 +1,30 @@
+"""The error codes of stations and partner places (`core.errors`).
+
+"No such station / partner place" is `CoreError.NOT_FOUND` with `extra={"entity": ...}`; a
+permission refusal is `CoreError.PERMISSION_DENIED`."""
+
+from dandelion.core.errors import ErrorCode
+
+
+class StationsError(ErrorCode):
+    # Places
+    UNKNOWN_FIELDS = "unknown_fields"
+    INVALID_COORDINATES = "invalid_coordinates"
+    INVALID_PLACE = "invalid_place"
+    INVALID_HOURS = "invalid_hours"
+    UNKNOWN_AMENITY = "unknown_amenity"
+    # Searches
+    INVALID_LIMIT = "invalid_limit"
+    TOO_MANY_FEATURES = "too_many_features"
+    # Station files (import)
+    IMPORT_EMPTY = "import_empty"
+    IMPORT_BAD_FILE = "import_bad_file"
+    IMPORT_WRONG_TYPE = "import_wrong_type"
+    IMPORT_BAD_ENCODING = "import_bad_encoding"
+    IMPORT_TOO_LARGE = "import_too_large"
+    IMPORT_TOO_MANY_ROWS = "import_too_many_rows"
+    IMPORT_BAD_HEADER = "import_bad_header"
+    IMPORT_BAD_CELL = "import_bad_cell"
+    IMPORT_DUPLICATE_ROW = "import_duplicate_row"
+    IMPORT_AMBIGUOUS_STATION = "import_ambiguous_station"
+    IMPORT_INVALID_ROWS = "import_invalid_rows"

@@ -1,0 +1,2 @@
+from dandelion.accounts.testing import *  # noqa: F403
+from dandelion.orgs.testing import *  # noqa: F403
