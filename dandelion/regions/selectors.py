@@ -1,12 +1,15 @@
 """Reads of regions."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db.models import QuerySet
 
 from dandelion.core.errors import NotFound
 
 from .models import Region
+
+# The levels of the division tree, for callers that may not import the model.
+Level = Region.Level
 
 
 def region_get(*, code: str) -> Region:
@@ -43,3 +46,25 @@ def regions_near(
     if text:
         qs = qs.filter(name__icontains=text)
     return qs.order_by("code")
+
+
+def regions_all() -> QuerySet[Region]:
+    """Every region, for a caller that narrows it (a permission scope, a form's choices)."""
+    return Region.objects.all()
+
+
+def regions_by_id(*, ids: Iterable[int]) -> QuerySet[Region]:
+    return Region.objects.filter(pk__in=list(ids))
+
+
+def regions_by_code(*, codes: Iterable[str], level: str | None = None) -> QuerySet[Region]:
+    qs = Region.objects.filter(code__in=list(codes))
+    if level:
+        qs = qs.filter(level=level)
+    return qs.order_by("code")
+
+
+def region_facts() -> list[tuple[int, str, str, str]]:
+    """`(id, code, name, timezone)` of every region: what the stations' nearby index keeps of
+    each, read in one query."""
+    return list(Region.objects.values_list("id", "code", "name", "timezone"))
