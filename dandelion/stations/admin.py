@@ -25,7 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from dandelion.core.admin import PartOfParentInline, ScopedAdminMixin
 from dandelion.core.errors import InvalidInput
 from dandelion.core.permissions import can, scope_queryset
-from dandelion.regions.selectors import RegionLevel, regions_all, regions_by_code, regions_by_id
+from dandelion.regions.selectors import Level as RegionLevel
+from dandelion.regions.selectors import regions_all, regions_by_code, regions_by_id
 
 from .exporting import CONTENT_TYPES, stations_export
 from .importing import stations_import

@@ -26,7 +26,7 @@ def _region_candidates(query: str = ""):
         lat=lat,
         lng=lng,
         degrees=presenters.REGION_WINDOW_DEGREES,
-        levels=(region_selectors.RegionLevel.DISTRICT, region_selectors.RegionLevel.STREET),
+        levels=(region_selectors.Level.DISTRICT, region_selectors.Level.STREET),
         text=query,
     )
     return presenters.region_options(regions, center=(lat, lng), limit=REGION_OPTIONS_LIMIT)
