@@ -50,6 +50,7 @@ class CoreError(ErrorCode):
     TOO_MANY_PHOTOS = "too_many_photos"
     PHOTO_TOO_LARGE = "photo_too_large"
     PHOTO_TOO_MANY_PIXELS = "photo_too_many_pixels"
+    PHOTOS_TOO_MANY_PIXELS = "photos_too_many_pixels"
     PHOTO_WRONG_TYPE = "photo_wrong_type"
     PHOTO_NOT_IMAGE = "photo_not_image"
     PHOTO_CORRUPT = "photo_corrupt"

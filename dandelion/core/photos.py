@@ -1,9 +1,11 @@
 """Uploaded photos (reports, needs): checked by decoding them, never by name or declared type.
 
-An upload is accepted only if Pillow decodes the whole image as JPEG, PNG or WebP, the file is
-at most `MAX_BYTES` and the picture at most `MAX_PIXELS`. What is stored is re-encoded: the
-EXIF orientation applied to the pixels, then saved as a fresh JPEG with no metadata at all (no
-GPS position, no camera serial), so nothing the phone wrote leaks to whoever sees the photo.
+An upload is accepted only if Pillow decodes the whole image as JPEG (an MPO's first picture
+included), PNG or WebP, the file is at most `MAX_BYTES`, the picture at most `MAX_PIXELS`, and
+all photos of the submission together decode to at most `MAX_REQUEST_PIXELS`. What is stored
+is re-encoded: the EXIF orientation applied to the pixels, then saved as a fresh JPEG with no
+metadata at all (no GPS position, no camera serial), so nothing the phone wrote leaks to whoever
+sees the photo.
 Every refusal is an `InvalidInput` (422) naming the field, e.g. `photos[1]`, with a stable code
 and the worker-facing sentence.
 
@@ -14,6 +16,7 @@ unless its transaction commits.
 
 import io
 import logging
+import math
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,7 +38,11 @@ MAX_BYTES = 10 * 1024 * 1024
 # a small file that claims a huge canvas (a decompression bomb) never allocates it.
 MAX_PIXELS = 50_000_000
 MAX_PHOTOS = 4
-ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+# What all the photos of one submission may decode to together: any number of phone photos
+# (a JPEG decodes at a reduced scale, 48 MP as 12 MP), but not four 49 MP PNGs, which took 8.7 s
+# and 774 MB of one worker.
+MAX_REQUEST_PIXELS = 64_000_000
+ALLOWED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP"})
 STORED_MAX_SIDE = 2560
 THUMBNAIL_SIDE = 480
 JPEG_QUALITY = 85
@@ -55,6 +62,7 @@ def _refuse(field: str, code: CoreError, message: Message) -> InvalidInput:
 
 TOO_LARGE = _("照片不能超过 10 MB")
 TOO_MANY_PIXELS = _("照片像素过大，请换一张")
+CORRUPT = _("照片已损坏或不完整，请重新拍摄")
 
 
 def _jpeg(image: Image.Image) -> bytes:
@@ -73,8 +81,10 @@ def _flatten(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def photo_process(upload, *, field: str = "photos") -> ProcessedPhoto:
-    """Decode, check and re-encode one uploaded file (anything with `read()` and `size`)."""
+def _opened(upload, *, field: str) -> Image.Image:
+    """The upload opened but not decoded: its header checked (size on disk, format, pixels), and
+    a JPEG told to decode at the smallest scale that still gives `STORED_MAX_SIDE` (a 48 MP
+    photo decodes as 12 MP), so what decoding will cost is known before it starts."""
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_BYTES:
         raise _refuse(field, CoreError.PHOTO_TOO_LARGE, TOO_LARGE)
@@ -89,23 +99,43 @@ def photo_process(upload, *, field: str = "photos") -> ProcessedPhoto:
             # refusals here.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             source = Image.open(io.BytesIO(data))
-            if source.format not in ALLOWED_FORMATS:
-                raise _refuse(
-                    field, CoreError.PHOTO_WRONG_TYPE, _("只支持 JPEG、PNG 或 WebP 格式的照片")
-                )
-            width, height = source.size
-            if width * height > MAX_PIXELS:
-                raise _refuse(field, CoreError.PHOTO_TOO_MANY_PIXELS, TOO_MANY_PIXELS)
-            source.load()  # decodes every byte: a truncated or corrupt file fails here
-            image = ImageOps.exif_transpose(source)
-    except InvalidInput:
-        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _refuse(field, CoreError.PHOTO_TOO_MANY_PIXELS, TOO_MANY_PIXELS) from None
     except UnidentifiedImageError:
         raise _refuse(field, CoreError.PHOTO_NOT_IMAGE, _("这个文件不是图片")) from None
-    except (OSError, SyntaxError, ValueError, EOFError, Image.UnidentifiedImageError):
-        raise _refuse(field, CoreError.PHOTO_CORRUPT, _("照片已损坏或不完整，请重新拍摄")) from None
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise _refuse(field, CoreError.PHOTO_CORRUPT, CORRUPT) from None
+    if source.format not in ALLOWED_FORMATS:
+        raise _refuse(field, CoreError.PHOTO_WRONG_TYPE, _("只支持 JPEG、PNG 或 WebP 格式的照片"))
+    width, height = source.size
+    if width * height > MAX_PIXELS:
+        raise _refuse(field, CoreError.PHOTO_TOO_MANY_PIXELS, TOO_MANY_PIXELS)
+    if source.format in ("JPEG", "MPO"):
+        # An MPO (many phones, Ultra HDR) is a JPEG with more pictures after the first: the
+        # first is the photo, and the only one decoded.
+        # The request is the box the stored photo fits in, in the photo's own proportions.
+        ratio = STORED_MAX_SIDE / max(width, height)
+        if ratio < 1:
+            source.draft(None, (math.ceil(width * ratio), math.ceil(height * ratio)))
+    return source
+
+
+def _decoded_pixels(source: Image.Image) -> int:
+    width, height = source.size  # after draft(), the size the decoder will produce
+    return width * height
+
+
+def _finished(source: Image.Image, *, field: str) -> ProcessedPhoto:
+    """Decode, and re-encode without metadata."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            source.load()  # decodes every byte: a truncated or corrupt file fails here
+            image = ImageOps.exif_transpose(source)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _refuse(field, CoreError.PHOTO_TOO_MANY_PIXELS, TOO_MANY_PIXELS) from None
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise _refuse(field, CoreError.PHOTO_CORRUPT, CORRUPT) from None
 
     image = _flatten(image)
     image.thumbnail((STORED_MAX_SIDE, STORED_MAX_SIDE))
@@ -119,18 +149,31 @@ def photo_process(upload, *, field: str = "photos") -> ProcessedPhoto:
     )
 
 
+def photo_process(upload, *, field: str = "photos") -> ProcessedPhoto:
+    """Decode, check and re-encode one uploaded file (anything with `read()` and `size`)."""
+    return photos_process([upload], field=field, max_photos=1, indexed=False)[0]
+
+
 def photos_process(
-    uploads: list, *, field: str = "photos", max_photos: int = MAX_PHOTOS
+    uploads: list, *, field: str = "photos", max_photos: int = MAX_PHOTOS, indexed: bool = True
 ) -> list[ProcessedPhoto]:
     """All photos of one submission, checked before anything is written: one bad photo refuses
-    the submission (and the worker's other input is kept by the form)."""
+    the submission (and the worker's other input is kept by the form). Every header is read
+    first, and the submission is refused before any decoding if all its photos together would
+    decode to more than `MAX_REQUEST_PIXELS`: one request cannot hold a worker for long."""
     if len(uploads) > max_photos:
         raise _refuse(
             field, CoreError.TOO_MANY_PHOTOS, _("最多上传 %(n)s 张照片") % {"n": max_photos}
         )
-    return [
-        photo_process(upload, field=f"{field}[{index}]") for index, upload in enumerate(uploads)
-    ]
+    names = [f"{field}[{index}]" if indexed else field for index in range(len(uploads))]
+    opened = [_opened(upload, field=name) for upload, name in zip(uploads, names, strict=True)]
+    if sum(_decoded_pixels(source) for source in opened) > MAX_REQUEST_PIXELS:
+        raise _refuse(
+            field,
+            CoreError.PHOTOS_TOO_MANY_PIXELS,
+            _("这几张照片合计太大，请少选几张或换小一些的照片"),
+        )
+    return [_finished(source, field=name) for source, name in zip(opened, names, strict=True)]
 
 
 class StoredFiles:
