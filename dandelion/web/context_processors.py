@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+
+from dandelion.notifications.selectors import unread_count
 
 
 def site(request):
@@ -15,9 +18,5 @@ def site(request):
 
 def notifications(request):
     """`UNREAD_NOTIFICATIONS` for the inbox badge, counted only if a page shows it."""
-    from django.utils.functional import SimpleLazyObject
-
-    from dandelion.notifications.selectors import unread_count
-
     user = getattr(request, "user", None)
     return {"UNREAD_NOTIFICATIONS": SimpleLazyObject(lambda: unread_count(user=user))}

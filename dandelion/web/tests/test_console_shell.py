@@ -7,6 +7,7 @@ from dandelion.accounts.testing import *  # noqa: F403
 from dandelion.accounts.testing import client_for
 from dandelion.core import console, h5
 from dandelion.core.permissions import can
+from dandelion.notifications.services import notification_send
 from dandelion.orgs.testing import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +82,18 @@ def test_someone_without_console_access_can_sign_in_as_someone_else(world, make_
     )
     assert signed_in.status_code == 302
     assert client.get("/console/").status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_inbox_page_takes_a_fixed_number_of_queries(
+    world, section, rows, django_assert_num_queries
+):
+    for i in range(rows):
+        notification_send(recipients=[world.admin_x], kind="tests.unknown", params={"n": i})
+    client = client_for(world.admin_x)
+    client.get("/console/inbox/")  # the session, once
+
+    with django_assert_num_queries(7):
+        response = client.get("/console/inbox/")
+
+    assert response.status_code == 200
