@@ -23,6 +23,60 @@ router = Router(tags=["stations"])
 
 GEOJSON_MAX_FEATURES = 5000
 
+# What the GeoJSON answer holds (sent as is, as application/geo+json, so no response schema
+# class validates it): Point features in WGS-84 with the place's map properties.
+GEOJSON_RESPONSE = {
+    "description": "A GeoJSON FeatureCollection of Point features (WGS-84, lng before lat)",
+    "content": {
+        "application/geo+json": {
+            "schema": {
+                "type": "object",
+                "required": ["type", "features"],
+                "properties": {
+                    "type": {"type": "string", "enum": ["FeatureCollection"]},
+                    "features": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["type", "id", "geometry", "properties"],
+                            "properties": {
+                                "type": {"type": "string", "enum": ["Feature"]},
+                                "id": {"type": "string", "examples": ["station-12"]},
+                                "geometry": {
+                                    "type": "object",
+                                    "properties": {
+                                        "type": {"type": "string", "enum": ["Point"]},
+                                        "coordinates": {
+                                            "type": "array",
+                                            "items": {"type": "number"},
+                                            "minItems": 2,
+                                            "maxItems": 2,
+                                        },
+                                    },
+                                },
+                                "properties": {
+                                    "type": "object",
+                                    "properties": {
+                                        "id": {"type": "integer"},
+                                        "type": {"type": "string", "enum": ["station", "partner"]},
+                                        "name": {"type": "string"},
+                                        "kind": {"type": "string"},
+                                        "kind_label": {"type": "string"},
+                                        "address": {"type": "string"},
+                                        "is_24h": {"type": "boolean"},
+                                        "open_now": {"type": "boolean"},
+                                        "amenities": {"type": "array", "items": {"type": "string"}},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            }
+        }
+    },
+}
+
 
 @router.get(
     "/stations/nearby",
@@ -86,6 +140,7 @@ def stations_list(request: HttpRequest, filters: Query[StationFilters]):
 @router.get(
     "/stations.geojson",
     response={**problems(404)},
+    openapi_extra={"responses": {200: GEOJSON_RESPONSE}},
     operation_id="stations_geojson",
     summary="Stations as a GeoJSON FeatureCollection (WGS-84)",
     description=(
