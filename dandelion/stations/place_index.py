@@ -29,6 +29,9 @@ Cost: a rebuild reads every active place with its amenities, hours and exception
 milliseconds for a city's few hundred places; `bench/results.md` gives the time and memory for
 200,000. Each change rebuilds the whole index in each process, which suits the rate at which a
 city edits its stations.
+
+The module stays whole past the usual ~400 lines: building, searching and the open-now cache are
+one algorithm over one memory layout, and splitting them would only scatter it.
 """
 
 import math
