@@ -20,6 +20,13 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _photo_slots_of_this_test_process(settings, tmp_path_factory):
+    """Each test process decodes photos under its own slots: parallel test processes are not
+    one server's workers."""
+    settings.PHOTO_LOCK_DIR = str(tmp_path_factory.getbasetemp())
+
+
 @pytest.fixture(scope="session")
 def _declared_problems():
     """operationId → the response statuses the API's OpenAPI document declares for it."""

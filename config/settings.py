@@ -172,7 +172,8 @@ OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")
 # empty to use Debian's Noto Sans CJK (fonts-noto-cjk).
 CERTIFICATE_FONT = os.environ.get("CERTIFICATE_FONT", "")
 
-# The privacy policy version workers consent to at check-in; raising it asks everyone again.
+# The privacy policy version workers consent to at registration (报到); raising it asks
+# everyone again.
 PRIVACY_POLICY_VERSION = os.environ.get("PRIVACY_POLICY_VERSION", "2025-01")
 # How long a team's or branch's join code (QR) stays valid.
 ORG_CODE_MAX_AGE_DAYS = int(os.environ.get("ORG_CODE_MAX_AGE_DAYS", "30"))
@@ -211,6 +212,12 @@ WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Big photos are decoded by at most this many requests at once per machine (core.photos); a
+# request that cannot get a slot within the wait is told to retry (429). With N web workers,
+# N - 1 slots keeps one worker free for everything else.
+PHOTO_DECODE_SLOTS = int(os.environ.get("PHOTO_DECODE_SLOTS", "1"))
+PHOTO_DECODE_WAIT_SECONDS = float(os.environ.get("PHOTO_DECODE_WAIT_SECONDS", "0.25"))
+PHOTO_LOCK_DIR = os.environ.get("PHOTO_LOCK_DIR", str(VAR_DIR))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

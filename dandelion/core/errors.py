@@ -51,6 +51,7 @@ class CoreError(ErrorCode):
     PHOTO_TOO_LARGE = "photo_too_large"
     PHOTO_TOO_MANY_PIXELS = "photo_too_many_pixels"
     PHOTOS_TOO_MANY_PIXELS = "photos_too_many_pixels"
+    PHOTOS_BUSY = "photos_busy"
     PHOTO_WRONG_TYPE = "photo_wrong_type"
     PHOTO_NOT_IMAGE = "photo_not_image"
     PHOTO_CORRUPT = "photo_corrupt"

@@ -14,14 +14,19 @@ back: a write that stores photos runs in `atomic_with_files`, which deletes what
 unless its transaction commits.
 """
 
+import fcntl
 import io
 import logging
 import math
+import tempfile
+import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage
 from django.db import transaction
@@ -29,7 +34,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from dandelion.core.errors import CoreError, InvalidInput, Message, field_error
+from dandelion.core.errors import CoreError, InvalidInput, Message, RateLimited, field_error
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +44,12 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 50_000_000
 MAX_PHOTOS = 4
 # What all the photos of one submission may decode to together: any number of phone photos
-# (a JPEG decodes at a reduced scale, 48 MP as 12 MP), but not four 49 MP PNGs, which took 8.7 s
-# and 774 MB of one worker.
-MAX_REQUEST_PIXELS = 64_000_000
+# (a JPEG decodes at a reduced scale, 48 MP as 12 MP) or one 49 MP PNG, but not four, which took
+# 8.7 s and 774 MB of one worker.
+MAX_REQUEST_PIXELS = 50_000_000
+# Submissions decoding more than this wait for a decoding slot (`decoding_slot`); smaller ones
+# (a few screenshots, a reduced phone JPEG) cost little and go straight through.
+SMALL_REQUEST_PIXELS = 4_000_000
 ALLOWED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP"})
 STORED_MAX_SIDE = 2560
 THUMBNAIL_SIDE = 480
@@ -126,19 +134,21 @@ def _decoded_pixels(source: Image.Image) -> int:
 
 
 def _finished(source: Image.Image, *, field: str) -> ProcessedPhoto:
-    """Decode, and re-encode without metadata."""
+    """Decode, and re-encode without metadata. Turned and shrunk before anything else, so the
+    colour conversion and the encoder only see the stored size."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             source.load()  # decodes every byte: a truncated or corrupt file fails here
-            image = ImageOps.exif_transpose(source)
+            ImageOps.exif_transpose(source, in_place=True)
+            image = source
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _refuse(field, CoreError.PHOTO_TOO_MANY_PIXELS, TOO_MANY_PIXELS) from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise _refuse(field, CoreError.PHOTO_CORRUPT, CORRUPT) from None
 
-    image = _flatten(image)
     image.thumbnail((STORED_MAX_SIDE, STORED_MAX_SIDE))
+    image = _flatten(image)
     thumbnail = image.copy()
     thumbnail.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
     return ProcessedPhoto(
@@ -147,6 +157,38 @@ def _finished(source: Image.Image, *, field: str) -> ProcessedPhoto:
         width=image.width,
         height=image.height,
     )
+
+
+@contextmanager
+def decoding_slot() -> Iterator[None]:
+    """One of `PHOTO_DECODE_SLOTS` per machine (a file lock each, shared by every web process):
+    big photos are decoded by at most that many requests at once, so uploads cannot hold every
+    worker and the map keeps answering. A request that waits longer than
+    `PHOTO_DECODE_WAIT_SECONDS` is told to try again (429 with Retry-After)."""
+    slots = max(1, int(getattr(settings, "PHOTO_DECODE_SLOTS", 1)))
+    wait = float(getattr(settings, "PHOTO_DECODE_WAIT_SECONDS", 0.25))
+    directory = Path(getattr(settings, "PHOTO_LOCK_DIR", None) or tempfile.gettempdir())
+    directory.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait
+    while True:
+        for index in range(slots):
+            handle = open(directory / f"dandelion-photo-slot-{index}.lock", "a+b")  # noqa: SIM115
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            try:
+                yield
+                return
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                handle.close()
+        if time.monotonic() >= deadline:
+            raise RateLimited(
+                _("正在处理其他照片，请稍后再提交。"), retry_after=2, code=CoreError.PHOTOS_BUSY
+            )
+        time.sleep(0.05)
 
 
 def photo_process(upload, *, field: str = "photos") -> ProcessedPhoto:
@@ -173,7 +215,10 @@ def photos_process(
             CoreError.PHOTOS_TOO_MANY_PIXELS,
             _("这几张照片合计太大，请少选几张或换小一些的照片"),
         )
-    return [_finished(source, field=name) for source, name in zip(opened, names, strict=True)]
+    if sum(_decoded_pixels(source) for source in opened) <= SMALL_REQUEST_PIXELS:
+        return [_finished(source, field=name) for source, name in zip(opened, names, strict=True)]
+    with decoding_slot():
+        return [_finished(source, field=name) for source, name in zip(opened, names, strict=True)]
 
 
 class StoredFiles:

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from dandelion.core import photos
-from dandelion.core.errors import InvalidInput
+from dandelion.core.errors import InvalidInput, RateLimited
 
 
 def _upload(fmt: str, size: tuple[int, int], name: str = "p", **options) -> SimpleUploadedFile:
@@ -77,3 +77,19 @@ def test_a_large_jpeg_decodes_at_a_reduced_scale(monkeypatch):
 def test_many_phone_jpegs_fit_in_one_submission():
     uploads = [_upload("JPEG", (8000, 6000), name=str(i), quality=40) for i in range(4)]
     assert len(photos.photos_process(uploads)) == 4
+
+
+def test_a_big_submission_while_another_is_decoding_is_told_to_retry(settings, tmp_path):
+    # Given one decoding slot, held by another request
+    settings.PHOTO_DECODE_SLOTS = 1
+    settings.PHOTO_DECODE_WAIT_SECONDS = 0
+    settings.PHOTO_LOCK_DIR = str(tmp_path)
+    # When a big submission arrives
+    with photos.decoding_slot(), pytest.raises(RateLimited) as info:
+        photos.photos_process([_upload("PNG", (3000, 2000))])
+    # Then it is a 429 with Retry-After, and a small one still goes through meanwhile
+    assert info.value.code == "photos_busy" and info.value.retry_after > 0
+    with photos.decoding_slot():
+        assert len(photos.photos_process([_upload("PNG", (800, 600))])) == 1
+    # And once the slot is free, the big one is accepted
+    assert len(photos.photos_process([_upload("PNG", (3000, 2000))])) == 1
