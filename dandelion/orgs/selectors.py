@@ -212,3 +212,41 @@ def party_programme_counts(*, actor, region_code: str | None = None) -> dict[str
             for row in per_station
         ],
     }
+
+
+# ---- for the volunteering app (team-only activities, the organisations that publish) ----
+
+
+def active_memberships() -> QuerySet[Membership]:
+    """Every active membership, for a caller that narrows it (a subquery by user and path)."""
+    return Membership.objects.filter(status=Membership.Status.ACTIVE)
+
+
+def member_of(*, user, organisation: Organisation) -> bool:
+    """Is the user an active member of `organisation` or of an organisation below it?"""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        active_memberships()
+        .filter(user=user, organisation__path__startswith=organisation.path)
+        .exists()
+    )
+
+
+def active_member_ids(*, organisation: Organisation) -> QuerySet:
+    """`user_id`s of the active members of `organisation` and of the organisations below it."""
+    return (
+        active_memberships()
+        .filter(organisation__path__startswith=organisation.path)
+        .values("user_id")
+    )
+
+
+def organisation_find(*, organisation_id: int) -> Organisation | None:
+    """The organisation with this id, with its region, or None."""
+    return Organisation.objects.select_related("region").filter(pk=organisation_id).first()
+
+
+def organisations_active() -> QuerySet[Organisation]:
+    """Active organisations with their regions, for a caller that narrows them by scope."""
+    return Organisation.objects.filter(is_active=True).select_related("region")
