@@ -146,7 +146,12 @@ def _activities(rng: random.Random, admin, leader, counts: Counter) -> list[Acti
                     status=Activity.Status.FINISHED, published_at=start - timedelta(days=3)
                 )
                 ActivityEvent.objects.create(
-                    activity=activity, from_status="draft", to_status="finished", note="demo"
+                    activity=activity,
+                    action="finish",
+                    from_state="draft",
+                    to_state="finished",
+                    actor_role="system",
+                    note="demo",
                 )
                 activity.refresh_from_db()
                 finished.append(activity)
@@ -183,8 +188,8 @@ def _past_hours(rng: random.Random, finished: list[Activity], admin, counts: Cou
                 actor=admin,
                 activity=activity,
                 user=person,
-                checked_in_at=activity.starts_at + late,
-                checked_out_at=activity.ends_at - early,
+                arrived_at=activity.starts_at + late,
+                left_at=activity.ends_at - early,
             )
             attendance = attendance_confirm(actor=admin, attendance_id=attendance.pk)
             counts["confirmed attendances"] += 1

@@ -10,9 +10,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.errors import ApplicationError
+from dandelion.core.errors import ServiceUnavailable
 
+from .errors import VolunteeringError
 from .selectors import hours_of, total_minutes
 
 CJK_FONT_PATHS = (
@@ -25,10 +27,10 @@ CJK_FONT_PATHS = (
 SIMPLIFIED_CHINESE_FACE = 2
 
 
-class FontMissing(ApplicationError):
-    status = 503
-    default_code = "certificate_font_missing"
-    title = "Service unavailable"
+class FontMissing(ServiceUnavailable):
+    """No CJK font to draw the certificate with (install fonts-noto-cjk)."""
+
+    default_code = VolunteeringError.CERTIFICATE_FONT_MISSING
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +52,7 @@ def certificate_pdf(*, user) -> bytes:
 
     font = cjk_font()
     if font is None:
-        raise FontMissing("No CJK font is installed (apt-get install fonts-noto-cjk).")
+        raise FontMissing(_("证书暂时无法生成，请稍后再试。"))
     path, face = font
     rows = list(hours_of(user=user))
     total = total_minutes(user=user)

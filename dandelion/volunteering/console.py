@@ -1,5 +1,9 @@
 """Staff console pages for activities: the list, publish an activity, the roster with
-attendance, record and confirm hours, the organiser's check-in code, hours per team/region."""
+attendance, record and confirm hours, the activity's attendance code (签到码), hours per
+team/region. Who may see and do what is the selectors' and services' to say; a refusal is the
+page's 404 or 403, any other error goes on the page through `core.forms.show_error`."""
+
+from functools import wraps
 
 from django import forms
 from django.contrib import messages
@@ -8,41 +12,50 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from dandelion.core.console import console_required
-from dandelion.core.errors import ApplicationError, InvalidInput
-from dandelion.core.permissions import can, scope_queryset
+from dandelion.core.errors import ApplicationError, NotFound, PermissionDenied
+from dandelion.core.forms import show_error
+from dandelion.core.permissions import can
 from dandelion.core.qr import absolute_url, qr_svg, qr_svg_inline
-from dandelion.orgs.models import Organisation
-from dandelion.stations.models import Station
 
 from . import selectors, services
-from .models import Activity, Attendance
+from .models import Activity
+
+
+def _refusals_as_pages(view):
+    """A row the actor may not see is the page's 404; an action they may not take, its 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404 from exc
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied from exc
+
+    return wrapped
 
 
 def _permitted(request, activity_id: int, action: str = "activity.view") -> Activity:
-    activity = selectors.activities_managed(actor=request.user).filter(pk=activity_id).first()
-    if activity is None:
-        raise Http404
-    if not can(request.user, action, activity):
-        raise DjangoPermissionDenied
-    return activity
+    return selectors.activity_for_console(
+        actor=request.user, activity_id=activity_id, action=action
+    )
 
 
 class ActivityForm(forms.Form):
-    organisation = forms.ModelChoiceField(
-        label=gettext_lazy("发布组织"), queryset=Organisation.objects.none()
-    )
+    organisation = forms.ModelChoiceField(label=gettext_lazy("发布组织"), queryset=None)
     title = forms.CharField(label=gettext_lazy("标题"), max_length=120)
     description = forms.CharField(
         label=gettext_lazy("活动内容"), widget=forms.Textarea, required=False, max_length=4000
     )
-    station = forms.ModelChoiceField(
-        label=gettext_lazy("驿站"), queryset=Station.objects.none(), required=False
-    )
+    station = forms.ModelChoiceField(label=gettext_lazy("驿站"), queryset=None, required=False)
     address = forms.CharField(label=gettext_lazy("地址"), max_length=255, required=False)
     starts_at = forms.DateTimeField(
         label=gettext_lazy("开始时间"),
@@ -67,24 +80,11 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = scope_queryset(
-            user, "activity.manage", Organisation.objects.filter(is_active=True)
-        ).order_by("path")
-        stations = Station.objects.exclude(status=Station.Status.CLOSED).order_by("name")
-        if not user.is_superuser:
-            stations = scope_queryset(user, "station.view", stations)
-            organisations = self.fields["organisation"].queryset
-            codes = {o.region.code[:6] for o in organisations.select_related("region")}
-            if codes:
-                from django.db.models import Q
-
-                near = Q()
-                for code in codes:
-                    near |= Q(region__code__startswith=code)
-                stations = stations | Station.objects.filter(near).exclude(
-                    status=Station.Status.CLOSED
-                )
-        self.fields["station"].queryset = stations.distinct().order_by("name")
+        organisations = selectors.organisations_for_activities(actor=user)
+        self.fields["organisation"].queryset = organisations
+        self.fields["station"].queryset = selectors.stations_for_activities(
+            actor=user, organisations=organisations
+        )
 
     def clean_skills(self) -> list[str]:
         raw = self.cleaned_data.get("skills") or ""
@@ -99,23 +99,10 @@ class ActivityForm(forms.Form):
         return data
 
 
-def _add_service_errors(form: forms.Form, exc: ApplicationError) -> None:
-    placed = False
-    if isinstance(exc, InvalidInput):
-        for error in exc.errors:
-            field = error.get("field")
-            if field in form.fields:
-                form.add_error(field, error.get("msg") or exc.message)
-                placed = True
-    if not placed:
-        form.add_error(None, exc.message)
-
-
 @console_required
 @require_GET
+@_refusals_as_pages
 def activity_list(request):
-    if not can(request.user, "activity.view"):
-        raise DjangoPermissionDenied
     status = request.GET.get("status") or None
     if status not in (None, *Activity.Status.values):
         status = None
@@ -136,7 +123,7 @@ def activity_list(request):
 
 @console_required
 def activity_new(request):
-    if not can(request.user, "activity.manage"):
+    if not can(request.user, "activity.manage"):  # the page offers nothing to choose from
         raise DjangoPermissionDenied
     form = ActivityForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -152,14 +139,14 @@ def activity_new(request):
                 actor=request.user, organisation=organisation, **data
             )
         except ApplicationError as exc:
-            _add_service_errors(form, exc)
+            show_error(exc, form=form)
         else:
             if request.POST.get("publish"):
                 try:
                     services.activity_publish(actor=request.user, activity=activity)
                     messages.success(request, _("活动已发布，已通知符合条件的志愿者"))
                 except ApplicationError as exc:
-                    messages.error(request, exc.message)
+                    show_error(exc, request=request)
             else:
                 messages.success(request, _("已保存为草稿"))
             return redirect("volunteering_console:detail", activity_id=activity.pk)
@@ -167,6 +154,7 @@ def activity_new(request):
 
 
 @console_required
+@_refusals_as_pages
 def activity_edit(request, activity_id: int):
     activity = _permitted(request, activity_id, "activity.manage")
     initial = {
@@ -192,7 +180,7 @@ def activity_edit(request, activity_id: int):
         try:
             services.activity_update(actor=request.user, activity=activity, changes=changes)
         except ApplicationError as exc:
-            _add_service_errors(form, exc)
+            show_error(exc, form=form)
         else:
             messages.success(request, _("已保存"))
             return redirect("volunteering_console:detail", activity_id=activity.pk)
@@ -201,12 +189,13 @@ def activity_edit(request, activity_id: int):
 
 @console_required
 @require_GET
+@_refusals_as_pages
 def activity_detail(request, activity_id: int):
     activity = _permitted(request, activity_id)
     roster = list(selectors.activity_roster(activity=activity))
     for signup in roster:
         signup.attendance = next(iter(signup.attendances.all()), None)
-    code_url = absolute_url(reverse("volunteering:code", args=[activity.checkin_token]), request)
+    code_url = absolute_url(reverse("volunteering:code", args=[activity.attendance_code]), request)
     return render(
         request,
         "volunteering/console/detail.html",
@@ -223,6 +212,7 @@ def activity_detail(request, activity_id: int):
 
 @console_required
 @require_POST
+@_refusals_as_pages
 def activity_state(request, activity_id: int):
     activity = _permitted(request, activity_id, "activity.manage")
     action = request.POST.get("action")
@@ -240,23 +230,23 @@ def activity_state(request, activity_id: int):
             messages.success(request, _("活动已结束"))
         else:
             messages.error(request, _("未知操作"))
+    except (NotFound, PermissionDenied):
+        raise
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        show_error(exc, request=request)
     return redirect("volunteering_console:detail", activity_id=activity.pk)
 
 
 @console_required
 @require_GET
+@_refusals_as_pages
 def activity_code_svg(request, activity_id: int):
     activity = _permitted(request, activity_id, "activity.manage")
-    url = absolute_url(reverse("volunteering:code", args=[activity.checkin_token]), request)
+    url = absolute_url(reverse("volunteering:code", args=[activity.attendance_code]), request)
     return HttpResponse(qr_svg(url), content_type="image/svg+xml")
 
 
 def _parse_local(value: str):
-    from django.utils import timezone
-    from django.utils.dateparse import parse_datetime
-
     moment = parse_datetime(value or "")
     if moment is None:
         return None
@@ -267,36 +257,42 @@ def _parse_local(value: str):
 
 @console_required
 @require_POST
+@_refusals_as_pages
 def attendance_record_view(request, activity_id: int):
-    from django.contrib.auth import get_user_model
-
     activity = _permitted(request, activity_id, "activity.manage")
-    user = get_user_model().objects.filter(pk=request.POST.get("user_id") or 0).first()
-    checked_in = _parse_local(request.POST.get("checked_in_at", ""))
-    checked_out = _parse_local(request.POST.get("checked_out_at", ""))
-    if user is None or checked_in is None:
+    arrived = _parse_local(request.POST.get("arrived_at", ""))
+    left = _parse_local(request.POST.get("left_at", ""))
+    if arrived is None:
         messages.error(request, _("请填写签到时间"))
-    else:
-        try:
-            services.attendance_record(
-                actor=request.user,
-                activity=activity,
-                user=user,
-                checked_in_at=checked_in,
-                checked_out_at=checked_out,
-            )
-            messages.success(request, _("已登记签到记录"))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
+        return redirect("volunteering_console:detail", activity_id=activity.pk)
+    try:
+        services.attendance_record(
+            actor=request.user,
+            activity=activity,
+            user=selectors.volunteer_for_record(user_id=_int(request.POST.get("user_id"))),
+            arrived_at=arrived,
+            left_at=left,
+        )
+        messages.success(request, _("已登记签到记录"))
+    except (NotFound, PermissionDenied):
+        raise
+    except ApplicationError as exc:
+        show_error(exc, request=request)
     return redirect("volunteering_console:detail", activity_id=activity.pk)
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 @console_required
 @require_POST
+@_refusals_as_pages
 def attendance_confirm_view(request, attendance_id: int):
-    attendance = Attendance.objects.filter(pk=attendance_id).first()
-    if attendance is None:
-        raise Http404
+    attendance = selectors.attendance_get(attendance_id=attendance_id)
     activity = _permitted(request, attendance.activity_id, "activity.manage")
     raw = (request.POST.get("minutes") or "").strip()
     minutes = None
@@ -314,19 +310,17 @@ def attendance_confirm_view(request, attendance_id: int):
             reason=request.POST.get("reason", ""),
         )
         messages.success(request, _("时长已确认"))
+    except (NotFound, PermissionDenied):
+        raise
     except ApplicationError as exc:
-        if exc.code == "reason_required":
-            messages.error(request, _("调整时长时请填写原因"))
-        else:
-            messages.error(request, exc.message)
+        show_error(exc, request=request)
     return redirect("volunteering_console:detail", activity_id=activity.pk)
 
 
 @console_required
 @require_GET
+@_refusals_as_pages
 def hours_summary(request):
-    if not can(request.user, "hours.view"):
-        raise DjangoPermissionDenied
     group = "region" if request.GET.get("group") == "region" else "team"
     rows = selectors.hours_by(actor=request.user, group=group)
     for row in rows:

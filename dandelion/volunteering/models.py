@@ -8,13 +8,15 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from dandelion.core.models import TransitionEvent
+
 
 class Activity(models.Model):
     """An activity a team or organisation publishes: where (a station, or an address with a
     point), when, how many people, which skills, how many points an hour.
 
-    States: draft → published → finished, or cancelled (from draft or published). The allowed
-    moves are `TRANSITIONS`; each move writes an `ActivityEvent`.
+    States: draft → published → finished, or cancelled (from draft or published); the moves
+    and who may make them are `workflow.ACTIVITY`, and each writes an `ActivityEvent`.
     """
 
     class Status(models.TextChoices):
@@ -26,13 +28,6 @@ class Activity(models.Model):
     class Visibility(models.TextChoices):
         PUBLIC = "public", _("公开")
         TEAM = "team", _("仅本队")
-
-    TRANSITIONS = {
-        Status.DRAFT: {Status.PUBLISHED, Status.CANCELLED},
-        Status.PUBLISHED: {Status.FINISHED, Status.CANCELLED},
-        Status.FINISHED: set(),
-        Status.CANCELLED: set(),
-    }
 
     organisation = models.ForeignKey(
         "orgs.Organisation",
@@ -68,8 +63,8 @@ class Activity(models.Model):
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
-    # The organiser's check-in code (shown as a QR on the organiser's phone or a poster).
-    checkin_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The organiser's attendance code (签到码), shown as a QR on the organiser's phone or a poster.
+    attendance_code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),
@@ -113,25 +108,17 @@ class Activity(models.Model):
         return (self.ends_at - self.starts_at).total_seconds() / 3600
 
 
-class ActivityEvent(models.Model):
-    """One state change of an activity (append-only)."""
+class ActivityEvent(TransitionEvent):
+    """One state change of an activity (append-only; `workflow.ACTIVITY`)."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    note = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(TransitionEvent.Meta):
         verbose_name = _("活动记录")
         verbose_name_plural = _("活动记录")
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.activity_id}: {self.from_status} → {self.to_status}"
+        return f"{self.activity_id}: {self.from_state} → {self.to_state}"
 
 
 class SignUp(models.Model):
@@ -176,12 +163,32 @@ class SignUp(models.Model):
         return f"{self.user} @ {self.activity} ({self.status})"
 
 
-class Attendance(models.Model):
-    """When a volunteer was actually there, and the hours the organiser confirmed.
+class SignUpEvent(TransitionEvent):
+    """One state change of a sign-up (append-only; `workflow.SIGNUP`)."""
 
-    Credited minutes are the overlap of [checked in, checked out] with the activity's window;
-    the organiser confirms them and may set another figure with a reason (audited).
+    signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("报名记录")
+        verbose_name_plural = _("报名记录")
+
+    def __str__(self) -> str:
+        return f"{self.signup_id}: {self.from_state} → {self.to_state}"
+
+
+class Attendance(models.Model):
+    """When a volunteer was actually there (签到 on arrival, 签退 on leaving), and the hours the
+    organiser confirmed.
+
+    States: present → left → confirmed (`workflow.ATTENDANCE`; each move writes an
+    `AttendanceEvent`). Credited minutes are the overlap of [arrived, left] with the activity's
+    window; the organiser confirms them and may set another figure with a reason (audited).
     """
+
+    class State(models.TextChoices):
+        PRESENT = "present", _("已签到")
+        LEFT = "left", _("已签退")
+        CONFIRMED = "confirmed", _("已确认")
 
     class Method(models.TextChoices):
         STATION_QR = "station_qr", _("扫驿站码")
@@ -200,10 +207,11 @@ class Attendance(models.Model):
     signup = models.ForeignKey(
         SignUp, verbose_name=_("报名"), on_delete=models.PROTECT, related_name="attendances"
     )
-    checked_in_at = models.DateTimeField(_("签到时间"))
-    checked_out_at = models.DateTimeField(_("签退时间"), null=True, blank=True)
-    check_in_method = models.CharField(_("签到方式"), max_length=16, choices=Method.choices)
-    check_out_method = models.CharField(
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.PRESENT)
+    arrived_at = models.DateTimeField(_("签到时间"))
+    left_at = models.DateTimeField(_("签退时间"), null=True, blank=True)
+    arrival_method = models.CharField(_("签到方式"), max_length=16, choices=Method.choices)
+    leaving_method = models.CharField(
         _("签退方式"), max_length=16, choices=Method.choices, blank=True
     )
     credited_minutes = models.PositiveIntegerField(_("认定时长（分钟）"), null=True, blank=True)
@@ -222,13 +230,12 @@ class Attendance(models.Model):
     class Meta:
         verbose_name = _("签到记录")
         verbose_name_plural = _("签到记录")
-        ordering = ["checked_in_at", "id"]
+        ordering = ["arrived_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["activity", "user"], name="attendance_one_per_person"),
             models.CheckConstraint(
-                condition=Q(checked_out_at__isnull=True)
-                | Q(checked_out_at__gte=F("checked_in_at")),
-                name="attendance_out_after_in",
+                condition=Q(left_at__isnull=True) | Q(left_at__gte=F("arrived_at")),
+                name="attendance_left_after_arrival",
             ),
             models.CheckConstraint(
                 condition=Q(confirmed_at__isnull=True) | Q(credited_minutes__isnull=False),
@@ -242,3 +249,16 @@ class Attendance(models.Model):
     @property
     def credited_hours(self) -> float:
         return (self.credited_minutes or 0) / 60
+
+
+class AttendanceEvent(TransitionEvent):
+    """One state change of an attendance (append-only; `workflow.ATTENDANCE`)."""
+
+    attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("签到记录变更")
+        verbose_name_plural = _("签到记录变更")
+
+    def __str__(self) -> str:
+        return f"{self.attendance_id}: {self.from_state} → {self.to_state}"

@@ -1,5 +1,5 @@
-"""The volunteering app's worker pages (H5), and a station's check-in page (`/s/<uuid>/checkin`,
-the address printed in every station's QR code)."""
+"""The volunteering app's worker pages (H5), and the page a station's QR code opens to record a
+visit (打卡); its address, `/s/<uuid>/checkin`, is printed on every station's poster and stays."""
 
 from django.urls import path
 
@@ -14,9 +14,9 @@ urlpatterns = [
     path("volunteer/activities/<int:activity_id>/signup/", views.signup_view, name="signup"),
     path("volunteer/activities/<int:activity_id>/cancel/", views.signup_cancel_view, name="cancel"),
     path("volunteer/activities/<int:activity_id>/attend/", views.attend_view, name="attend"),
-    path("volunteer/code/<uuid:token>/", views.organiser_code, name="code"),
+    path("volunteer/code/<uuid:code>/", views.attendance_code_page, name="code"),
     path("volunteer/mine/", views.my_signups, name="mine"),
     path("volunteer/hours/", views.my_hours, name="hours"),
     path("volunteer/hours/certificate.pdf", views.certificate, name="certificate"),
-    path("s/<uuid:station_uuid>/checkin", views.station_checkin, name="station_checkin"),
+    path("s/<uuid:station_uuid>/checkin", views.station_visit, name="station_visit"),
 ]

@@ -1,6 +1,6 @@
-"""A volunteer signs up for an activity, checks in and out by scanning the station's QR code,
-sees the confirmed hours and the points they earned, redeems a reward, and the station's
-manager fulfils it in the console."""
+"""A volunteer signs up for an activity, records a visit (打卡) and arrives (签到) and leaves
+(签退) by scanning the station's QR code, sees the confirmed hours and the points they earned,
+redeems a reward, and the station's manager fulfils it in the console."""
 
 from datetime import timedelta
 
@@ -108,18 +108,18 @@ def test_volunteer_earns_hours_and_points_and_redeems_a_reward(
     # Twenty minutes before the start the volunteer scans the station's QR code.
     with time_machine.travel(start - timedelta(minutes=20)):
         page.goto(f"{live_server.url}/s/{station.uuid}/checkin")
-        expect(page.locator(".station-checkin__name")).to_have_text("甘棠驿站")
-        page.locator(".station-checkin__go").click()
+        expect(page.locator(".station-visit__name")).to_have_text("甘棠驿站")
+        page.locator(".station-visit__go").click()
         expect(page.locator(".flash")).to_contain_text("打卡成功")
-        page.locator(".activity-check-in").click()
+        page.locator(".activity-arrive").click()
         expect(page.locator(".flash")).to_contain_text("签到成功")
-        screenshot(page, "3-checked-in")
-    # Ninety minutes into the activity they scan again and check out.
+        screenshot(page, "3-arrived")
+    # Ninety minutes into the activity they scan again and leave.
     with time_machine.travel(start + timedelta(minutes=90)):
         page.goto(f"{live_server.url}/s/{station.uuid}/checkin")
-        page.locator(".activity-check-out").click()
+        page.locator(".activity-leave").click()
         expect(page.locator(".flash")).to_contain_text("签退成功")
-        screenshot(page, "4-checked-out")
+        screenshot(page, "4-left")
 
     attendance = Attendance.objects.get(activity=activity, user=worker)
     assert attendance.computed_minutes == 90

@@ -73,7 +73,7 @@ def test_publishing_tells_matching_volunteers(world, make_activity, volunteers, 
         )
     )
     assert told == {v.pk for v in volunteers}
-    assert activity.events.last().to_status == "published"
+    assert activity.events.last().to_state == "published"
     # Wanting a skill narrows it to those who have it.
     Notification.objects.all().delete()
     make_activity(skills=["急救"])
@@ -90,7 +90,7 @@ def test_illegal_moves_are_conflicts_naming_the_state(world, make_activity):
     with pytest.raises(Conflict) as caught:
         activity_publish(actor=world.leader_x, activity=activity)
     assert caught.value.code == "illegal_transition"
-    assert caught.value.extra["status"] == "published"
+    assert caught.value.extra["state"] == "published"
     with pytest.raises(Conflict) as caught:
         activity_finish(actor=world.leader_x, activity=activity)
     assert caught.value.code == "activity_not_started"

@@ -1,5 +1,5 @@
 """The volunteering API and pages: roles, the error shape, lists' query counts, the feed
-fragment, the station check-in page, the certificate."""
+fragment, the station visit page, the certificate."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -68,7 +68,7 @@ def test_leaders_create_and_publish_over_the_api(world, volunteers):
     _problem(
         client_for(volunteers[0]).get(f"/api/v1/volunteering/activities/{aid}"),
         404,
-        "activity_not_found",
+        "not_found",
     )
     published = client_for(world.leader_x).post(
         f"/api/v1/volunteering/activities/{aid}/state",
@@ -106,7 +106,7 @@ def test_sign_up_and_cancel_over_the_api(world, make_activity, volunteers):
     assert client_for(volunteers[0]).delete(url).json()["status"] == "cancelled"
     mine = client_for(volunteers[1]).get("/api/v1/me/volunteering/signups").json()
     assert mine["items"][0]["status"] == "confirmed"
-    _problem(client_for(volunteers[0]).delete(url), 404, "signup_not_found")
+    _problem(client_for(volunteers[0]).delete(url), 404, "not_found")
 
 
 def test_activities_near_me_and_its_query_count(
@@ -153,7 +153,7 @@ def test_managed_list_and_roster_query_counts(
     )
 
 
-def test_check_in_needs_this_activitys_code(world, make_activity, volunteers):
+def test_attendance_needs_this_activitys_code(world, make_activity, volunteers):
     activity = make_activity()
     signup_create(activity_id=activity.pk, user=volunteers[0])
     client = client_for(volunteers[0])
@@ -162,22 +162,22 @@ def test_check_in_needs_this_activitys_code(world, make_activity, volunteers):
         _problem(
             client.post(
                 url,
-                {"action": "check_in", "code": str(world.station_l.uuid)},
+                {"action": "arrive", "code": str(world.station_l.uuid)},
                 content_type="application/json",
             ),
             422,
-            "invalid_checkin_code",
+            "invalid_attendance_code",
         )
         ok = client.post(
             url,
-            {"action": "check_in", "station_uuid": str(world.station_x.uuid)},
+            {"action": "arrive", "station_uuid": str(world.station_x.uuid)},
             content_type="application/json",
         )
         assert ok.status_code == 200
     with time_machine.travel(activity.starts_at + timedelta(hours=1), tick=False):
         out = client.post(
             url,
-            {"action": "check_out", "code": str(activity.checkin_token)},
+            {"action": "leave", "code": str(activity.attendance_code)},
             content_type="application/json",
         )
     assert out.json()["computed_minutes"] == 60
@@ -190,8 +190,8 @@ def test_confirm_over_the_api_and_hours(world, make_activity, volunteers, points
         actor=world.leader_x,
         activity=activity,
         user=volunteers[0],
-        checked_in_at=activity.starts_at,
-        checked_out_at=activity.ends_at,
+        arrived_at=activity.starts_at,
+        left_at=activity.ends_at,
     )
     url = f"/api/v1/volunteering/attendances/{attendance.pk}/confirm"
     _problem(
@@ -202,7 +202,7 @@ def test_confirm_over_the_api_and_hours(world, make_activity, volunteers, points
     body = _problem(
         client_for(world.leader_x).post(url, {"minutes": 60}, content_type="application/json"),
         422,
-        "reason_required",
+        "required",
     )
     assert body["errors"][0]["field"] == "reason"
     ok = client_for(world.leader_x).post(url, {}, content_type="application/json")
@@ -235,11 +235,11 @@ def test_visits_over_the_api(world, volunteers):
             content_type="application/json",
         ),
         404,
-        "station_not_found",
+        "not_found",
     )
 
 
-def test_station_checkin_page_records_a_visit_and_offers_the_activity(
+def test_station_visit_page_records_a_visit_and_offers_the_activity(
     world, make_activity, volunteers
 ):
     activity = make_activity()
@@ -257,7 +257,7 @@ def test_station_checkin_page_records_a_visit_and_offers_the_activity(
         done = client.post(
             f"/volunteer/activities/{activity.pk}/attend/",
             {
-                "action": "check_in",
+                "action": "arrive",
                 "station_uuid": str(world.station_x.uuid),
                 "next": url,
             },
@@ -279,7 +279,7 @@ def test_h5_pages_render(world, make_activity, volunteers):
     detail = client.get(f"/volunteer/activities/{activity.pk}/").content.decode()
     assert "你已报名" in detail
     assert activity.title in client.get("/volunteer/mine/").content.decode()
-    assert client.get(f"/volunteer/code/{activity.checkin_token}/").status_code == 200
+    assert client.get(f"/volunteer/code/{activity.attendance_code}/").status_code == 200
     assert client.get("/volunteer/hours/").status_code == 200
 
 
@@ -300,8 +300,8 @@ def test_the_certificate_lists_confirmed_activities(world, make_activity, volunt
         actor=world.leader_x,
         activity=activity,
         user=volunteers[0],
-        checked_in_at=activity.starts_at,
-        checked_out_at=activity.starts_at + timedelta(hours=2),
+        arrived_at=activity.starts_at,
+        left_at=activity.starts_at + timedelta(hours=2),
     )
     attendance_confirm(actor=world.leader_x, attendance_id=attendance.pk)
     response = client_for(volunteers[0]).get("/volunteer/hours/certificate.pdf")
@@ -365,8 +365,8 @@ def test_console_pages(world, make_activity, volunteers):
         f"/console/volunteering/{activity.pk}/attendance/",
         {
             "user_id": volunteers[0].pk,
-            "checked_in_at": activity.starts_at.strftime("%Y-%m-%dT%H:%M"),
-            "checked_out_at": (activity.starts_at + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "arrived_at": activity.starts_at.strftime("%Y-%m-%dT%H:%M"),
+            "left_at": (activity.starts_at + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
         },
     )
     assert recorded.status_code == 302
@@ -399,8 +399,8 @@ def test_roster_and_my_hours_cost_the_same_however_many_attended(world, make_act
             actor=world.leader_x,
             activity=activity,
             user=person,
-            checked_in_at=activity.starts_at,
-            checked_out_at=activity.ends_at,
+            arrived_at=activity.starts_at,
+            left_at=activity.ends_at,
         )
         attendance_confirm(actor=world.leader_x, attendance_id=attendance.pk)
 
@@ -434,11 +434,11 @@ def test_the_station_page_knows_todays_visit_in_the_stations_time_zone(world, vo
     region.save(update_fields=["timezone"])
     client = client_for(volunteers[0])
     url = f"/s/{world.station_x.uuid}/checkin"
-    # When a worker checks in at 23:30 there, already 01:30 the next day in Shanghai
+    # When a worker visits at 23:30 there, already 01:30 the next day in Shanghai
     late = datetime(2025, 6, 1, 23, 30, tzinfo=ZoneInfo("Asia/Urumqi"))
     with time_machine.travel(late, tick=False):
         assert client.post(url).status_code == 302
         page = client.get(url).content.decode()
-    # Then the page shows the visit it has just recorded, not the check-in button again
+    # Then the page shows the visit it has just recorded, not the visit button again
     assert StationVisit.objects.get(user=volunteers[0]).day.isoformat() == "2025-06-01"
-    assert "station-checkin__done" in page and "station-checkin__go" not in page
+    assert "station-visit__done" in page and "station-visit__go" not in page

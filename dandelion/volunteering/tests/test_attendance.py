@@ -1,4 +1,4 @@
-"""Attendance and hours: check-in windows, the overlap at the edges, confirmation with audited
+"""Attendance and hours: arrival windows, the overlap at the edges, confirmation with audited
 adjustments, points for confirmed hours, and station visits."""
 
 from datetime import datetime, timedelta
@@ -15,9 +15,9 @@ from dandelion.stations.models import StationVisit
 from dandelion.stations.services import visit_record
 from dandelion.volunteering.selectors import activity_happening_at_station, hours_by, total_minutes
 from dandelion.volunteering.services import (
-    attendance_check_in,
-    attendance_check_out,
+    attendance_arrive,
     attendance_confirm,
+    attendance_leave,
     attendance_record,
     overlap_minutes,
     signup_create,
@@ -37,7 +37,7 @@ T = datetime(2025, 6, 1, 9, 0, tzinfo=SH)
         (T + timedelta(hours=3), T + timedelta(hours=4), 0),  # starts at the end: touches
         (T - timedelta(hours=1), T, 0),  # leaves at the start: touches
         (T + timedelta(minutes=30), T + timedelta(minutes=75, seconds=59), 45),  # whole minutes
-        (T + timedelta(hours=1), None, 0),  # never checked out
+        (T + timedelta(hours=1), None, 0),  # never left
         (T + timedelta(hours=2), T + timedelta(hours=5), 60),  # leaves late
     ],
 )
@@ -53,48 +53,48 @@ def signed(world, make_activity, volunteers):
     return activity
 
 
-def test_check_in_and_out_by_code_credits_the_overlap(world, signed, volunteers, points_rules):
+def test_arriving_and_leaving_by_code_credits_the_overlap(world, signed, volunteers, points_rules):
     person = volunteers[0]
     start = signed.starts_at
     with time_machine.travel(start - timedelta(minutes=20), tick=False):
-        attendance, created = attendance_check_in(
+        attendance, created = attendance_arrive(
             activity=signed, user=person, method="organiser_code"
         )
-        again, created_again = attendance_check_in(
+        again, created_again = attendance_arrive(
             activity=signed, user=person, method="organiser_code"
         )
     assert created and not created_again and again.pk == attendance.pk
     with time_machine.travel(start + timedelta(hours=2, minutes=30), tick=False):
-        attendance = attendance_check_out(activity=signed, user=person, method="station_qr")
+        attendance = attendance_leave(activity=signed, user=person, method="station_qr")
         with pytest.raises(Conflict) as caught:
-            attendance_check_out(activity=signed, user=person, method="station_qr")
-    assert caught.value.code == "already_checked_out"
+            attendance_leave(activity=signed, user=person, method="station_qr")
+    assert caught.value.code == "illegal_transition"
     assert attendance.computed_minutes == 150
 
 
-def test_check_in_windows(world, signed, volunteers, make_worker):
+def test_attendance_windows(world, signed, volunteers, make_worker):
     with (
         time_machine.travel(signed.starts_at - timedelta(minutes=61)),
         pytest.raises(Conflict) as c,
     ):
-        attendance_check_in(activity=signed, user=volunteers[0], method="station_qr")
-    assert c.value.code == "too_early"
+        attendance_arrive(activity=signed, user=volunteers[0], method="station_qr")
+    assert c.value.code == "attendance_not_open"
     with time_machine.travel(signed.ends_at), pytest.raises(Conflict) as c:
-        attendance_check_in(activity=signed, user=volunteers[0], method="station_qr")
+        attendance_arrive(activity=signed, user=volunteers[0], method="station_qr")
     assert c.value.code == "activity_ended"
     stranger = make_worker(name="没报名")
     with time_machine.travel(signed.starts_at), pytest.raises(Conflict) as c:
-        attendance_check_in(activity=signed, user=stranger, method="station_qr")
+        attendance_arrive(activity=signed, user=stranger, method="station_qr")
     assert c.value.code == "not_signed_up"
     with time_machine.travel(signed.starts_at), pytest.raises(Conflict) as c:
-        attendance_check_out(activity=signed, user=volunteers[0], method="station_qr")
-    assert c.value.code == "not_checked_in"
+        attendance_leave(activity=signed, user=volunteers[0], method="station_qr")
+    assert c.value.code == "not_arrived"
 
 
-def test_waiting_people_cannot_check_in(world, signed, volunteers):
+def test_waiting_people_cannot_arrive(world, signed, volunteers):
     signup_create(activity_id=signed.pk, user=volunteers[2])
     with time_machine.travel(signed.starts_at), pytest.raises(Conflict) as c:
-        attendance_check_in(activity=signed, user=volunteers[2], method="station_qr")
+        attendance_arrive(activity=signed, user=volunteers[2], method="station_qr")
     assert c.value.code == "signup_waiting"
 
 
@@ -103,9 +103,9 @@ def test_confirming_awards_points_once(
 ):
     person = volunteers[0]
     with time_machine.travel(signed.starts_at, tick=False):
-        attendance, _ = attendance_check_in(activity=signed, user=person, method="station_qr")
+        attendance, _ = attendance_arrive(activity=signed, user=person, method="station_qr")
     with time_machine.travel(signed.starts_at + timedelta(hours=2), tick=False):
-        attendance_check_out(activity=signed, user=person, method="station_qr")
+        attendance_leave(activity=signed, user=person, method="station_qr")
     with pytest.raises(PermissionDenied):
         attendance_confirm(actor=world.leader_l, attendance_id=attendance.pk)
     with django_capture_on_commit_callbacks(execute=True):
@@ -115,17 +115,17 @@ def test_confirming_awards_points_once(
     assert Transfer.objects.get(source_key=f"volunteer_hours:{attendance.pk}").amount == 20
     with pytest.raises(Conflict) as caught:
         attendance_confirm(actor=world.leader_x, attendance_id=attendance.pk)
-    assert caught.value.code == "already_confirmed"
+    assert caught.value.code == "illegal_transition"
     assert total_minutes(user=person) == 120
 
 
 def test_adjusting_needs_a_reason_and_is_audited(world, signed, volunteers, points_rules):
     person = volunteers[1]
     with time_machine.travel(signed.starts_at, tick=False):
-        attendance, _ = attendance_check_in(activity=signed, user=person, method="station_qr")
+        attendance, _ = attendance_arrive(activity=signed, user=person, method="station_qr")
     with pytest.raises(Conflict) as caught:
         attendance_confirm(actor=world.leader_x, attendance_id=attendance.pk)
-    assert caught.value.code == "not_checked_out"
+    assert caught.value.code == "not_left"
     with pytest.raises(InvalidInput) as caught:
         attendance_confirm(actor=world.leader_x, attendance_id=attendance.pk, minutes=90)
     assert caught.value.errors[0]["field"] == "reason"
@@ -154,25 +154,25 @@ def test_the_organiser_records_attendance(world, signed, volunteers):
             actor=world.leader_l,
             activity=signed,
             user=person,
-            checked_in_at=signed.starts_at,
-            checked_out_at=signed.ends_at,
+            arrived_at=signed.starts_at,
+            left_at=signed.ends_at,
         )
     with pytest.raises(InvalidInput):
         attendance_record(
             actor=world.leader_x,
             activity=signed,
             user=person,
-            checked_in_at=signed.ends_at,
-            checked_out_at=signed.starts_at,
+            arrived_at=signed.ends_at,
+            left_at=signed.starts_at,
         )
     attendance = attendance_record(
         actor=world.leader_x,
         activity=signed,
         user=person,
-        checked_in_at=signed.starts_at - timedelta(minutes=10),
-        checked_out_at=signed.starts_at + timedelta(minutes=100),
+        arrived_at=signed.starts_at - timedelta(minutes=10),
+        left_at=signed.starts_at + timedelta(minutes=100),
     )
-    assert attendance.computed_minutes == 100 and attendance.check_in_method == "organiser"
+    assert attendance.computed_minutes == 100 and attendance.arrival_method == "organiser"
     assert AuditEvent.objects.filter(action="volunteering.attendance_recorded").count() == 1
     confirmed = attendance_confirm(actor=world.leader_x, attendance_id=attendance.pk)
     assert confirmed.credited_minutes == 100
@@ -184,8 +184,8 @@ def test_hours_per_team_and_region(world, signed, volunteers, make_activity):
             actor=world.leader_x,
             activity=signed,
             user=person,
-            checked_in_at=signed.starts_at,
-            checked_out_at=signed.starts_at + timedelta(hours=1),
+            arrived_at=signed.starts_at,
+            left_at=signed.starts_at + timedelta(hours=1),
         )
         attendance_confirm(actor=world.leader_x, attendance_id=attendance.pk)
     teams = hours_by(actor=world.admin_x, group="team")
