@@ -308,10 +308,7 @@ class _Builder:
 
     def __init__(self, day: date):
         self.day = day
-        self.regions = {
-            pk: (code, name, ZoneInfo(tz))
-            for pk, code, name, tz in region_facts()
-        }
+        self.regions = {pk: (code, name, ZoneInfo(tz)) for pk, code, name, tz in region_facts()}
         self.amenities = [
             AmenityInfo(1 << i, a.code, a.name_zh, a.name_en, a.icon)
             for i, a in enumerate(Amenity.objects.order_by("sort_order", "code"))

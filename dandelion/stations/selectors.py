@@ -95,7 +95,6 @@ def _detail_prefetches(moment: datetime) -> list:
     ]
 
 
-
 def _within_bbox(qs: QuerySet, bbox: BBox | None) -> QuerySet:
     if bbox is None:
         return qs
@@ -183,9 +182,7 @@ def station_for_poster(*, actor, station_id: int, moment: datetime | None = None
     may `station.print_poster` it (its station manager, a region admin above it)."""
     station = station_get(station_id=station_id, moment=moment)
     if station.status == Place.Status.CLOSED:
-        raise NotFound(
-            _("这个驿站已关闭。"), code=CoreError.NOT_FOUND, extra={"entity": "station"}
-        )
+        raise NotFound(_("这个驿站已关闭。"), code=CoreError.NOT_FOUND, extra={"entity": "station"})
     require(actor, "station.print_poster", station)
     return station
 
