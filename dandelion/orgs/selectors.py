@@ -250,3 +250,15 @@ def organisation_find(*, organisation_id: int) -> Organisation | None:
 def organisations_active() -> QuerySet[Organisation]:
     """Active organisations with their regions, for a caller that narrows them by scope."""
     return Organisation.objects.filter(is_active=True).select_related("region")
+
+
+# ---- for the reports app (routing a report by hand) ----
+
+
+def organisations_active_visible(*, actor, handlers_only: bool = False) -> QuerySet[Organisation]:
+    """Active organisations in the actor's `org.view` scope, by path; with `handlers_only`,
+    only those that handle cases (no party organisations or volunteer teams)."""
+    qs = Organisation.objects.filter(is_active=True)
+    if handlers_only:
+        qs = qs.exclude(kind__in=[*Organisation.PARTY_KINDS, Organisation.Kind.VOLUNTEER_TEAM])
+    return scope_queryset(actor, "org.view", qs).order_by("path")
