@@ -17,13 +17,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dandelion.core.console import console_required
-from dandelion.core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
-from dandelion.core.permissions import can, scope_queryset
-from dandelion.orgs.models import Organisation
+from dandelion.core.errors import (
+    ApplicationError,
+    CoreError,
+    ErrorCode,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    field_error,
+)
+from dandelion.core.forms import show_error
+from dandelion.core.permissions import can
+from dandelion.orgs.selectors import organisations_active_visible
 
 from . import selectors, services
-from .payloads import mark_contactable, staff_report_payload
-from .statuses import Status, status_label, targets_for
+from .errors import ReportsError
+from .payloads import staff_report_payload
+from .statuses import Status, status_label
+from .workflow import staff_targets
 
 QUEUE_PAGE_SIZE = 25
 QUEUES = {
@@ -48,24 +59,25 @@ def _queue_tabs():
 @console_required
 @require_GET
 def report_queue(request):
-    if not can(request.user, "report.view_staff"):
-        raise DjangoPermissionDenied
     queue = request.GET.get("queue", "triage")
     if queue not in QUEUES:
         queue = "triage"
     category = request.GET.get("category", "")
     text = request.GET.get("q", "").strip()[:100]
     unrouted = request.GET.get("unrouted") == "1"
-    qs = selectors.report_staff_list(
-        actor=request.user,
-        statuses=QUEUES[queue],
-        category_codes=[category] if category else None,
-        unrouted=unrouted,
-        text=text,
-    )
+    try:
+        qs = selectors.report_queue(
+            actor=request.user,
+            statuses=QUEUES[queue],
+            category_codes=[category] if category else None,
+            unrouted=unrouted,
+            text=text,
+        )
+    except PermissionDenied:
+        raise DjangoPermissionDenied from None
     page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     reports = list(page.object_list)
-    mark_contactable(request.user, reports)
+    selectors.mark_contactable(request.user, reports)
     rows = [staff_report_payload(r, actor=request.user) for r in reports]
     return render(
         request,
@@ -82,17 +94,7 @@ def report_queue(request):
 
 
 def _organisations_for(user):
-    return scope_queryset(
-        user,
-        "org.view",
-        Organisation.objects.filter(is_active=True).exclude(
-            kind__in=[
-                Organisation.Kind.PARTY_BRANCH,
-                Organisation.Kind.PARTY_COMMITTEE,
-                Organisation.Kind.VOLUNTEER_TEAM,
-            ]
-        ),
-    ).order_by("path")[:200]
+    return organisations_active_visible(actor=user, handlers_only=True)[:200]
 
 
 def _detail_context(request, report_id: int) -> dict:
@@ -108,24 +110,24 @@ def _detail_context(request, report_id: int) -> dict:
     return {
         "report": payload,
         "next_statuses": [
-            (s, status_label(s)) for s in targets_for(report.status) if s != Status.DUPLICATE
+            (s, status_label(s)) for s in staff_targets(report.status) if s != Status.DUPLICATE
         ],
         "can_update": can(user, "report.update_status", report),
         "can_route": may_route and not report.is_closed,
         "can_duplicate": can(user, "report.mark_duplicate", report)
-        and Status.DUPLICATE in targets_for(report.status),
+        and Status.DUPLICATE in staff_targets(report.status),
         "organisations": _organisations_for(user) if may_route else [],
         "errors": {},
         "values": {},
     }
 
 
-def _posted_id(post, name: str, message: str, code: str) -> int:
+def _posted_id(post, name: str, message: str, code: ErrorCode) -> int:
     """A row id typed or chosen in a form (`#123` or `123`); anything else, including a number
     longer than any id, is refused beside the field."""
     raw = (post.get(name) or "").strip().lstrip("#")
     if not raw.isdecimal() or len(raw) > 18:
-        raise InvalidInput(message, code=code, errors=[{"field": name, "msg": "invalid"}])
+        raise InvalidInput(message, code=code, errors=[field_error(name, code, message)])
     return int(raw)
 
 
@@ -139,20 +141,23 @@ def _expected_at(raw: str):
     except ValueError:  # well formed but not on the calendar: 2026-02-30T10:00
         moment = None
     if moment is None:
-        raise InvalidInput(
-            _("请填写有效的预计完成时间"),
-            code="invalid_expected_at",
-            errors=[{"field": "expected_at", "msg": "invalid"}],
-        )
+        message = _("请填写有效的预计完成时间")
+        code = CoreError.INVALID_INPUT
+        raise InvalidInput(message, code=code, errors=[field_error("expected_at", code, message)])
     return make_aware(moment) if is_naive(moment) else moment
 
 
-def _field_errors(exc: ApplicationError, form: str) -> dict[str, str]:
-    if isinstance(exc, InvalidInput) and exc.errors:
-        return {f"{form}.{e.get('field', '')}": exc.message for e in exc.errors} | {
-            form: exc.message
-        }
-    return {form: exc.message}
+# The fields each action's form shows errors beside; the rest go under the form's first field.
+FORM_FIELDS = {"status": ("note", "expected_at"), "route": (), "duplicate": ()}
+
+
+def _form_errors(exc: ApplicationError, form: str) -> dict[str, str]:
+    """`{"<form>.<field>": sentence, "<form>": sentence}` for the action's form."""
+    placed = show_error(exc, fields=FORM_FIELDS.get(form, ()))
+    errors = {f"{form}.{field}": sentence for field, sentence in placed.items() if field}
+    if "" in placed:
+        errors[form] = placed[""]
+    return errors
 
 
 @console_required
@@ -176,7 +181,10 @@ def report_detail(request, report_id: int):
                     report_id=report_id,
                     actor=request.user,
                     organisation_id=_posted_id(
-                        post, "organisation_id", _("请选择处置单位"), "invalid_organisation"
+                        post,
+                        "organisation_id",
+                        _("请选择处置单位"),
+                        ReportsError.INVALID_ORGANISATION,
                     ),
                     note=post.get("note", ""),
                 )
@@ -186,20 +194,20 @@ def report_detail(request, report_id: int):
                     report_id=report_id,
                     actor=request.user,
                     original_id=_posted_id(
-                        post, "original_id", _("请填写原报告编号"), "invalid_original"
+                        post, "original_id", _("请填写原报告编号"), CoreError.INVALID_INPUT
                     ),
                     note=post.get("note", ""),
                 )
                 messages.success(request, _("已合并为重复问题，关注者已转到原报告。"))
             else:
-                raise InvalidInput(_("未知操作"), code="unknown_action")
+                raise InvalidInput(_("未知操作"), code=CoreError.UNKNOWN_ACTION)
         except PermissionDenied:
             raise DjangoPermissionDenied from None
         except NotFound:
             raise Http404 from None
         except ApplicationError as exc:
             context = _detail_context(request, report_id)
-            context["errors"] = _field_errors(exc, action)
+            context["errors"] = _form_errors(exc, action)
             context["values"] = {"action": action, **post.dict()}
             return render(
                 request,

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dandelion.core.models import TransitionEvent
+
 from .statuses import CLOSED_STATUSES, Status
 
 
@@ -277,9 +279,12 @@ class ReportPhoto(models.Model):
         return self.image.name
 
 
-class ReportEvent(models.Model):
+class ReportEvent(TransitionEvent):
     """One thing that happened to a report, append-only. Status events are the public updates
-    (Open311 `servicerequestupdates`); `note` is public, so it never names the reporter."""
+    (Open311 `servicerequestupdates`); `note` is public, so it never names the reporter.
+
+    Status events are the workflow's moves (`action` is the table's, e.g. `to_fixed`); the
+    other kinds (created, routed, merged, supported) carry their kind as the `action`."""
 
     class Kind(models.TextChoices):
         CREATED = "created", _("提交")
@@ -296,18 +301,11 @@ class ReportEvent(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    from_status = models.CharField(_("原状态"), max_length=24, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=24, blank=True)
+    # The common columns, as this table has always stored them.
+    from_state = models.CharField(_("原状态"), max_length=24, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=24, blank=True)
     note = models.CharField(_("说明"), max_length=1000, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    actor_kind = models.CharField(_("操作方"), max_length=16, choices=Actor.choices)
+    actor_role = models.CharField(_("操作方"), max_length=16, choices=Actor.choices)
     organisation = models.ForeignKey(
         "orgs.Organisation",
         verbose_name=_("处置单位"),
@@ -318,14 +316,14 @@ class ReportEvent(models.Model):
     )
     created_at = models.DateTimeField(_("时间"), db_index=True)
 
-    class Meta:
+    class Meta(TransitionEvent.Meta):
         verbose_name = _("处理记录")
         verbose_name_plural = _("处理记录")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["report", "created_at"], name="report_event_report")]
 
     def __str__(self) -> str:
-        return f"{self.report_id} {self.kind} {self.to_status}"
+        return f"{self.report_id} {self.kind} {self.to_state}"
 
 
 class ReportSupporter(models.Model):

@@ -2,17 +2,13 @@
 reporter's masked phone only for roles that call back), and the categories. The JSON API, the
 H5 pages and the console all use these."""
 
-from django.utils.translation import get_language
-
+from dandelion.core.i18n import localized
 from dandelion.core.permissions import can
 from dandelion.core.privacy import phone_mask
 
 from .models import Report, ReportCategory, ReportEvent
-from .statuses import open311_status, status_label, targets_for
-
-
-def localized(zh: str, en: str) -> str:
-    return en if en and (get_language() or "").startswith("en") else zh
+from .statuses import open311_status, status_label
+from .workflow import staff_targets
 
 
 def category_payload(category: ReportCategory) -> dict:
@@ -57,11 +53,11 @@ def _photo(photo, request=None) -> dict:
 def update_payload(event: ReportEvent) -> dict:
     return {
         "id": event.pk,
-        "status": event.to_status,
-        "status_label": status_label(event.to_status),
-        "from_status": event.from_status,
+        "status": event.to_state,
+        "status_label": status_label(event.to_state),
+        "from_status": event.from_state,
         "note": event.note,
-        "by": event.actor_kind,
+        "by": event.actor_role,
         "created_at": event.created_at,
     }
 
@@ -113,7 +109,7 @@ def staff_report_payload(report: Report, *, actor, request=None) -> dict:
     data["attributes"] = report.attributes
     data["media_url"] = report.media_url
     data["accepted_at"] = report.accepted_at
-    data["next_statuses"] = targets_for(report.status)
+    data["next_statuses"] = staff_targets(report.status)
     reporter = None
     contactable = getattr(report, "contactable", None)
     if contactable is None:
@@ -129,22 +125,9 @@ def staff_report_payload(report: Report, *, actor, request=None) -> dict:
                 "organisation": e.organisation.name if e.organisation_id else "",
                 # Staff are named; the reporter never is, not even to staff.
                 "actor": (e.actor.display_name or e.actor.username)
-                if e.actor_id and e.actor_kind == ReportEvent.Actor.STAFF
+                if e.actor_id and e.actor_role == ReportEvent.Actor.STAFF
                 else "",
             }
             for e in report.all_events
         ]
     return data
-
-
-def mark_contactable(actor, reports: list[Report]) -> None:
-    """Answer `report.contact_reporter` for a page of reports in one query (lists)."""
-    from dandelion.core.permissions import scope_queryset
-
-    ids = set(
-        scope_queryset(
-            actor, "report.contact_reporter", Report.objects.filter(pk__in=[r.pk for r in reports])
-        ).values_list("pk", flat=True)
-    )
-    for report in reports:
-        report.contactable = report.pk in ids

@@ -3,14 +3,18 @@ reports, the staff queue, categories and routing."""
 
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dandelion.core import geo
-from dandelion.core.errors import InvalidInput, NotFound
-from dandelion.core.permissions import scope_queryset
-from dandelion.regions.models import Region
+from dandelion.core.errors import CoreError, InvalidInput, NotFound, field_error
+from dandelion.core.geo import BBox
+from dandelion.core.permissions import require, scope_queryset
+from dandelion.regions.selectors import region_get, regions_near
 
+from .errors import ReportsError
 from .models import Report, ReportCategory, ReportEvent, ReportPhoto, ReportSupporter, RoutingRule
 from .statuses import CLOSED_STATUSES
 
@@ -21,13 +25,15 @@ DUPLICATE_H3_RES = 9
 # divisions carry centres, not boundaries, so nearest-centre is the honest approximation.
 REGION_SEARCH_DEGREES = 0.2
 
-BBox = tuple[float, float, float, float]  # min_lng, min_lat, max_lng, max_lat
+
+def no_such_report() -> NotFound:
+    return NotFound(_("没有这条随手拍。"), code=CoreError.NOT_FOUND, extra={"entity": "report"})
 
 
 # ---- categories and places ----
 
 
-def categories_for_region(*, region: Region) -> QuerySet[ReportCategory]:
+def categories_for_region(*, region) -> QuerySet[ReportCategory]:
     """Active categories offered at `region`: those of the region or of any region above it."""
     prefixes = [region.code[:n] for n in range(2, len(region.code) + 1)]
     return (
@@ -37,6 +43,11 @@ def categories_for_region(*, region: Region) -> QuerySet[ReportCategory]:
         .prefetch_related("attributes")
         .order_by("order", "code")
     )
+
+
+def categories_for_region_code(*, code: str) -> QuerySet[ReportCategory]:
+    """Active categories offered at the region with division code `code` (404 if none)."""
+    return categories_for_region(region=region_get(code=code))
 
 
 def category_list(*, city_code: str | None = None) -> QuerySet[ReportCategory]:
@@ -50,18 +61,18 @@ def category_get(*, code: str, city_code: str | None = None) -> ReportCategory:
     qs = category_list(city_code=city_code).filter(code=code)
     category = qs.first()
     if category is None:
-        raise NotFound(f"No report category {code}.", code="category_not_found")
+        raise NotFound(
+            _("没有这个问题类别：%(code)s。") % {"code": code},
+            code=CoreError.NOT_FOUND,
+            extra={"entity": "report_category", "code": code},
+        )
     return category
 
 
-def region_for_point(*, lat: float, lng: float) -> Region:
+def region_for_point(*, lat: float, lng: float):
     """The street a point lies in (nearest street centre), or the nearest district."""
-    for level in (Region.Level.STREET, Region.Level.DISTRICT):
-        candidates = Region.objects.filter(
-            level=level,
-            center_lat__range=(lat - REGION_SEARCH_DEGREES, lat + REGION_SEARCH_DEGREES),
-            center_lng__range=(lng - REGION_SEARCH_DEGREES, lng + REGION_SEARCH_DEGREES),
-        ).only("id", "code", "code_prefix", "city_code", "name", "center_lat", "center_lng")
+    for level in ("street", "district"):
+        candidates = regions_near(lat=lat, lng=lng, degrees=REGION_SEARCH_DEGREES, levels=[level])
         best = min(
             candidates,
             key=lambda r: geo.haversine_m(lat, lng, r.center_lat, r.center_lng),
@@ -69,11 +80,9 @@ def region_for_point(*, lat: float, lng: float) -> Region:
         )
         if best is not None:
             return best
-    raise InvalidInput(
-        "This place is outside the area the platform serves.",
-        code="outside_service_area",
-        errors=[{"loc": ["lat"], "field": "lat", "msg": "outside the service area"}],
-    )
+    message = _("这个位置不在服务范围内")
+    code = ReportsError.OUTSIDE_SERVICE_AREA
+    raise InvalidInput(message, code=code, errors=[field_error("lat", code, message)])
 
 
 def categories_for_point(*, lat: float, lng: float) -> QuerySet[ReportCategory]:
@@ -82,7 +91,7 @@ def categories_for_point(*, lat: float, lng: float) -> QuerySet[ReportCategory]:
     return categories_for_region(region=region_for_point(lat=lat, lng=lng))
 
 
-def routing_target(*, category: ReportCategory, region: Region):
+def routing_target(*, category: ReportCategory, region):
     """The organisation a report of `category` at `region` goes to, or None (the dispatcher
     routes it by hand)."""
     prefixes = [region.code[:n] for n in range(2, len(region.code) + 1)]
@@ -129,10 +138,7 @@ def report_list_public(
 
 
 def _prefix_of(code: str) -> str:
-    region = Region.objects.filter(code=code).only("code_prefix").first()
-    if region is None:
-        raise NotFound(f"No region with code {code}.", code="region_not_found")
-    return region.code_prefix
+    return region_get(code=code).code_prefix
 
 
 def report_get(*, report_id: int) -> Report:
@@ -150,7 +156,7 @@ def report_get(*, report_id: int) -> Report:
         .first()
     )
     if report is None:
-        raise NotFound("No such report.", code="report_not_found")
+        raise no_such_report()
     return report
 
 
@@ -204,6 +210,10 @@ def reports_of(*, user) -> QuerySet[Report]:
     )
 
 
+def support_count(*, report: Report) -> int:
+    return report.supporters.count()
+
+
 def is_supporter(*, report: Report, user) -> bool:
     if not (user and user.is_authenticated):
         return False
@@ -244,9 +254,14 @@ def report_staff_list(
     )
 
 
-def report_staff_get(*, actor, report_id: int) -> Report:
-    from dandelion.core.permissions import require
+def report_queue(*, actor, **filters) -> QuerySet[Report]:
+    """The console's queue (`report_staff_list`), refused (403) to someone who holds no staff
+    view of reports anywhere."""
+    require(actor, "report.view_staff")
+    return report_staff_list(actor=actor, **filters)
 
+
+def report_staff_get(*, actor, report_id: int) -> Report:
     report = (
         _with_public_relations(Report.objects.filter(pk=report_id))
         .select_related("reporter", "duplicate_of", "api_key")
@@ -262,7 +277,7 @@ def report_staff_get(*, actor, report_id: int) -> Report:
         .first()
     )
     if report is None:
-        raise NotFound("No such report.", code="report_not_found")
+        raise no_such_report()
     require(actor, "report.view_staff", report)
     return report
 
@@ -278,8 +293,6 @@ def triage_count(user) -> int:
 
 def followers_of(report: Report) -> list:
     """Everyone told about a report's progress: its reporter and its supporters."""
-    from django.contrib.auth import get_user_model
-
     users = get_user_model().objects.filter(
         Q(pk=report.reporter_id) | Q(report_supports__report=report), is_active=True
     )
@@ -289,8 +302,6 @@ def followers_of(report: Report) -> list:
 def organisation_handlers(organisation) -> list:
     """People who handle what is routed to `organisation`: department handlers assigned to it
     and its active handler members."""
-    from django.contrib.auth import get_user_model
-
     if organisation is None:
         return []
     return list(
@@ -321,3 +332,69 @@ def updates_since(
     if end:
         qs = qs.filter(created_at__lte=end)
     return qs.order_by("-created_at", "-id")[:limit]
+
+
+def mark_contactable(actor, reports: list[Report]) -> None:
+    """Answer `report.contact_reporter` for a page of reports in one query (lists)."""
+    ids = set(
+        scope_queryset(
+            actor, "report.contact_reporter", Report.objects.filter(pk__in=[r.pk for r in reports])
+        ).values_list("pk", flat=True)
+    )
+    for report in reports:
+        report.contactable = report.pk in ids
+
+
+# ---- Open311 ----
+
+
+def category_city_codes(*, limit: int) -> list[str]:
+    """The cities (division codes) with active categories, at most `limit` of them."""
+    return list(
+        ReportCategory.objects.filter(is_active=True)
+        .order_by("city_code")
+        .values_list("city_code", flat=True)
+        .distinct()[:limit]
+    )
+
+
+def _open311_rows(qs: QuerySet[Report]) -> QuerySet[Report]:
+    return qs.select_related("category", "organisation").prefetch_related("photos")
+
+
+def open311_requests(
+    *,
+    city_code: str,
+    ids: list[int] | None = None,
+    category_codes: list[str] | None = None,
+    open311_status: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    offset: int = 0,
+    limit: int = 1000,
+) -> QuerySet[Report]:
+    """A city's requests, newest first: those with `ids` (which override every other filter),
+    else by category, Open311 status (`open`/`closed`) and creation time."""
+    qs = Report.objects.filter(city_code=city_code)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    else:
+        if category_codes:
+            qs = qs.filter(category__code__in=category_codes)
+        if open311_status == "open":
+            qs = qs.exclude(status__in=CLOSED_STATUSES)
+        elif open311_status == "closed":
+            qs = qs.filter(status__in=CLOSED_STATUSES)
+        if start is not None:
+            qs = qs.filter(created_at__gte=start)
+        if end is not None:
+            qs = qs.filter(created_at__lte=end)
+    return _open311_rows(qs).order_by("-created_at", "-id")[offset : offset + limit]
+
+
+def open311_request(*, city_code: str, report_id: int) -> Report | None:
+    return _open311_rows(Report.objects.filter(city_code=city_code, pk=report_id)).first()
+
+
+def report_by_token(*, city_code: str, token) -> Report | None:
+    return Report.objects.filter(city_code=city_code, token=token).only("pk", "token").first()

@@ -1,13 +1,5 @@
-"""A report's life: Open311's extended statuses and the one table of allowed transitions.
-
-Who moves a report:
-- staff (dispatchers, region admins, the handling organisation) through `TRANSITIONS`;
-- the reporter confirms a fix (fixed → closed) or reopens it (fixed/closed → reopen) within
-  `REPORTER_WINDOW` of the fix;
-- the clock closes a fix nobody reopened once that window has passed (fixed → closed).
-Marking a duplicate has its own service (it needs the original), but is the same table's
-`→ duplicate` edge.
-"""
+"""A report's statuses: Open311's extended statuses, which of them Open311 calls closed, and
+which accept a report as valid. The moves between them are the table in `workflow`."""
 
 from datetime import timedelta
 
@@ -32,7 +24,6 @@ class Status(models.TextChoices):
 
 
 S = Status
-STAFF, REPORTER, SYSTEM = "staff", "reporter", "system"
 
 # Statuses Open311 calls "closed"; every other is "open".
 CLOSED_STATUSES = frozenset(
@@ -41,43 +32,6 @@ CLOSED_STATUSES = frozenset(
 # Moving a report into one of these (by staff) accepts it as a valid report: points to the
 # reporter, at most once per report.
 VALID_STATUSES = frozenset({S.OPEN, S.INVESTIGATING, S.ACTION_SCHEDULED, S.IN_PROGRESS, S.FIXED})
-
-_WORKING = (S.OPEN, S.INVESTIGATING, S.ACTION_SCHEDULED, S.IN_PROGRESS)
-_ENDINGS = (S.FIXED, S.CLOSED, S.NO_FURTHER_ACTION, S.INTERNAL_REFERRAL)
-
-
-def _staff_edges() -> dict[tuple[str, str], frozenset[str]]:
-    edges: dict[tuple[str, str], set[str]] = {}
-
-    def add(source, targets, who=STAFF):
-        for target in targets:
-            if target != source:
-                edges.setdefault((source, target), set()).add(who)
-
-    for source in (S.FOR_TRIAGE, S.REOPEN, *_WORKING):
-        add(source, (*_WORKING, *_ENDINGS))
-    for source in (S.FOR_TRIAGE, S.OPEN, S.INVESTIGATING, S.REOPEN):
-        add(source, (S.DUPLICATE,))
-    for source in (S.FIXED, S.CLOSED, S.NO_FURTHER_ACTION, S.INTERNAL_REFERRAL):
-        add(source, (S.REOPEN,))
-    add(S.FIXED, (S.CLOSED,))
-    add(S.FIXED, (S.CLOSED, S.REOPEN), REPORTER)
-    add(S.CLOSED, (S.REOPEN,), REPORTER)
-    add(S.FIXED, (S.CLOSED,), SYSTEM)
-    return {edge: frozenset(who) for edge, who in edges.items()}
-
-
-# (from, to) → who may make that move. Nothing else is allowed.
-TRANSITIONS: dict[tuple[str, str], frozenset[str]] = _staff_edges()
-
-
-def allowed(source: str, target: str, who: str) -> bool:
-    return who in TRANSITIONS.get((source, target), ())
-
-
-def targets_for(source: str, who: str = STAFF) -> list[str]:
-    """Where `who` may move a report from `source`, in the statuses' own order."""
-    return [s for s in Status.values if allowed(source, s, who)]
 
 
 def open311_status(status: str) -> str:

@@ -17,61 +17,36 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dandelion.core.errors import ApplicationError, InvalidInput
+from dandelion.core.errors import ApplicationError, CoreError, InvalidInput, field_error
+from dandelion.core.forms import show_error
 from dandelion.core.geo import to_wgs84, valid_wgs84
 from dandelion.core.h5 import sign_in_required
-from dandelion.core.photos import photo_error_text
 
 from . import selectors, services
-from .api import attributes_from_post
+from .forms import attributes_from_post
 from .models import Report
 from .payloads import category_payload, report_payload
-from .statuses import REPORTER, Status, allowed
+from .workflow import CONFIRM_FIXED, REOPEN, REPORTER, WORKFLOW
 
 MY_PAGE_SIZE = 10
 
 
-def _error_text(exc: ApplicationError) -> str:
-    """The worker-facing sentence for a service error, by its stable code."""
-    texts = {
-        "photo_required": _("请至少拍一张照片"),
-        "description_required": _("请描述一下问题"),
-        "description_too_long": _("描述不能超过 4000 字"),
-        "address_too_long": _("地址不能超过 200 字"),
-        "invalid_point": _("请在地图上标出问题的位置"),
-        "outside_service_area": _("这个位置不在服务范围内"),
-        "category_not_offered": _("请选择问题类别"),
-        "attribute_required": _("此项为必填项"),
-        "invalid_attribute": _("请按要求填写"),
-        "unknown_attribute": _("请按要求填写"),
-        "note_required": _("请说明原因"),
-        "note_too_long": _("说明不能超过 1000 字"),
-        "illegal_transition": _("当前状态下不能进行这个操作"),
-        "reporter_window_closed": _("修复已超过 14 天，不能再确认或重新打开"),
-        "not_reporter": _("只有报告人可以这样做"),
-    }
-    return texts.get(exc.code) or photo_error_text(exc.code) or exc.message
+# The fields the report form shows errors beside; the rest go on top.
+FORM_FIELDS = ("category", "description", "address", "lat", "photos")
 
 
-def _field_errors(exc: ApplicationError) -> dict[str, str]:
-    """{field: sentence}; `photos[1]` counts as `photos`; what no field shows goes under ''."""
-    if not isinstance(exc, InvalidInput) or not exc.errors:
-        return {"": _error_text(exc)}
-    errors = {}
-    for error in exc.errors:
-        field = error.get("field", "")
-        if field.startswith("photos"):
-            text = _error_text(exc)
-            if field != "photos":
-                index = int(field[len("photos[") : -1]) + 1
-                text = _("第 %(n)s 张照片：%(error)s") % {"n": index, "error": text}
-            field = "photos"
-        elif field == "lng":
-            field = "lat"
-            text = _error_text(exc)
-        else:
-            text = _error_text(exc)
-        errors[field] = text
+def _form_errors(exc: ApplicationError, categories: list[dict]) -> dict[str, str]:
+    """{field: sentence} for the report form; a photo's error says which photo it is."""
+    questions = {f"attribute[{a['code']}]" for c in categories for a in c["attributes"]}
+    errors = show_error(exc, fields=(*FORM_FIELDS, *questions))
+    for item in exc.errors:
+        field = str(item.get("field", ""))
+        if field.startswith("photos[") and field.endswith("]") and field[7:-1].isdecimal():
+            errors["photos"] = _("第 %(n)s 张照片：%(error)s") % {
+                "n": int(field[7:-1]) + 1,
+                "error": errors["photos"],
+            }
+            break
     return errors
 
 
@@ -142,7 +117,7 @@ def _category_fields(
     try:
         categories = selectors.categories_for_point(lat=lat, lng=lng)
     except InvalidInput as exc:
-        return context, {"lat": _error_text(exc)}
+        return context, {"lat": show_error(exc, fields=["lat"]).get("lat") or str(exc)}
     context["categories"] = [category_payload(c) for c in categories]
     if chosen and chosen not in {c["code"] for c in context["categories"]}:
         return context, {"category": _("所选类别不适用于标出的位置，请重新选择")}
@@ -184,10 +159,11 @@ def report_new(request):
         lat, lng = _float(values["lat"]), _float(values["lng"])
         try:
             if lat is None or lng is None:
+                message = _("请在地图上标出问题的位置")
                 raise InvalidInput(
-                    "A point is required.",
-                    code="invalid_point",
-                    errors=[{"field": "lat", "msg": "required"}],
+                    message,
+                    code=CoreError.REQUIRED,
+                    errors=[field_error("lat", CoreError.REQUIRED, message)],
                 )
             lat, lng = to_wgs84(lat, lng, "wgs84")
             report = services.report_create(
@@ -202,10 +178,10 @@ def report_new(request):
                 source=Report.Source.H5,
             )
         except ApplicationError as exc:
-            errors = _field_errors(exc)
             fields, notes = _category_fields(
                 point=_pinned_point(values["lat"], values["lng"]), chosen=values["category"]
             )
+            errors = _form_errors(exc, fields["categories"])
             errors.update(notes)
             context.update(fields, errors=errors, form_error=errors.get("", ""))
             context["map_config"]["chosen"] = _chosen(values["category"], context["answers"])
@@ -252,8 +228,8 @@ def _detail_context(request, report_id: int) -> dict:
     return {
         "report": report_payload(report),
         "is_reporter": is_reporter,
-        "can_confirm": is_reporter and allowed(report.status, Status.CLOSED, REPORTER),
-        "can_reopen": is_reporter and allowed(report.status, Status.REOPEN, REPORTER),
+        "can_confirm": is_reporter and WORKFLOW.is_possible(CONFIRM_FIXED, report.status, REPORTER),
+        "can_reopen": is_reporter and WORKFLOW.is_possible(REOPEN, report.status, REPORTER),
         "is_supporter": selectors.is_supporter(report=report, user=user),
         "can_support": (user.is_authenticated and not is_reporter and not report.is_closed),
         "errors": {},
@@ -290,7 +266,7 @@ def report_reporter_action(request, report_id: int, action: str):
             context = _detail_context(request, report_id)
         except ApplicationError:
             return render(request, "web/not_found.html", status=404)
-        context["errors"] = {action: _error_text(exc)}
+        context["errors"] = {action: show_error(exc)[""]}
         context["values"] = {"note": note, "action": action}
         return render(request, "reports/detail.html", context, status=409)
     return redirect("reports:detail", report_id=report_id)

@@ -66,7 +66,7 @@ def test_a_gcj02_point_is_stored_in_wgs84(rw):
     ("fields", "field", "code"),
     [
         ({"photos": [photo("bad.jpg", b"GIF89a not really")]}, "photos[0]", "photo_not_image"),
-        ({"photos": []}, "photos", "photo_required"),
+        ({"photos": []}, "photos", "required"),
         ({"category": "nope"}, "category", "category_not_offered"),
         ({"lat": "95"}, "lat", "validation_error"),
         ({"lat": "north"}, "lat", "validation_error"),
@@ -141,7 +141,8 @@ def test_one_report_shows_its_public_updates(rw, make_report):
     assert body["updates"][0]["note"] == "已受理，三天内清运"
     assert body["updates"][0]["by"] == "staff"
     missing = client_for(None).get(f"{API}/reports/999999")
-    assert missing.status_code == 404 and missing.json()["code"] == "report_not_found"
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    assert missing.json()["entity"] == "report"
 
 
 def test_nearby_open_for_the_duplicate_check(rw, make_report):
@@ -206,7 +207,8 @@ def test_the_reporter_confirms_and_others_may_not(rw, make_report):
     done = _post(client_for(rw.worker), f"{API}/reports/{report.pk}/confirm", {"note": "确实好了"})
     assert done.status_code == 200 and done.json()["status"] == "closed"
     again = _post(client_for(rw.worker), f"{API}/reports/{report.pk}/confirm")
-    assert again.status_code == 409 and again.json()["current_status"] == "closed"
+    assert again.status_code == 409 and again.json()["state"] == "closed"
+    assert again.json()["code"] == "illegal_transition"
     reopen = _post(client_for(rw.worker), f"{API}/reports/{report.pk}/reopen", {"note": ""})
     assert reopen.status_code == 422 and reopen.json()["errors"][0]["field"] == "note"
 

@@ -196,7 +196,8 @@ def test_posting_in_xml_with_attributes(client, rw, key):
     ],
 )
 def test_post_errors(client, rw, key, change, status, words):
-    response = client.post(f"{BASE}/requests.json", _form(key, **change))
+    # The descriptions are the errors' own sentences, in the reader's language.
+    response = client.post(f"{BASE}/requests.json", _form(key, **change), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == status, response.content
     [error] = response.json()
     assert error["code"] == status and words in error["description"]
