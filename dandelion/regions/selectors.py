@@ -3,19 +3,31 @@
 from collections.abc import Iterable, Sequence
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.errors import NotFound
 
+from .errors import RegionsError
 from .models import Region
 
 # The levels of the division tree, for callers that may not import the model.
 Level = Region.Level
+RegionLevel = Level  # the same, under the name a caller reads without context
+
+
+def region_find(*, code: str) -> Region | None:
+    """The region with `code`, or None."""
+    return Region.objects.filter(code=code).first()
 
 
 def region_get(*, code: str) -> Region:
-    region = Region.objects.filter(code=code).first()
+    region = region_find(code=code)
     if region is None:
-        raise NotFound(f"No region with code {code}.", code="region_not_found")
+        raise NotFound(
+            _("没有代码为 %(code)s 的区划。") % {"code": code},
+            code=RegionsError.REGION_NOT_FOUND,
+            extra={"entity": "region", "code": code},
+        )
     return region
 
 
@@ -68,3 +80,11 @@ def region_facts() -> list[tuple[int, str, str, str]]:
     """`(id, code, name, timezone)` of every region: what the stations' nearby index keeps of
     each, read in one query."""
     return list(Region.objects.values_list("id", "code", "name", "timezone"))
+
+
+def streets_list(*, district: str | None = None) -> QuerySet[Region]:
+    """Every street (街道/乡镇), or those of a district (its 6-digit code), by code."""
+    qs = Region.objects.filter(level=Region.Level.STREET)
+    if district:
+        qs = qs.filter(code__startswith=district[:6])
+    return qs.order_by("code")

@@ -2,14 +2,15 @@
 
 import csv
 import io
-from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.errors import InvalidInput
+from dandelion.core.errors import InvalidInput, field_error, validated_save
 from dandelion.core.geo import valid_wgs84
 
 from .divisions import city_code_for, code_prefix, level_for_code
+from .errors import RegionsError
 from .models import Region, division_code_validator
 
 
@@ -34,18 +35,18 @@ def region_upsert(
     region.center_lat = center_lat
     region.center_lng = center_lng
     region.timezone = timezone
-    region.full_clean()
-    region.save()
-    return region
-
-
-@dataclass(frozen=True)
-class RegionRowError:
-    line: int
-    message: str
+    return validated_save(region)
 
 
 REQUIRED_COLUMNS = ("code", "name")
+
+
+def _row_error(line: int, field: str, message) -> dict:
+    """A bad row: the one item shape, plus the CSV line it is on."""
+    return {
+        **field_error(field, RegionsError.CSV_INVALID, message, loc=[str(line), field]),
+        "line": line,
+    }
 
 
 @transaction.atomic
@@ -59,10 +60,13 @@ def regions_load_csv(*, text: str) -> int:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
+        message = _("缺少这些列：%(columns)s。") % {"columns": ", ".join(missing)}
         raise InvalidInput(
-            f"Missing columns: {', '.join(missing)}.",
-            code="csv_missing_columns",
-            errors=[{"field": c, "msg": "missing column"} for c in missing],
+            message,
+            code=RegionsError.CSV_MISSING_COLUMNS,
+            errors=[
+                field_error(c, RegionsError.CSV_MISSING_COLUMNS, _("缺少这一列。")) for c in missing
+            ],
         )
     rows = []
     errors = []
@@ -73,32 +77,36 @@ def regions_load_csv(*, text: str) -> int:
         try:
             division_code_validator(code)
         except Exception:
-            errors.append({"line": line, "field": "code", "msg": f"bad division code {code!r}"})
+            errors.append(_row_error(line, "code", _("区划代码有误：%(code)s。") % {"code": code}))
             continue
         if not name:
-            errors.append({"line": line, "field": "name", "msg": "name is required"})
+            errors.append(_row_error(line, "name", _("名称为必填项。")))
             continue
         lat, lng = (row.get("lat") or "").strip(), (row.get("lng") or "").strip()
         try:
             latf = float(lat) if lat else None
             lngf = float(lng) if lng else None
         except ValueError:
-            errors.append({"line": line, "field": "lat/lng", "msg": "not a number"})
+            errors.append(_row_error(line, "lat/lng", _("坐标不是数字。")))
             continue
         if (latf is None) != (lngf is None) or (latf is not None and not valid_wgs84(latf, lngf)):
-            errors.append({"line": line, "field": "lat/lng", "msg": "bad WGS-84 point"})
+            errors.append(_row_error(line, "lat/lng", _("不是有效的 WGS-84 坐标。")))
             continue
         parent_code = (row.get("parent_code") or "").strip() or None
         if parent_code and parent_code not in seen:
             errors.append(
-                {"line": line, "field": "parent_code", "msg": f"unknown parent {parent_code}"}
+                _row_error(
+                    line, "parent_code", _("没有上级区划 %(code)s。") % {"code": parent_code}
+                )
             )
             continue
         seen.add(code)
         rows.append((code, name, parent_code, (row.get("name_en") or "").strip(), latf, lngf))
     if errors:
         raise InvalidInput(
-            f"{len(errors)} bad rows; nothing was imported.", code="csv_invalid", errors=errors
+            _("有 %(count)s 行有误，没有导入任何数据。") % {"count": len(errors)},
+            code=RegionsError.CSV_INVALID,
+            errors=errors,
         )
     for code, name, parent_code, name_en, latf, lngf in rows:
         parent = Region.objects.get(code=parent_code) if parent_code else _containing_region(code)
