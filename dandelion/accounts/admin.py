@@ -60,7 +60,7 @@ class WorkerProfileAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "platform",
         "work_region",
         "is_volunteer",
-        "checked_in_at",
+        "registered_at",
     )
     list_filter = ("occupation", "platform", "is_volunteer")
     list_select_related = ("user", "work_region")

@@ -6,11 +6,13 @@ Both leave the person in `request.user`, so handlers never care which one was us
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from dandelion.core.errors import PermissionDenied
 
+from .errors import AccountsError
 from .services import token_authenticate
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
@@ -51,7 +53,8 @@ def csrf_require(request: HttpRequest) -> None:
         return
     if check_csrf(request) is not None:
         raise PermissionDenied(
-            "CSRF check failed: send the X-CSRFToken header.", code="csrf_failed"
+            _("请求未通过 CSRF 校验：请随请求发送 X-CSRFToken 请求头。"),
+            code=AccountsError.CSRF_FAILED,
         )
 
 

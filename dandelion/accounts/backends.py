@@ -3,6 +3,7 @@ failures. The counters live in the shared rate-limit table, so the lock holds in
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.errors import RateLimited
 from dandelion.core.ratelimit import (
@@ -14,14 +15,16 @@ from dandelion.core.ratelimit import (
     rate_limits_reset,
 )
 
+from .errors import AccountsError
+
 
 def staff_login_limits(*, username: str, address: str | None) -> list[Limit]:
-    message = "Too many failed sign-ins; try again later."
+    message = _("登录失败次数过多，请稍后再试。")
     limits = [
         Limit(
             f"staff-login:user:{username.strip().lower()}",
             Rate.parse(settings.STAFF_LOGIN_RATE),
-            code="login_locked",
+            code=AccountsError.LOGIN_LOCKED,
             message=message,
         )
     ]
@@ -30,7 +33,7 @@ def staff_login_limits(*, username: str, address: str | None) -> list[Limit]:
             Limit(
                 f"staff-login:address:{address}",
                 Rate.parse(settings.STAFF_LOGIN_ADDRESS_RATE),
-                code="login_locked",
+                code=AccountsError.LOGIN_LOCKED,
                 message=message,
             )
         )

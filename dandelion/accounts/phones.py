@@ -2,7 +2,11 @@
 
 import re
 
-from dandelion.core.errors import InvalidInput
+from django.utils.translation import gettext_lazy as _
+
+from dandelion.core.errors import InvalidInput, field_error
+
+from .errors import AccountsError
 
 MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
 _SEPARATORS = re.compile(r"[\s\-()]")
@@ -18,9 +22,10 @@ def phone_normalise(raw: str, *, field: str = "phone") -> str:
     elif len(digits) == 13 and digits.startswith("86"):
         digits = digits[2:]
     if not MOBILE_PATTERN.match(digits):
+        message = _("请输入正确的手机号（11 位，以 1 开头）")
         raise InvalidInput(
-            "Enter a mainland China mobile number.",
-            code="invalid_phone",
-            errors=[{"field": field, "msg": "not a mainland mobile number (1[3-9] + 9 digits)"}],
+            message,
+            code=AccountsError.INVALID_PHONE,
+            errors=[field_error(field, AccountsError.INVALID_PHONE, message)],
         )
     return digits

@@ -5,13 +5,53 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.audit import SensitiveRead, audit_reads, audit_record
+from dandelion.core.audit import SensitiveRead, audit_event_list, audit_reads, audit_record
+from dandelion.core.errors import CoreError, NotFound
 from dandelion.core.models import AuditEvent
-from dandelion.core.permissions import get_permitted, scope_queryset
+from dandelion.core.permissions import get_permitted, grants_for, require, scope_queryset
+from dandelion.regions.selectors import region_get
 
 from .hooks import export_sections
 from .models import ApiToken, RoleAssignment, User, WorkerProfile
+
+# Offered on the registration form; free text is allowed too.
+SKILL_SUGGESTIONS = [
+    "急救",
+    "维修电动车",
+    "理发",
+    "法律咨询",
+    "心理疏导",
+    "摄影",
+    "驾驶",
+    "文艺",
+    "外语",
+    "电脑维修",
+]
+
+
+def registration_choices() -> dict[str, Any]:
+    """What the registration (报到) form offers: occupations and platforms as (value, label)
+    pairs, skill suggestions and the privacy policy version to accept."""
+    return {
+        "occupations": WorkerProfile.Occupation.choices,
+        "platforms": WorkerProfile.Platform.choices,
+        "platform_other": WorkerProfile.Platform.OTHER.value,
+        "skills": SKILL_SUGGESTIONS,
+        "privacy_policy_version": settings.PRIVACY_POLICY_VERSION,
+    }
+
+
+def is_registered(*, user: User) -> bool:
+    """Has the person registered (报到)? False for anonymous visitors."""
+    return user.is_authenticated and WorkerProfile.objects.filter(user=user).exists()
+
+
+def holds_staff_role(*, user: User) -> bool:
+    """Does the person hold any staff role (a role assignment, or leading an organisation)?
+    What decides whether someone is staff, never `is_staff` (which only opens the admin)."""
+    return bool(grants_for(user)) or bool(getattr(user, "is_superuser", False))
 
 
 def worker_profile_of(*, user: User) -> WorkerProfile | None:
@@ -33,7 +73,9 @@ def role_assignments_of(*, user: User) -> QuerySet[RoleAssignment]:
 
 
 def user_list(*, actor: User, text: str | None = None, role: str | None = None) -> QuerySet[User]:
-    """People the actor may see (`user.view` in their scope), active ones only."""
+    """People the actor may see (`user.view` in their scope), active ones only; 403 for those
+    whose roles do not see people at all."""
+    require(actor, "user.view")
     qs = User.objects.filter(is_active=True).select_related("worker_profile__work_region")
     if text:
         qs = qs.filter(Q(display_name__icontains=text) | Q(username__icontains=text))
@@ -78,6 +120,7 @@ def user_phone_read(*, actor: User, user_id: int) -> User:
 def role_assignment_list(
     *, actor: User, user_id: int | None = None, role: str | None = None
 ) -> QuerySet[RoleAssignment]:
+    require(actor, "role.view")
     qs = RoleAssignment.objects.select_related(
         "user", "region", "organisation", "station", "granted_by"
     )
@@ -86,6 +129,59 @@ def role_assignment_list(
     if role:
         qs = qs.filter(role=role)
     return scope_queryset(actor, "role.view", qs).order_by("id")
+
+
+def role_assignment_for_revoking(*, actor: User, assignment_id: int) -> RoleAssignment:
+    """A role assignment the actor may take away (`role.assign` over its scope)."""
+    return get_permitted(
+        actor,
+        "role.assign",
+        RoleAssignment.objects.select_related("user", "region", "organisation", "station"),
+        pk=assignment_id,
+    )
+
+
+def _not_found(entity: str) -> NotFound:
+    return NotFound(_("没有找到。"), code=CoreError.NOT_FOUND, extra={"entity": entity})
+
+
+def person_get(*, user_id: int) -> User:
+    """The person a role is given to (the service checks the granter's scope)."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise _not_found("user")
+    return user
+
+
+def role_scope_get(
+    *,
+    region_code: str | None = None,
+    organisation_id: int | None = None,
+    station_id: int | None = None,
+) -> dict[str, Any]:
+    """The scope a role is held over, as the keyword role_assign takes (`{"region": …}`).
+    Organisations and stations are reached through the assignment's foreign keys, so accounts
+    imports neither app."""
+    if region_code is not None:
+        return {"region": region_get(code=region_code)}
+    key, pk = (
+        ("organisation", organisation_id)
+        if organisation_id is not None
+        else ("station", station_id)
+    )
+    model = RoleAssignment._meta.get_field(key).related_model
+    obj = model._default_manager.filter(pk=pk).first()
+    if obj is None:
+        raise _not_found(key)
+    return {key: obj}
+
+
+def audit_events_for(
+    *, actor: User, subject_id: int | None = None, action: str | None = None
+) -> QuerySet[AuditEvent]:
+    """The audit log within the actor's `audit.view` scope; 403 for those without the role."""
+    require(actor, "audit.view")
+    return audit_event_list(actor=actor, subject_id=subject_id, action=action)
 
 
 def _profile_export(profile: WorkerProfile | None) -> dict[str, Any] | None:
@@ -101,7 +197,7 @@ def _profile_export(profile: WorkerProfile | None) -> dict[str, Any] | None:
         "real_name": profile.real_name,
         "consent_policy_version": profile.consent_policy_version,
         "consented_at": profile.consented_at,
-        "checked_in_at": profile.checked_in_at,
+        "registered_at": profile.registered_at,
         "updated_at": profile.updated_at,
     }
 
@@ -165,3 +261,19 @@ def account_export(*, user: User) -> dict[str, Any]:
         region_code=profile.work_region.code if profile is not None else "",
     )
     return data
+
+
+def role_holder_ids(
+    *,
+    role: str,
+    region_prefixes: list[str] | None = None,
+    organisation_paths: list[str] | None = None,
+) -> QuerySet[RoleAssignment]:
+    """`user_id`s of the people holding `role` over one of these regions (by `code_prefix`) or
+    active organisations (by path): whom to tell about a region's or a department's work."""
+    qs = RoleAssignment.objects.filter(role=role)
+    if region_prefixes is not None:
+        qs = qs.filter(region__code_prefix__in=region_prefixes)
+    if organisation_paths is not None:
+        qs = qs.filter(organisation__path__in=organisation_paths, organisation__is_active=True)
+    return qs.values("user_id")

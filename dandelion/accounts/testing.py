@@ -11,7 +11,7 @@ from django.test import Client
 
 from . import sms
 from .models import User
-from .services import worker_check_in
+from .services import worker_register
 
 __all__ = ["client_for", "last_code", "make_user", "make_worker", "sms_outbox"]
 
@@ -68,12 +68,12 @@ def make_user(db):
 
 @pytest.fixture
 def make_worker(make_user, jiujiang):
-    """A worker who has checked in, working in `street` (default 甘棠街道 of 浔阳区)."""
+    """A worker who has registered (报到), working in `street` (default 甘棠街道 of 浔阳区)."""
 
-    def make(*, street=None, checked_in: bool = True, **fields) -> User:
+    def make(*, street=None, registered: bool = True, **fields) -> User:
         user = make_user(**fields)
-        if checked_in:
-            worker_check_in(
+        if registered:
+            worker_register(
                 user=user,
                 changes={
                     "occupation": "delivery_rider",

@@ -1,4 +1,4 @@
-"""The demo city's people: staff for every role and scope, a few hundred checked-in workers,
+"""The demo city's people: staff for every role and scope, a few hundred registered workers,
 volunteer teams and party branches with members, and some party members returned to the team.
 
 Every staff account shares one documented password, `DEMO_PASSWORD`, set only when the account
@@ -18,7 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from dandelion.accounts.models import RoleAssignment, User, WorkerProfile
-from dandelion.accounts.services import role_assign, worker_check_in
+from dandelion.accounts.services import role_assign, worker_register
 from dandelion.orgs.models import Membership, Organisation, PartyMembership
 from dandelion.orgs.services import (
     membership_add,
@@ -235,7 +235,7 @@ def _staff(loader: _Loader, hr: Organisation, teams, branches) -> None:
 def _workers(loader: _Loader) -> list[User]:
     specs = workers_build(seed=loader.seed)
     existing = {u.phone: u for u in User.objects.filter(phone__startswith=PHONE_PREFIX)}
-    checked_in = set(
+    registered = set(
         WorkerProfile.objects.filter(user__phone__startswith=PHONE_PREFIX).values_list(
             "user__phone", flat=True
         )
@@ -248,8 +248,8 @@ def _workers(loader: _Loader) -> list[User]:
             user.set_unusable_password()
             user.save()
             loader.summary.created["worker"] += 1
-        if spec.phone not in checked_in:
-            worker_check_in(
+        if spec.phone not in registered:
+            worker_register(
                 user=user,
                 changes={
                     "occupation": spec.occupation,

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dandelion.accounts import sms
-from dandelion.accounts.services import worker_check_in
+from dandelion.accounts.services import worker_register
 from dandelion.needs.models import MicroWish, WishPledge
 
 STAFF_PASSWORD = "test-pass-2026"
@@ -54,7 +54,7 @@ def people(jiujiang, django_user_model, settings):
     made = {}
     for phone, name in ((WISHER, "快递员老周"), (VOLUNTEER, "志愿者小陈")):
         user = django_user_model.objects.create(username=phone, phone=phone, display_name=name)
-        worker_check_in(
+        worker_register(
             user=user,
             changes={
                 "occupation": "courier",

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dandelion.accounts import sms
-from dandelion.accounts.services import role_assign, worker_check_in
+from dandelion.accounts.services import role_assign, worker_register
 from dandelion.catalog.services import category_upsert, item_create
 from dandelion.needs.models import Need, NeedEvent
 from dandelion.orgs.services import organisation_create
@@ -85,7 +85,7 @@ def setup(jiujiang, django_user_model, settings):
     handler = staff(django_user_model, "justice_handler", "司法局小王")
     role_assign(user=handler, role="department_handler", organisation=justice)
     worker = django_user_model.objects.create(username="w1", phone=PHONE, display_name="骑手小李")
-    worker_check_in(
+    worker_register(
         user=worker,
         changes={
             "occupation": "delivery_rider",

@@ -11,7 +11,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from dandelion.accounts.models import User
-from dandelion.accounts.services import role_assign, worker_check_in
+from dandelion.accounts.services import role_assign, worker_register
 from dandelion.orgs.services import organisation_create
 from dandelion.regions.services import region_upsert
 from dandelion.reports import services
@@ -49,7 +49,7 @@ def world(jiujiang, settings, tmp_path):
 
     def worker(phone, name):
         user = User.objects.create(username=f"w{phone}", phone=phone, display_name=name)
-        worker_check_in(
+        worker_register(
             user=user,
             changes={
                 "occupation": "delivery_rider",

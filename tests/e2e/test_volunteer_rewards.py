@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from dandelion.accounts.models import User
-from dandelion.accounts.services import role_assign, worker_check_in
+from dandelion.accounts.services import role_assign, worker_register
 from dandelion.orgs.models import Membership
 from dandelion.orgs.services import membership_add, organisation_create
 from dandelion.points.models import EarningRule, Redemption, Reward
@@ -56,7 +56,7 @@ def test_volunteer_earns_hours_and_points_and_redeems_a_reward(
     manager.save()
     role_assign(user=manager, role="station_manager", station=station, actor=admin)
     worker = User.objects.create(username="w1", phone="13912345678", display_name="小李")
-    worker_check_in(
+    worker_register(
         user=worker,
         changes={
             "occupation": "delivery_rider",

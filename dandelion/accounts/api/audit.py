@@ -5,11 +5,10 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from dandelion.core.audit import audit_event_list
 from dandelion.core.models import AuditEvent
 from dandelion.core.pagination import Paged, SerialisedPage
-from dandelion.core.permissions import require
 
+from .. import selectors
 from .schemas import AuditEventFilters, AuditEventOut
 
 router = Router(tags=["audit"])
@@ -45,6 +44,7 @@ def audit_event_payload(event: AuditEvent) -> dict:
 )
 @paginate(Paged)
 def audit_events_list(request: HttpRequest, filters: Query[AuditEventFilters]):
-    require(request.user, "audit.view")
-    qs = audit_event_list(actor=request.user, subject_id=filters.subject_id, action=filters.action)
+    qs = selectors.audit_events_for(
+        actor=request.user, subject_id=filters.subject_id, action=filters.action
+    )
     return SerialisedPage(qs, audit_event_payload)

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from ninja import Router
 
+from dandelion.core.api import problems
 from dandelion.core.ratelimit import client_address
 
 from .. import services
@@ -14,12 +15,10 @@ from .schemas import LoginIn, OtpIn, OtpOut, SessionOut, SessionStateOut, TokenI
 
 router = Router(tags=["auth"])
 
-SESSION_BACKEND = "dandelion.accounts.backends.LockoutModelBackend"
-
 
 @router.post(
     "/auth/otp",
-    response=OtpOut,
+    response={200: OtpOut, **problems(429, 503)},
     operation_id="auth_otp_request",
     summary="Send a one-time sign-in code by SMS",
     description=(
@@ -35,12 +34,12 @@ def auth_otp_request(request: HttpRequest, payload: OtpIn):
 
 @router.post(
     "/auth/login",
-    response=SessionOut,
+    response={200: SessionOut, **problems(403)},
     operation_id="auth_login",
     summary="Sign in with phone and code (session cookie, for the H5)",
     description=(
         "Checks the code and starts a session. A new phone becomes a new account; "
-        "`user.checked_in` says whether the check-in (在线报到) is still to do. Browsers must send "
+        "`user.registered` says whether registration (在线报到) is still to do. Browsers must send "
         "the CSRF token (cookie `csrftoken`, header `X-CSRFToken`)."
     ),
     auth=None,
@@ -48,13 +47,13 @@ def auth_otp_request(request: HttpRequest, payload: OtpIn):
 def auth_login(request: HttpRequest, payload: LoginIn):
     csrf_require(request)
     user = services.otp_verify(phone=payload.phone, code=payload.code)
-    login(request, user, backend=SESSION_BACKEND)
+    login(request, user, backend=services.SESSION_BACKEND)
     return {"user": me_payload(user)}
 
 
 @router.post(
     "/auth/token",
-    response={201: TokenOut},
+    response={201: TokenOut, **problems(403)},
     operation_id="auth_token",
     summary="Sign in with phone and code for a bearer token (API clients)",
     auth=None,

@@ -1,31 +1,17 @@
-"""The signed-in person: profile and check-in (在线报到), export and deletion of their data."""
+"""The signed-in person: profile and registration (在线报到), export and deletion of their data."""
 
-from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest
 from ninja import Router
 
-from dandelion.regions.models import Region
+from dandelion.core.api import problems
+from dandelion.regions.selectors import streets_list
 
 from .. import selectors, services
-from ..models import WorkerProfile
 from .payloads import me_payload
-from .schemas import CheckInOptionsOut, MeOut, WorkerProfilePatch
+from .schemas import MeOut, RegistrationOptionsOut, WorkerProfilePatch
 
 router = Router(tags=["me"])
-
-SKILL_SUGGESTIONS = [
-    "急救",
-    "维修电动车",
-    "理发",
-    "法律咨询",
-    "心理疏导",
-    "摄影",
-    "驾驶",
-    "文艺",
-    "外语",
-    "电脑维修",
-]
 
 
 @router.get(
@@ -40,44 +26,38 @@ def me_get(request: HttpRequest):
 
 @router.patch(
     "/me",
-    response=MeOut,
+    response={200: MeOut, **problems(409)},
     operation_id="me_update",
-    summary="Check in (在线报到) or change the profile",
+    summary="Register (在线报到) or change the profile",
     description=(
-        "The first call is the check-in: occupation, platform, work_region_code and "
+        "The first call is the registration: occupation, platform, work_region_code and "
         "accept_policy_version (the current privacy policy) are required. Later calls change "
         "any subset; sending accept_policy_version again renews consent after a policy change."
     ),
 )
 def me_update(request: HttpRequest, payload: WorkerProfilePatch):
     changes = payload.dict(exclude_unset=True)
-    if selectors.worker_profile_of(user=request.user) is None:
-        services.worker_check_in(user=request.user, changes=changes)
-    else:
+    if selectors.is_registered(user=request.user):
         services.worker_profile_update(user=request.user, changes=changes)
+    else:
+        services.worker_register(user=request.user, changes=changes)
     return me_payload(request.user)
 
 
 @router.get(
-    "/me/check-in-options",
-    response=CheckInOptionsOut,
-    operation_id="me_check_in_options",
-    summary="Choices for the check-in form: occupations, platforms, streets",
+    "/me/registration-options",
+    response=RegistrationOptionsOut,
+    operation_id="me_registration_options",
+    summary="Choices for the registration form: occupations, platforms, streets",
 )
-def me_check_in_options(request: HttpRequest, district: str | None = None):
-    streets = Region.objects.filter(level=Region.Level.STREET).order_by("code")
-    if district:
-        streets = streets.filter(code__startswith=district[:6])
+def me_registration_options(request: HttpRequest, district: str | None = None):
+    choices = selectors.registration_choices()
     return {
-        "occupations": [
-            {"value": v, "label": str(label)} for v, label in WorkerProfile.Occupation.choices
-        ],
-        "platforms": [
-            {"value": v, "label": str(label)} for v, label in WorkerProfile.Platform.choices
-        ],
-        "skills": SKILL_SUGGESTIONS,
-        "streets": [{"code": r.code, "name": r.name} for r in streets],
-        "privacy_policy_version": settings.PRIVACY_POLICY_VERSION,
+        "occupations": [{"value": v, "label": str(label)} for v, label in choices["occupations"]],
+        "platforms": [{"value": v, "label": str(label)} for v, label in choices["platforms"]],
+        "skills": choices["skills"],
+        "streets": [{"code": r.code, "name": r.name} for r in streets_list(district=district)],
+        "privacy_policy_version": choices["privacy_policy_version"],
     }
 
 
@@ -93,7 +73,7 @@ def me_export(request: HttpRequest):
 
 @router.delete(
     "/me",
-    response={204: None},
+    response={204: None, **problems(409)},
     operation_id="me_delete",
     summary="Withdraw consent and delete (anonymise) my account",
     description=(

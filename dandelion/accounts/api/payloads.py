@@ -3,17 +3,10 @@
 from django.conf import settings
 
 from dandelion.core.privacy import phone_mask
+from dandelion.core.refs import region_ref, user_ref
 
 from ..models import RoleAssignment, User, WorkerProfile
 from ..selectors import consent_is_current, role_assignments_of, worker_profile_of
-
-
-def region_ref(region) -> dict | None:
-    return {"code": region.code, "name": region.name} if region is not None else None
-
-
-def user_ref(user: User) -> dict:
-    return {"id": user.pk, "display_name": str(user), "phone": phone_mask(user.phone)}
 
 
 def scope_fields(assignment: RoleAssignment) -> dict:
@@ -59,7 +52,7 @@ def profile_payload(profile: WorkerProfile | None) -> dict | None:
         "real_name": profile.real_name,
         "consent_policy_version": profile.consent_policy_version,
         "consented_at": profile.consented_at,
-        "checked_in_at": profile.checked_in_at,
+        "registered_at": profile.registered_at,
     }
 
 
@@ -70,7 +63,7 @@ def me_payload(user: User) -> dict:
         "display_name": str(user),
         "phone": phone_mask(user.phone),
         "is_staff": user.is_staff,
-        "checked_in": profile is not None,
+        "registered": profile is not None,
         "consent_current": consent_is_current(profile),
         "privacy_policy_version": settings.PRIVACY_POLICY_VERSION,
         "profile": profile_payload(profile),

@@ -5,6 +5,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from dandelion.core.refs import RegionRef, UserRef
+
 Occupation = Literal["delivery_rider", "courier", "ride_hailing_driver", "truck_driver", "other"]
 Platform = Literal[
     "meituan",
@@ -58,11 +60,6 @@ class TokenIn(LoginIn):
     name: str = Field("", max_length=100, description="What the token is for, e.g. the app")
 
 
-class RegionRef(Schema):
-    code: str
-    name: str
-
-
 class RoleOut(Schema):
     id: int
     role: str
@@ -84,7 +81,7 @@ class WorkerProfileOut(Schema):
     real_name: str
     consent_policy_version: str
     consented_at: datetime
-    checked_in_at: datetime
+    registered_at: datetime
 
 
 class MeOut(Schema):
@@ -92,9 +89,9 @@ class MeOut(Schema):
     display_name: str
     phone: str = Field(description="Masked: 138****5678")
     is_staff: bool
-    checked_in: bool = Field(description="False until the first check-in (在线报到)")
+    registered: bool = Field(description="False until the worker registers (在线报到)")
     consent_current: bool = Field(description="False when the policy changed since consenting")
-    privacy_policy_version: str = Field(description="The version to accept at check-in")
+    privacy_policy_version: str = Field(description="The version to accept at registration")
     profile: WorkerProfileOut | None
     roles: list[RoleOut]
 
@@ -116,8 +113,8 @@ class TokenOut(Schema):
 
 
 class WorkerProfilePatch(Schema):
-    """At the first check-in occupation, platform, work_region_code and accept_policy_version
-    are required; later any subset may be sent."""
+    """At registration (the first call) occupation, platform, work_region_code and
+    accept_policy_version are required; later any subset may be sent."""
 
     display_name: str | None = Field(None, min_length=1, max_length=30)
     occupation: Occupation | None = None
@@ -139,7 +136,7 @@ class ChoiceOut(Schema):
     label: str
 
 
-class CheckInOptionsOut(Schema):
+class RegistrationOptionsOut(Schema):
     occupations: list[ChoiceOut]
     platforms: list[ChoiceOut]
     skills: list[str] = Field(description="Suggestions; free text is allowed too")
@@ -167,12 +164,6 @@ class UserFilters(Schema):
 class PhoneOut(Schema):
     user_id: int
     phone: str = Field(description="The full number; this read is audited")
-
-
-class UserRef(Schema):
-    id: int
-    display_name: str
-    phone: str = Field(description="Masked")
 
 
 class RoleAssignmentIn(Schema):

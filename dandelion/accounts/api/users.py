@@ -5,8 +5,8 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.pagination import paginate
 
+from dandelion.core.api import problems
 from dandelion.core.pagination import Paged, SerialisedPage
-from dandelion.core.permissions import require
 
 from .. import selectors
 from .payloads import user_payload
@@ -23,14 +23,13 @@ router = Router(tags=["users"])
 )
 @paginate(Paged)
 def users_list(request: HttpRequest, filters: Query[UserFilters]):
-    require(request.user, "user.view")
     qs = selectors.user_list(actor=request.user, text=filters.q, role=filters.role)
     return SerialisedPage(qs, user_payload)
 
 
 @router.get(
     "/users/{user_id}",
-    response=UserOut,
+    response={200: UserOut, **problems(404)},
     operation_id="users_get",
     summary="One person within the caller's scope (phone masked)",
 )
@@ -40,7 +39,7 @@ def users_get(request: HttpRequest, user_id: int):
 
 @router.get(
     "/users/{user_id}/phone",
-    response=PhoneOut,
+    response={200: PhoneOut, **problems(404)},
     operation_id="users_phone",
     summary="A person's full phone number, for roles that need it (audited)",
 )

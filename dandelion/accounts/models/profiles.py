@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class WorkerProfile(models.Model):
-    """What a worker tells us at online check-in (在线报到): what they do, for whom, where, whether
-    they volunteer, and their consent to the privacy policy (version and time).
+    """What a worker tells us at online registration (在线报到): what they do, for whom, where,
+    whether they volunteer, and their consent to the privacy policy (version and time).
 
     A profile with `consent_withdrawn_at` belongs to a deleted (anonymised) account: the
     occupation, platform and street stay for the programme's counts, nothing personal does.
@@ -55,7 +55,7 @@ class WorkerProfile(models.Model):
     consent_policy_version = models.CharField(_("同意的隐私政策版本"), max_length=32)
     consented_at = models.DateTimeField(_("同意时间"))
     consent_withdrawn_at = models.DateTimeField(_("撤回同意时间"), null=True, blank=True)
-    checked_in_at = models.DateTimeField(_("报到时间"))
+    registered_at = models.DateTimeField(_("报到时间"))
     updated_at = models.DateTimeField(_("更新时间"))
 
     class Meta:

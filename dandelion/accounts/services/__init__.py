@@ -1,9 +1,10 @@
 """All writes of accounts: sign-in, profiles, roles, deletion."""
 
 from .anonymise import account_anonymise
-from .profiles import worker_check_in, worker_profile_update
-from .roles import role_assign, role_revoke
+from .profiles import worker_profile_update, worker_register
+from .roles import role_assign, role_revoke, role_scope_invalid
 from .sign_in import (
+    SESSION_BACKEND,
     OtpSent,
     otp_request,
     otp_verify,
@@ -14,16 +15,18 @@ from .sign_in import (
 )
 
 __all__ = [
+    "SESSION_BACKEND",
     "OtpSent",
     "account_anonymise",
     "otp_request",
     "otp_verify",
     "role_assign",
     "role_revoke",
+    "role_scope_invalid",
     "sign_in_data_purge",
     "token_authenticate",
     "token_issue",
     "token_revoke",
-    "worker_check_in",
     "worker_profile_update",
+    "worker_register",
 ]

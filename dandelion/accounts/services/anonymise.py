@@ -7,11 +7,13 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.audit import audit_record
 from dandelion.core.errors import Conflict
 from dandelion.core.permissions import grants_forget
 
+from ..errors import AccountsError
 from ..hooks import anonymisers
 from ..models import ApiToken, PhoneCode, RoleAssignment, User, WorkerProfile
 from .roles import role_revoke
@@ -23,9 +25,9 @@ ANONYMOUS_NAME = "已注销用户"
 def account_anonymise(*, user: User, actor=None, now: datetime | None = None) -> None:
     now = now or timezone.now()
     if user.is_superuser:
-        raise Conflict("A superuser account cannot be deleted here.", code="superuser")
+        raise Conflict(_("超级管理员账号不能在这里注销。"), code=AccountsError.SUPERUSER)
     if user.anonymised_at is not None:
-        raise Conflict("The account is already deleted.", code="already_deleted")
+        raise Conflict(_("该账号已经注销。"), code=AccountsError.ALREADY_DELETED)
     actor = actor or user
     for assignment in RoleAssignment.objects.filter(user=user).select_related(
         "region", "organisation__region", "station__region"

@@ -1,23 +1,32 @@
-"""Online check-in (在线报到), the worker profile and consent to the privacy policy."""
+"""Online registration (在线报到), the worker profile and consent to the privacy policy."""
 
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.audit import audit_record
-from dandelion.core.errors import Conflict, InvalidInput
-from dandelion.regions.models import Region
+from dandelion.core.errors import Conflict, CoreError, ErrorCode, InvalidInput, field_error
+from dandelion.core.errors import validated_save as _validated_save
+from dandelion.regions.selectors import region_find
 
+from ..errors import AccountsError
 from ..models import User, WorkerProfile
 
 MAX_SKILLS = 10
 MAX_SKILL_LENGTH = 20
-REQUIRED_AT_CHECK_IN = ("occupation", "platform", "work_region_code", "accept_policy_version")
+REQUIRED_AT_REGISTRATION = (
+    "occupation",
+    "platform",
+    "work_region_code",
+    "accept_policy_version",
+)
+REQUIRED_MESSAGE = _("此项为必填项")
+REQUIRED_MESSAGES = {"accept_policy_version": _("请阅读并同意隐私政策")}
 UPDATABLE = {
     "display_name",
     "occupation",
@@ -31,17 +40,21 @@ UPDATABLE = {
 }
 
 
-def _invalid(field: str, message: str, code: str) -> InvalidInput:
-    return InvalidInput(message, code=code, errors=[{"field": field, "msg": message}])
+def _invalid(field: str, message, code: ErrorCode) -> InvalidInput:
+    return InvalidInput(message, code=code, errors=[field_error(field, code, message)])
 
 
-def _street(code: str) -> Region:
-    region = Region.objects.filter(code=code).first()
+def _street(code: str):
+    region = region_find(code=code)
     if region is None:
-        raise _invalid("work_region_code", f"No region with code {code}.", "unknown_region")
-    if region.level != Region.Level.STREET:
         raise _invalid(
-            "work_region_code", "Choose the street (街道/乡镇) where you mostly work.", "not_street"
+            "work_region_code",
+            _("没有代码为 %(code)s 的区划。") % {"code": code},
+            CoreError.NOT_FOUND,
+        )
+    if region.level != region.Level.STREET:
+        raise _invalid(
+            "work_region_code", _("请选择你主要工作的街道（街道/乡镇）。"), AccountsError.NOT_STREET
         )
     return region
 
@@ -51,8 +64,9 @@ def _skills(skills: Iterable[str]) -> list[str]:
     if len(cleaned) > MAX_SKILLS or any(len(s) > MAX_SKILL_LENGTH for s in cleaned):
         raise _invalid(
             "skills",
-            f"At most {MAX_SKILLS} skills of {MAX_SKILL_LENGTH} characters each.",
-            "invalid_skills",
+            _("技能最多 %(count)s 项，每项不超过 %(length)s 字。")
+            % {"count": MAX_SKILLS, "length": MAX_SKILL_LENGTH},
+            AccountsError.INVALID_SKILLS,
         )
     return cleaned
 
@@ -61,31 +75,36 @@ def _check_policy(version: str) -> None:
     if version != settings.PRIVACY_POLICY_VERSION:
         raise _invalid(
             "accept_policy_version",
-            f"Consent must be to the current privacy policy ({settings.PRIVACY_POLICY_VERSION}).",
-            "consent_required",
+            _("请阅读并同意隐私政策（%(version)s 版）。")
+            % {"version": settings.PRIVACY_POLICY_VERSION},
+            AccountsError.CONSENT_REQUIRED,
         )
 
 
+CHOICE_MESSAGES = {"occupation": _("请选择职业。"), "platform": _("请选择所属平台。")}
+
+
 def _apply(profile: WorkerProfile, user: User, changes: dict[str, Any], now: datetime) -> None:
-    unknown = set(changes) - UPDATABLE
+    unknown = sorted(set(changes) - UPDATABLE)
     if unknown:
+        message = _("不能修改这些字段：%(fields)s。") % {"fields": ", ".join(unknown)}
         raise InvalidInput(
-            f"Unknown fields: {', '.join(sorted(unknown))}.",
-            code="unknown_fields",
-            errors=[{"field": f, "msg": "unknown field"} for f in sorted(unknown)],
+            message,
+            code=AccountsError.UNKNOWN_FIELDS,
+            errors=[field_error(f, AccountsError.UNKNOWN_FIELDS, message) for f in unknown],
         )
     for field in ("occupation", "platform"):
         if field in changes:
             choices = getattr(WorkerProfile, field.capitalize()).values
             if changes[field] not in choices:
-                raise _invalid(field, f"Unknown {field} {changes[field]!r}.", f"invalid_{field}")
+                raise _invalid(field, CHOICE_MESSAGES[field], AccountsError.INVALID_CHOICE)
             setattr(profile, field, changes[field])
     if "platform_other" in changes:
         profile.platform_other = (changes["platform_other"] or "").strip()
     if profile.platform != WorkerProfile.Platform.OTHER:
         profile.platform_other = ""
     elif not profile.platform_other:
-        raise _invalid("platform_other", "Name the platform.", "platform_other_required")
+        raise _invalid("platform_other", _("请填写平台名称。"), CoreError.REQUIRED)
     if "work_region_code" in changes:
         profile.work_region = _street(changes["work_region_code"])
     if "is_volunteer" in changes:
@@ -105,22 +124,6 @@ def _apply(profile: WorkerProfile, user: User, changes: dict[str, Any], now: dat
     profile.updated_at = now
 
 
-def _validated_save(profile: WorkerProfile) -> None:
-    try:
-        profile.full_clean()
-    except ValidationError as exc:
-        raise InvalidInput(
-            "Invalid profile.",
-            code="invalid_profile",
-            errors=[
-                {"field": field, "msg": str(msg)}
-                for field, msgs in exc.message_dict.items()
-                for msg in msgs
-            ],
-        ) from exc
-    profile.save()
-
-
 def _audit_consent(user: User, profile: WorkerProfile) -> None:
     audit_record(
         actor=user,
@@ -133,22 +136,25 @@ def _audit_consent(user: User, profile: WorkerProfile) -> None:
 
 
 @transaction.atomic
-def worker_check_in(
+def worker_register(
     *, user: User, changes: dict[str, Any], now: datetime | None = None
 ) -> WorkerProfile:
-    """First check-in: occupation, platform, work street and consent to the current policy are
-    required; volunteering, skills, real name and a display name are optional."""
+    """Registration (报到): occupation, platform, work street and consent to the current policy
+    are required; volunteering, skills, real name and a display name are optional."""
     now = now or timezone.now()
     if WorkerProfile.objects.filter(user=user).exists():
-        raise Conflict("You have already checked in.", code="already_checked_in")
-    missing = [f for f in REQUIRED_AT_CHECK_IN if changes.get(f) in (None, "")]
+        raise Conflict(_("你已经报到过了。"), code=AccountsError.ALREADY_REGISTERED)
+    missing = [f for f in REQUIRED_AT_REGISTRATION if changes.get(f) in (None, "")]
     if missing:
         raise InvalidInput(
-            f"Check-in needs: {', '.join(missing)}.",
-            code="check_in_incomplete",
-            errors=[{"field": f, "msg": "required at check-in"} for f in missing],
+            _("报到还需要填写：%(fields)s。") % {"fields": ", ".join(missing)},
+            code=CoreError.REQUIRED,
+            errors=[
+                field_error(f, CoreError.REQUIRED, REQUIRED_MESSAGES.get(f, REQUIRED_MESSAGE))
+                for f in missing
+            ],
         )
-    profile = WorkerProfile(user=user, checked_in_at=now)
+    profile = WorkerProfile(user=user, registered_at=now)
     _apply(profile, user, changes, now)
     _validated_save(profile)
     _audit_consent(user, profile)
@@ -163,7 +169,7 @@ def worker_profile_update(
     now = now or timezone.now()
     profile = WorkerProfile.objects.select_for_update().filter(user=user).first()
     if profile is None:
-        raise Conflict("Check in first.", code="check_in_required")
+        raise Conflict(_("请先完成在线报到。"), code=AccountsError.REGISTRATION_REQUIRED)
     renewing = changes.get("accept_policy_version") is not None
     _apply(profile, user, changes, now)
     _validated_save(profile)

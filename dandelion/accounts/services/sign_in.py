@@ -16,16 +16,25 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.errors import InvalidInput, PermissionDenied
-from dandelion.core.ratelimit import Limit, rate_limits_consume, rates_parse
+from dandelion.core.errors import (
+    InvalidInput,
+    PermissionDenied,
+    RateLimited,
+    ServiceUnavailable,
+    field_error,
+)
+from dandelion.core.ratelimit import Limit, rate_limits_consume, rate_limits_purge, rates_parse
 
-from ..errors import ServiceUnavailable
+from ..errors import AccountsError
 from ..models import ApiToken, PhoneCode, User
 from ..phones import phone_normalise
 from ..sms import SmsDeliveryError, SmsMessage, sms_send
 
 OTP_LENGTH = 6
+# The backend a session started by a one-time code is recorded under (`login(..., backend=)`).
+SESSION_BACKEND = "dandelion.accounts.backends.LockoutModelBackend"
 TOKEN_PREFIX = "dnd_"
 # Writing last_used_at on every request would turn each read into a write.
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
@@ -48,8 +57,8 @@ def otp_limits(*, phone: str, address: str) -> list[Limit]:
         Limit(
             f"otp:phone:{phone}",
             rate,
-            code="otp_phone_rate_limited",
-            message="Codes for this phone were requested too often; try again later.",
+            code=AccountsError.OTP_PHONE_RATE_LIMITED,
+            message=_("这个手机号获取验证码太频繁，请稍后再试。"),
         )
         for rate in rates_parse(settings.OTP_RATE_PER_PHONE)
     ]
@@ -57,8 +66,8 @@ def otp_limits(*, phone: str, address: str) -> list[Limit]:
         Limit(
             f"otp:address:{address}",
             rate,
-            code="otp_address_rate_limited",
-            message="Too many codes were requested from this address; try again later.",
+            code=AccountsError.OTP_ADDRESS_RATE_LIMITED,
+            message=_("当前网络获取验证码太频繁，请稍后再试。"),
         )
         for rate in rates_parse(settings.OTP_RATE_PER_ADDRESS)
     ]
@@ -83,7 +92,15 @@ def otp_request(*, phone: str, client_address: str, now: datetime | None = None)
     now = now or timezone.now()
     code = f"{secrets.randbelow(10**OTP_LENGTH):0{OTP_LENGTH}d}"
     with transaction.atomic():
-        rate_limits_consume(limits=otp_limits(phone=phone, address=client_address), now=now)
+        try:
+            rate_limits_consume(limits=otp_limits(phone=phone, address=client_address), now=now)
+        except RateLimited as exc:
+            # The page and the app both say how long to wait.
+            raise RateLimited(
+                _("操作太频繁，请 %(seconds)s 秒后再试。") % {"seconds": exc.retry_after},
+                retry_after=exc.retry_after,
+                code=exc.code,
+            ) from exc
         PhoneCode.objects.filter(phone=phone).delete()
         salt = secrets.token_hex(8)
         record = PhoneCode.objects.create(
@@ -105,7 +122,7 @@ def otp_request(*, phone: str, client_address: str, now: datetime | None = None)
     except SmsDeliveryError as exc:
         PhoneCode.objects.filter(pk=record.pk).delete()
         raise ServiceUnavailable(
-            "The code could not be sent; try again later.", code="sms_unavailable"
+            _("短信发送失败，请稍后再试。"), code=AccountsError.SMS_UNAVAILABLE
         ) from exc
     cooldowns = [r.seconds for r in rates_parse(settings.OTP_RATE_PER_PHONE) if r.limit == 1]
     return OtpSent(expires_in=settings.OTP_TTL_SECONDS, resend_after=min(cooldowns, default=0))
@@ -176,18 +193,23 @@ def otp_verify(*, phone: str, code: str, now: datetime | None = None) -> User:
     if outcome is _Outcome.OK:
         return user
     if outcome is _Outcome.DISABLED:
-        raise PermissionDenied("This account is disabled.", code="account_disabled")
-    messages = {
-        _Outcome.NOT_REQUESTED: ("otp_not_requested", "No code was sent to this phone."),
-        _Outcome.EXPIRED: ("otp_expired", "The code has expired; request a new one."),
-        _Outcome.EXHAUSTED: ("otp_attempts_exhausted", "Too many wrong tries; request a new code."),
-        _Outcome.WRONG: ("otp_invalid", "The code is wrong."),
-    }
-    error_code, message = messages[outcome]
+        raise PermissionDenied(_("该账号已停用。"), code=AccountsError.ACCOUNT_DISABLED)
+    if outcome is _Outcome.WRONG:
+        error_code = AccountsError.OTP_INVALID
+        message = _("验证码不正确，还可以再试 %(left)s 次。") % {"left": attempts_left}
+    else:
+        error_code, message = {
+            _Outcome.NOT_REQUESTED: (AccountsError.OTP_NOT_REQUESTED, _("请先获取验证码。")),
+            _Outcome.EXPIRED: (AccountsError.OTP_EXPIRED, _("验证码已过期，请重新获取。")),
+            _Outcome.EXHAUSTED: (
+                AccountsError.OTP_ATTEMPTS_EXHAUSTED,
+                _("错误次数过多，请重新获取验证码。"),
+            ),
+        }[outcome]
     raise InvalidInput(
         message,
         code=error_code,
-        errors=[{"field": "code", "msg": message}],
+        errors=[field_error("code", error_code, message)],
         extra={"attempts_left": attempts_left} if outcome is _Outcome.WRONG else None,
     )
 
@@ -245,8 +267,6 @@ TOKEN_RETENTION = timedelta(days=30)
 def sign_in_data_purge(*, now: datetime | None = None) -> dict[str, int]:
     """Delete what sign-in no longer needs: used or expired codes, long-dead tokens and closed
     rate-limit windows. Run daily (`manage.py purge_sign_in_data`)."""
-    from dandelion.core.ratelimit import rate_limits_purge
-
     now = now or timezone.now()
     codes, _ = PhoneCode.objects.filter(
         models.Q(expires_at__lte=now) | models.Q(used_at__isnull=False)

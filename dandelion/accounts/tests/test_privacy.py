@@ -83,7 +83,7 @@ def test_deleting_my_account_withdraws_consent_and_anonymises_me(world, client):
         content_type="application/json",
     )
     assert response.json()["user"]["id"] != worker.pk
-    assert response.json()["user"]["checked_in"] is False
+    assert response.json()["user"]["registered"] is False
 
 
 def test_deleting_a_staff_account_revokes_its_roles_audited(world):

@@ -61,7 +61,7 @@ def test_a_new_phone_becomes_a_new_account_and_signs_in(client):
     response = login(client, last_code(PHONE))
     assert response.status_code == 200
     user = response.json()["user"]
-    assert user["checked_in"] is False and user["phone"] == "138****5678"
+    assert user["registered"] is False and user["phone"] == "138****5678"
     assert User.objects.get(phone=PHONE).has_usable_password() is False
     assert client.get("/api/v1/me").json()["id"] == user["id"]
 

@@ -1,4 +1,4 @@
-"""Online check-in (在线报到) and the worker profile: GET/PATCH /api/v1/me."""
+"""Online registration (在线报到) and the worker profile: GET/PATCH /api/v1/me."""
 
 import pytest
 
@@ -8,7 +8,7 @@ from dandelion.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
-CHECK_IN = {
+REGISTRATION = {
     "occupation": "delivery_rider",
     "platform": "eleme",
     "work_region_code": "360403001",
@@ -25,20 +25,20 @@ def patch(client, body):
 
 @pytest.fixture
 def newcomer(make_worker):
-    return client_for(make_worker(checked_in=False, phone="13812345678"))
+    return client_for(make_worker(registered=False, phone="13812345678"))
 
 
-def test_before_check_in_me_says_so(newcomer):
+def test_before_registering_me_says_so(newcomer):
     body = newcomer.get("/api/v1/me").json()
-    assert body["checked_in"] is False and body["profile"] is None
+    assert body["registered"] is False and body["profile"] is None
     assert body["privacy_policy_version"] == "2025-01"
 
 
-def test_check_in_records_the_profile_and_consent(newcomer):
-    response = patch(newcomer, CHECK_IN)
+def test_registration_records_the_profile_and_consent(newcomer):
+    response = patch(newcomer, REGISTRATION)
     assert response.status_code == 200
     body = response.json()
-    assert body["checked_in"] is True and body["consent_current"] is True
+    assert body["registered"] is True and body["consent_current"] is True
     profile = body["profile"]
     assert profile["occupation_label"] == "外卖骑手" and profile["platform_label"] == "饿了么"
     assert profile["work_region"] == {"code": "360403001", "name": "甘棠街道"}
@@ -48,11 +48,12 @@ def test_check_in_records_the_profile_and_consent(newcomer):
     assert event.detail == {"policy_version": "2025-01"}
 
 
-def test_check_in_needs_the_required_fields(newcomer):
+def test_registration_needs_the_required_fields(newcomer):
     response = patch(newcomer, {"occupation": "courier"})
     assert response.status_code == 422
     body = response.json()
-    assert body["code"] == "check_in_incomplete"
+    assert body["code"] == "required"
+    assert {e["code"] for e in body["errors"]} == {"required"}
     assert {e["field"] for e in body["errors"]} == {
         "platform",
         "work_region_code",
@@ -61,27 +62,28 @@ def test_check_in_needs_the_required_fields(newcomer):
     assert not WorkerProfile.objects.exists()
 
 
-def test_check_in_needs_consent_to_the_current_policy(newcomer):
-    response = patch(newcomer, {**CHECK_IN, "accept_policy_version": "2020-01"})
+def test_registration_needs_consent_to_the_current_policy(newcomer):
+    response = patch(newcomer, {**REGISTRATION, "accept_policy_version": "2020-01"})
     assert response.status_code == 422 and response.json()["code"] == "consent_required"
 
 
 @pytest.mark.parametrize("code", ["360403000", "999999999"])
 def test_the_work_region_must_be_a_known_street(newcomer, code, jiujiang):
-    response = patch(newcomer, {**CHECK_IN, "work_region_code": code})
+    response = patch(newcomer, {**REGISTRATION, "work_region_code": code})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "work_region_code"
 
 
 def test_a_platform_not_listed_is_named_in_free_text(newcomer):
-    missing = patch(newcomer, {**CHECK_IN, "platform": "other"})
-    assert missing.status_code == 422 and missing.json()["code"] == "platform_other_required"
-    named = patch(newcomer, {**CHECK_IN, "platform": "other", "platform_other": "闪送"})
+    missing = patch(newcomer, {**REGISTRATION, "platform": "other"})
+    assert missing.status_code == 422 and missing.json()["code"] == "required"
+    assert missing.json()["errors"][0]["field"] == "platform_other"
+    named = patch(newcomer, {**REGISTRATION, "platform": "other", "platform_other": "闪送"})
     assert named.json()["profile"]["platform_label"] == "闪送"
 
 
 def test_unknown_choices_are_validation_errors(newcomer):
-    response = patch(newcomer, {**CHECK_IN, "occupation": "astronaut"})
+    response = patch(newcomer, {**REGISTRATION, "occupation": "astronaut"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "occupation"
 
@@ -103,8 +105,8 @@ def test_a_new_policy_asks_for_consent_again(make_worker, settings):
     assert AuditEvent.objects.filter(action="consent.give").count() == 2
 
 
-def test_check_in_options_list_choices_and_streets(newcomer):
-    body = newcomer.get("/api/v1/me/check-in-options?district=360403").json()
+def test_registration_options_list_choices_and_streets(newcomer):
+    body = newcomer.get("/api/v1/me/registration-options?district=360403").json()
     assert {"value": "courier", "label": "快递员"} in body["occupations"]
     assert {"value": "meituan", "label": "美团"} in body["platforms"]
     assert body["streets"] == [{"code": "360403001", "name": "甘棠街道"}]
