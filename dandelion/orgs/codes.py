@@ -13,10 +13,12 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core import signing
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.errors import Conflict, InvalidInput
+from dandelion.core.errors import Conflict, ErrorCode, InvalidInput, field_error
 from dandelion.core.qr import absolute_url
 
+from .errors import OrgsError
 from .models import Organisation
 
 SALT = "dandelion.orgs.code"
@@ -43,22 +45,22 @@ def code_purpose(organisation: Organisation) -> str:
         return RETURN
     if organisation.kind == Organisation.Kind.PARTY_COMMITTEE:
         raise Conflict(
-            "Party committees have no join code; their branches do.", code="no_code_for_kind"
+            _("党委没有入队码，请使用其党支部的归队码。"), code=OrgsError.NO_CODE_FOR_KIND
         )
     return JOIN
 
 
 def code_make(*, organisation: Organisation) -> OrganisationCode:
     if not organisation.is_active:
-        raise Conflict("The organisation is inactive.", code="organisation_inactive")
+        raise Conflict(_("该组织已停用。"), code=OrgsError.ORGANISATION_INACTIVE)
     purpose = code_purpose(organisation)
     value = f"{purpose}.{organisation.pk}.{organisation.code_version}"
     code = signing.TimestampSigner(salt=SALT).sign(value)
     return OrganisationCode(organisation, purpose, code, timezone.now() + _max_age())
 
 
-def _invalid(message: str, code: str) -> InvalidInput:
-    return InvalidInput(message, code=code, errors=[{"field": "code", "msg": message}])
+def _invalid(message, code: ErrorCode) -> InvalidInput:
+    return InvalidInput(message, code=code, errors=[field_error("code", code, message)])
 
 
 def code_read(code: str) -> tuple[str, Organisation]:
@@ -67,19 +69,21 @@ def code_read(code: str) -> tuple[str, Organisation]:
     try:
         value = signer.unsign(code.strip(), max_age=_max_age())
     except signing.SignatureExpired as exc:
-        raise _invalid("The code has expired; ask for a new one.", "code_expired") from exc
+        raise _invalid(
+            _("二维码已过期，请联系负责人获取新的二维码。"), OrgsError.CODE_EXPIRED
+        ) from exc
     except signing.BadSignature as exc:
-        raise _invalid("This is not a valid code.", "code_invalid") from exc
+        raise _invalid(_("二维码无效。"), OrgsError.CODE_INVALID) from exc
     try:
         purpose, org_id, version = value.split(".")
         org_id, version = int(org_id), int(version)
     except ValueError as exc:
-        raise _invalid("This is not a valid code.", "code_invalid") from exc
+        raise _invalid(_("二维码无效。"), OrgsError.CODE_INVALID) from exc
     organisation = Organisation.objects.select_related("region").filter(pk=org_id).first()
     if organisation is None or not organisation.is_active:
-        raise _invalid("The organisation no longer takes members.", "code_invalid")
+        raise _invalid(_("二维码无效：该组织已不再接收成员。"), OrgsError.CODE_INVALID)
     if version != organisation.code_version:
-        raise _invalid("This code was replaced by a newer one.", "code_revoked")
+        raise _invalid(_("二维码已更新，请扫描新的二维码。"), OrgsError.CODE_REVOKED)
     return purpose, organisation
 
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dandelion.core.models import TransitionEvent
+
 
 class Organisation(models.Model):
     """One node of the organisation tree: a party committee, an office, a volunteer team…
@@ -203,3 +205,40 @@ class PartyMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.branch} ({self.get_state_display()})"
+
+
+class MembershipEvent(TransitionEvent):
+    """One move of a membership (requested, added, approved, declined, left), append-only."""
+
+    membership = models.ForeignKey(
+        Membership, verbose_name=_("成员关系"), on_delete=models.CASCADE, related_name="events"
+    )
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("成员关系记录")
+        verbose_name_plural = _("成员关系记录")
+        indexes = [models.Index(fields=["membership", "created_at"], name="membership_event_time")]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} {self.from_state or '·'} → {self.to_state}"
+
+
+class PartyMembershipEvent(TransitionEvent):
+    """One move of a return-to-team declaration (declared, confirmed, declined), append-only.
+    Party membership is sensitive: the rows go with the declaration when an account is
+    deleted."""
+
+    party_membership = models.ForeignKey(
+        PartyMembership,
+        verbose_name=_("党员归队"),
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("党员归队记录")
+        verbose_name_plural = _("党员归队记录")
+        indexes = [models.Index(fields=["party_membership", "created_at"], name="party_event_time")]
+
+    def __str__(self) -> str:
+        return f"{self.party_membership_id} {self.from_state or '·'} → {self.to_state}"

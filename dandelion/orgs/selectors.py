@@ -5,14 +5,24 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.audit import SensitiveRead, audit_reads
-from dandelion.core.errors import NotFound
+from dandelion.core.errors import CoreError, InvalidInput, NotFound, field_error
 from dandelion.core.permissions import get_permitted, require, scope_queryset
 from dandelion.regions.selectors import region_get
 
-from .codes import code_read
+from .codes import JOIN, RETURN, code_read
+from .errors import OrgsError
 from .models import Membership, Organisation, PartyMembership
+
+# What a scanned code is for: joining a team, or a party member's return to a branch (归队).
+CODE_JOIN = JOIN
+CODE_RETURN = RETURN
+WRONG_PURPOSE_MESSAGES = {
+    JOIN: _("这是党支部的归队码，请在归队页面使用。"),
+    RETURN: _("这是入队码，不是党支部的归队码。"),
+}
 
 
 def organisation_list(
@@ -58,8 +68,25 @@ def open_memberships_by_organisation(*, user) -> dict[int, Membership]:
     }
 
 
-def organisation_for_code(*, code: str) -> tuple[str, Organisation]:
-    return code_read(code)
+def organisation_for_code(*, code: str, purpose: str | None = None) -> tuple[str, Organisation]:
+    """(purpose, organisation) of a scanned code; with `purpose`, a code for anything else is
+    refused (422)."""
+    found, organisation = code_read(code)
+    if purpose is not None and found != purpose:
+        message = WRONG_PURPOSE_MESSAGES[purpose]
+        raise InvalidInput(
+            message,
+            code=OrgsError.WRONG_CODE_PURPOSE,
+            errors=[field_error("code", OrgsError.WRONG_CODE_PURPOSE, message)],
+        )
+    return found, organisation
+
+
+def organisation_for_sharing(*, actor, organisation_id: int) -> Organisation:
+    """An organisation whose join code the actor may hand out or rotate (`org.share_code`)."""
+    organisation = organisation_get(actor=actor, organisation_id=organisation_id)
+    require(actor, "org.share_code", organisation)
+    return organisation
 
 
 def _membership_rows() -> QuerySet[Membership]:
@@ -113,7 +140,9 @@ def membership_for_decision(*, actor, membership_id: int) -> Membership:
     party-work role for party organisations."""
     membership = _membership_rows().filter(pk=membership_id).first()
     if membership is None:
-        raise NotFound("No such membership.", code="membership_not_found")
+        raise NotFound(
+            _("没有这条成员记录。"), code=CoreError.NOT_FOUND, extra={"entity": "membership"}
+        )
     action = (
         "party_membership.confirm" if membership.organisation.is_party else "membership.approve"
     )
@@ -170,10 +199,40 @@ def party_membership_of(*, user) -> PartyMembership | None:
     return current.first() or rows.first()
 
 
+def party_membership_mine(*, user) -> PartyMembership:
+    """The person's own declaration (see `party_membership_of`), or 404."""
+    row = party_membership_of(user=user)
+    if row is None:
+        raise NotFound(
+            _("你还没有申报归队。"),
+            code=CoreError.NOT_FOUND,
+            extra={"entity": "party_membership"},
+        )
+    return row
+
+
+def party_membership_open_of(*, user) -> PartyMembership | None:
+    """The person's pending or confirmed declaration, if any."""
+    row = party_membership_of(user=user)
+    return row if row is not None and row.state != PartyMembership.State.DECLINED else None
+
+
+def party_status_choices() -> list[tuple[str, str]]:
+    """(value, label) of the party statuses a declaration names (政治面貌)."""
+    return PartyMembership.Status.choices
+
+
+def open_memberships_of(*, user) -> list[Membership]:
+    """The person's pending and active memberships, newest first."""
+    return list(memberships_of(user=user).filter(status__in=Membership.OPEN_STATUSES))
+
+
 def party_programme_counts(*, actor, region_code: str | None = None) -> dict[str, Any]:
     """The figures the programmes report, over the branches in the actor's `party.stats` scope:
     members identified (confirmed declarations), mobile members re-registered (confirmed and
-    mobile), and party branches per station. Counts only: no person is read."""
+    mobile), and party branches per station. Counts only: no person is read. 403 for those
+    whose roles hold no `party.stats` anywhere."""
+    require(actor, "party.stats")
     branches = Organisation.objects.filter(kind=Organisation.Kind.PARTY_BRANCH, is_active=True)
     if region_code:
         branches = branches.filter(
@@ -214,6 +273,56 @@ def party_programme_counts(*, actor, region_code: str | None = None) -> dict[str
     }
 
 
+# ---- for the needs app (routing, dispatching, whom to tell) ----
+
+
+def organisations_all() -> QuerySet[Organisation]:
+    """Every organisation, for a caller that narrows it (a permission scope, a form's choices)."""
+    return Organisation.objects.all()
+
+
+def departments_active() -> QuerySet[Organisation]:
+    """Active organisations that can take work routed to them (parties excluded), by path."""
+    return (
+        Organisation.objects.filter(is_active=True)
+        .exclude(kind__in=Organisation.PARTY_KINDS)
+        .select_related("region")
+        .order_by("path")
+    )
+
+
+def handler_member_ids(*, organisation_paths: Iterable[str]) -> QuerySet:
+    """`user_id`s of the active handler members of the active organisations on these paths."""
+    return Membership.objects.filter(
+        role=Membership.Role.HANDLER,
+        status=Membership.Status.ACTIVE,
+        organisation__path__in=list(organisation_paths),
+        organisation__is_active=True,
+    ).values("user_id")
+
+
+# ---- for the points app (who may offer rewards) ----
+
+
+def merchants_active() -> QuerySet[Organisation]:
+    """Active merchant organisations (商户), with their region: who may offer rewards."""
+    return Organisation.objects.filter(
+        is_active=True, kind=Organisation.Kind.MERCHANT
+    ).select_related("region")
+
+
+# ---- for the reports app (routing a report by hand) ----
+
+
+def organisations_active_visible(*, actor, handlers_only: bool = False) -> QuerySet[Organisation]:
+    """Active organisations in the actor's `org.view` scope, by path; with `handlers_only`,
+    only those that handle cases (no party organisations or volunteer teams)."""
+    qs = Organisation.objects.filter(is_active=True)
+    if handlers_only:
+        qs = qs.exclude(kind__in=[*Organisation.PARTY_KINDS, Organisation.Kind.VOLUNTEER_TEAM])
+    return scope_queryset(actor, "org.view", qs).order_by("path")
+
+
 # ---- for the volunteering app (team-only activities, the organisations that publish) ----
 
 
@@ -250,15 +359,3 @@ def organisation_find(*, organisation_id: int) -> Organisation | None:
 def organisations_active() -> QuerySet[Organisation]:
     """Active organisations with their regions, for a caller that narrows them by scope."""
     return Organisation.objects.filter(is_active=True).select_related("region")
-
-
-# ---- for the reports app (routing a report by hand) ----
-
-
-def organisations_active_visible(*, actor, handlers_only: bool = False) -> QuerySet[Organisation]:
-    """Active organisations in the actor's `org.view` scope, by path; with `handlers_only`,
-    only those that handle cases (no party organisations or volunteer teams)."""
-    qs = Organisation.objects.filter(is_active=True)
-    if handlers_only:
-        qs = qs.exclude(kind__in=[*Organisation.PARTY_KINDS, Organisation.Kind.VOLUNTEER_TEAM])
-    return scope_queryset(actor, "org.view", qs).order_by("path")

@@ -82,7 +82,7 @@ def world(jiujiang, make_station, make_user, make_worker):
 
     w.worker_x = make_worker(name="甘棠骑手", phone="13800000001")
     w.worker_l = make_worker(name="十里快递员", phone="13800000002", street=w.street_l)
-    w.outsider = make_worker(name="新来的", phone="13800000003", checked_in=False)
+    w.outsider = make_worker(name="新来的", phone="13800000003", registered=False)
 
     w.request_x, _ = membership_request(organisation=w.team_x, user=w.worker_x)
     w.request_l, _ = membership_request(organisation=w.team_l, user=w.worker_l)

@@ -4,13 +4,12 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from dandelion.core.errors import InvalidInput
+from dandelion.core.api import problems
 from dandelion.core.pagination import Paged, SerialisedPage
-from dandelion.core.permissions import require
 from dandelion.core.qr import qr_svg
 
 from .. import codes, selectors, services
-from .payloads import membership_payload, organisation_payload, organisation_ref
+from .payloads import membership_payload, organisation_payload, organisation_ref, region_ref
 from .schemas import (
     CodePreviewOut,
     JoinIn,
@@ -26,7 +25,7 @@ router = Router(tags=["orgs"])
 
 @router.get(
     "/orgs",
-    response=list[OrganisationOut],
+    response={200: list[OrganisationOut], **problems(404)},
     operation_id="orgs_list",
     summary="Organisations within the caller's scope or that the caller belongs to",
 )
@@ -45,7 +44,7 @@ def orgs_list(request: HttpRequest, filters: Query[OrganisationFilters]):
 
 @router.get(
     "/orgs/code",
-    response=CodePreviewOut,
+    response={200: CodePreviewOut},
     operation_id="orgs_code_preview",
     summary="What a scanned join or return-to-team code leads to",
     description="Lets the H5 say “join 甘棠街道志愿服务队?” before the worker signs in.",
@@ -55,32 +54,26 @@ def orgs_code_preview(request: HttpRequest, code: str):
     purpose, org = selectors.organisation_for_code(code=code)
     return {
         "organisation": organisation_ref(org),
-        "region": {"code": org.region.code, "name": org.region.name},
+        "region": region_ref(org.region),
         "purpose": purpose,
     }
 
 
 @router.post(
     "/orgs/join",
-    response={200: MembershipOut, 201: MembershipOut},
+    response={200: MembershipOut, 201: MembershipOut, **problems(409)},
     operation_id="orgs_join",
     summary="Ask to join an organisation with its join code (pending until a leader approves)",
 )
 def orgs_join(request: HttpRequest, payload: JoinIn):
-    purpose, org = selectors.organisation_for_code(code=payload.code)
-    if purpose != codes.JOIN:
-        raise InvalidInput(
-            "This is a party branch's return-to-team code; use POST /party/return.",
-            code="wrong_code_purpose",
-            errors=[{"field": "code", "msg": "a return-to-team code"}],
-        )
+    _, org = selectors.organisation_for_code(code=payload.code, purpose=selectors.CODE_JOIN)
     membership, created = services.membership_request(organisation=org, user=request.user)
     return (201 if created else 200), membership_payload(membership)
 
 
 @router.get(
     "/orgs/{organisation_id}",
-    response=OrganisationOut,
+    response={200: OrganisationOut, **problems(404)},
     operation_id="orgs_get",
     summary="One organisation",
 )
@@ -91,9 +84,7 @@ def orgs_get(request: HttpRequest, organisation_id: int):
 
 
 def _shareable(request: HttpRequest, organisation_id: int):
-    org = selectors.organisation_get(actor=request.user, organisation_id=organisation_id)
-    require(request.user, "org.share_code", org)
-    return org
+    return selectors.organisation_for_sharing(actor=request.user, organisation_id=organisation_id)
 
 
 def _code_payload(request: HttpRequest, issued: codes.OrganisationCode) -> dict:
@@ -108,7 +99,7 @@ def _code_payload(request: HttpRequest, issued: codes.OrganisationCode) -> dict:
 
 @router.get(
     "/orgs/{organisation_id}/code",
-    response=OrganisationCodeOut,
+    response={200: OrganisationCodeOut, **problems(404, 409)},
     operation_id="orgs_code",
     summary="The organisation's join code (or a party branch's return-to-team code)",
 )
@@ -121,7 +112,7 @@ def orgs_code(request: HttpRequest, organisation_id: int):
     "/orgs/{organisation_id}/code.svg",
     operation_id="orgs_code_svg",
     summary="The join or return-to-team code as an SVG QR code",
-    response={200: None},
+    response={200: None, **problems(404, 409)},
     openapi_extra={
         "responses": {
             200: {"description": "SVG image", "content": {"image/svg+xml": {"schema": {}}}}
@@ -140,7 +131,7 @@ def orgs_code_svg(request: HttpRequest, organisation_id: int):
 
 @router.post(
     "/orgs/{organisation_id}/code/rotate",
-    response=OrganisationCodeOut,
+    response={200: OrganisationCodeOut, **problems(404, 409)},
     operation_id="orgs_code_rotate",
     summary="Invalidate every earlier code and issue a new one",
 )
@@ -152,7 +143,7 @@ def orgs_code_rotate(request: HttpRequest, organisation_id: int):
 
 @router.get(
     "/orgs/{organisation_id}/members",
-    response=list[MembershipOut],
+    response={200: list[MembershipOut], **problems(404)},
     operation_id="orgs_members",
     summary="Members and requests of one organisation (leaders and their superiors)",
     description="For party organisations this is party membership: party-work roles only, audited.",
@@ -170,7 +161,7 @@ def orgs_members(request: HttpRequest, organisation_id: int, filters: Query[Memb
 
 @router.post(
     "/orgs/memberships/{membership_id}/approve",
-    response=MembershipOut,
+    response={200: MembershipOut, **problems(404, 409)},
     operation_id="orgs_membership_approve",
     summary="Approve a request to join (leaders)",
 )
@@ -183,7 +174,7 @@ def orgs_membership_approve(request: HttpRequest, membership_id: int):
 
 @router.post(
     "/orgs/memberships/{membership_id}/decline",
-    response=MembershipOut,
+    response={200: MembershipOut, **problems(404, 409)},
     operation_id="orgs_membership_decline",
     summary="Decline a request to join (leaders)",
 )
@@ -196,7 +187,7 @@ def orgs_membership_decline(request: HttpRequest, membership_id: int):
 
 @router.post(
     "/orgs/memberships/{membership_id}/leave",
-    response=MembershipOut,
+    response={200: MembershipOut, **problems(404, 409)},
     operation_id="orgs_membership_leave",
     summary="Leave an organisation, or withdraw a request to join",
 )

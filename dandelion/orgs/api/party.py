@@ -5,11 +5,10 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from dandelion.core.errors import InvalidInput, NotFound
+from dandelion.core.api import problems
 from dandelion.core.pagination import Paged, SerialisedPage
-from dandelion.core.permissions import require
 
-from .. import codes, selectors, services
+from .. import selectors, services
 from .payloads import party_membership_payload
 from .schemas import (
     PartyMembershipFilters,
@@ -24,18 +23,12 @@ router = Router(tags=["party"])
 
 @router.post(
     "/party/return",
-    response={201: PartyMembershipOut},
+    response={201: PartyMembershipOut, **problems(409)},
     operation_id="party_return",
     summary="Declare party membership at a branch by its return-to-team code (归队)",
 )
 def party_return(request: HttpRequest, payload: PartyMembershipIn):
-    purpose, branch = selectors.organisation_for_code(code=payload.code)
-    if purpose != codes.RETURN:
-        raise InvalidInput(
-            "This is a join code, not a party branch's return-to-team code.",
-            code="wrong_code_purpose",
-            errors=[{"field": "code", "msg": "a join code"}],
-        )
+    _, branch = selectors.organisation_for_code(code=payload.code, purpose=selectors.CODE_RETURN)
     declared = services.party_membership_declare(
         user=request.user,
         branch=branch,
@@ -48,15 +41,12 @@ def party_return(request: HttpRequest, payload: PartyMembershipIn):
 
 @router.get(
     "/me/party-membership",
-    response=PartyMembershipOut,
+    response={200: PartyMembershipOut, **problems(404)},
     operation_id="me_party_membership",
     summary="My own return-to-team declaration",
 )
 def me_party_membership(request: HttpRequest):
-    row = selectors.party_membership_of(user=request.user)
-    if row is None:
-        raise NotFound("You have not returned to a team.", code="party_membership_not_found")
-    return party_membership_payload(row)
+    return party_membership_payload(selectors.party_membership_mine(user=request.user))
 
 
 @router.get(
@@ -79,7 +69,7 @@ def party_memberships_list(request: HttpRequest, filters: Query[PartyMembershipF
 
 @router.get(
     "/party/memberships/{party_membership_id}",
-    response=PartyMembershipOut,
+    response={200: PartyMembershipOut, **problems(404)},
     operation_id="party_memberships_get",
     summary="One declaration (audited)",
 )
@@ -92,7 +82,7 @@ def party_memberships_get(request: HttpRequest, party_membership_id: int):
 
 @router.post(
     "/party/memberships/{party_membership_id}/confirm",
-    response=PartyMembershipOut,
+    response={200: PartyMembershipOut, **problems(404, 409)},
     operation_id="party_memberships_confirm",
     summary="Confirm a declaration (branch secretary)",
 )
@@ -109,7 +99,7 @@ def party_memberships_confirm(request: HttpRequest, party_membership_id: int):
 
 @router.post(
     "/party/memberships/{party_membership_id}/decline",
-    response=PartyMembershipOut,
+    response={200: PartyMembershipOut, **problems(404, 409)},
     operation_id="party_memberships_decline",
     summary="Decline a declaration (branch secretary)",
 )
@@ -126,10 +116,9 @@ def party_memberships_decline(request: HttpRequest, party_membership_id: int):
 
 @router.get(
     "/party/stats",
-    response=PartyStatsOut,
+    response={200: PartyStatsOut, **problems(404)},
     operation_id="party_stats",
     summary="Programme figures: members identified, mobile members re-registered, branches",
 )
 def party_stats(request: HttpRequest, filters: Query[PartyStatsFilters]):
-    require(request.user, "party.stats")
     return selectors.party_programme_counts(actor=request.user, region_code=filters.region)

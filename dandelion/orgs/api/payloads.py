@@ -1,6 +1,15 @@
-from dandelion.accounts.api.payloads import region_ref, user_ref
+from dandelion.core.refs import region_ref, user_ref
 
 from ..models import Membership, Organisation, PartyMembership
+
+__all__ = [
+    "membership_payload",
+    "organisation_payload",
+    "organisation_ref",
+    "party_membership_payload",
+    "region_ref",
+    "user_ref",
+]
 
 
 def organisation_ref(org: Organisation) -> dict:

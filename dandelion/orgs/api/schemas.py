@@ -5,7 +5,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from dandelion.accounts.api.schemas import RegionRef, UserRef
+from dandelion.core.refs import RegionRef, UserRef
 
 OrganisationKind = Literal[
     "party_committee",

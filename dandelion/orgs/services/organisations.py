@@ -1,29 +1,18 @@
 """Writes of the organisation tree. `path` (ids from the root) is kept here and only here."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.errors import InvalidInput
+from dandelion.core.errors import InvalidInput, field_error, validated_save
 
+from ..errors import OrgsError
 from ..models import Organisation
 
 FIELDS = {"name", "kind", "region", "parent", "station", "description", "is_active"}
 
 
 def _validated_save(organisation: Organisation) -> None:
-    try:
-        organisation.full_clean(exclude=["path", "city_code"])
-    except ValidationError as exc:
-        raise InvalidInput(
-            "Invalid organisation.",
-            code="invalid_organisation",
-            errors=[
-                {"field": field, "msg": str(msg)}
-                for field, msgs in exc.message_dict.items()
-                for msg in msgs
-            ],
-        ) from exc
-    organisation.save()
+    validated_save(organisation, exclude=["path", "city_code"])
 
 
 @transaction.atomic
@@ -55,12 +44,13 @@ def organisation_create(
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, **fields) -> Organisation:
     """Change fields; a new `parent` moves the whole subtree (never under itself)."""
-    unknown = set(fields) - FIELDS
+    unknown = sorted(set(fields) - FIELDS)
     if unknown:
+        message = _("不能修改这些字段：%(fields)s。") % {"fields": ", ".join(unknown)}
         raise InvalidInput(
-            f"Unknown fields: {', '.join(sorted(unknown))}.",
-            code="unknown_fields",
-            errors=[{"field": f, "msg": "unknown field"} for f in sorted(unknown)],
+            message,
+            code=OrgsError.UNKNOWN_FIELDS,
+            errors=[field_error(f, OrgsError.UNKNOWN_FIELDS, message) for f in unknown],
         )
     old_path = organisation.path
     for key, value in fields.items():
@@ -68,10 +58,11 @@ def organisation_update(*, organisation: Organisation, **fields) -> Organisation
     organisation.city_code = organisation.region.city_code
     parent = organisation.parent
     if parent is not None and parent.path.startswith(old_path):
+        message = _("上级组织不能是它自己或它的下级组织。")
         raise InvalidInput(
-            "An organisation cannot sit under itself.",
-            code="organisation_cycle",
-            errors=[{"field": "parent", "msg": "is this organisation or below it"}],
+            message,
+            code=OrgsError.ORGANISATION_CYCLE,
+            errors=[field_error("parent", OrgsError.ORGANISATION_CYCLE, message)],
         )
     new_path = f"{parent.path if parent else '/'}{organisation.pk}/"
     organisation.path = new_path

@@ -1,22 +1,22 @@
 """Party members return to the team (党员归队): a worker declares by scanning a branch's code; the
-branch secretary confirms or declines. Party membership is sensitive personal information: every
-change is audited in the `party` category.
-
-Allowed transitions: pending → confirmed | declined.
-"""
+branch secretary confirms or declines (`workflow.PARTY_MEMBERSHIP`). Party membership is
+sensitive personal information: every change is audited in the `party` category."""
 
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.audit import audit_record
-from dandelion.core.errors import Conflict, InvalidInput
+from dandelion.core.errors import Conflict, InvalidInput, field_error
+from dandelion.core.workflow import transition
 
-from ..models import Organisation, PartyMembership
+from ..errors import OrgsError
+from ..models import Organisation, PartyMembership, PartyMembershipEvent
+from ..workflow import MEMBER, PARTY_MEMBERSHIP, PARTY_OFFICER
 
 St = PartyMembership.State
-TRANSITIONS = {(St.PENDING, St.CONFIRMED), (St.PENDING, St.DECLINED)}
 
 
 def _audit(action: str, party_membership: PartyMembership, actor) -> None:
@@ -42,16 +42,18 @@ def party_membership_declare(
     now: datetime | None = None,
 ) -> PartyMembership:
     if branch.kind != Organisation.Kind.PARTY_BRANCH:
+        message = _("请扫描党支部的归队码。")
         raise InvalidInput(
-            "Return to the team at a party branch.",
-            code="not_party_branch",
-            errors=[{"field": "code", "msg": "not a party branch's code"}],
+            message,
+            code=OrgsError.NOT_PARTY_BRANCH,
+            errors=[field_error("code", OrgsError.NOT_PARTY_BRANCH, message)],
         )
     if status not in PartyMembership.Status.values:
+        message = _("请选择政治面貌。")
         raise InvalidInput(
-            f"Unknown status {status!r}.",
-            code="invalid_status",
-            errors=[{"field": "status", "msg": "unknown status"}],
+            message,
+            code=OrgsError.INVALID_CHOICE,
+            errors=[field_error("status", OrgsError.INVALID_CHOICE, message)],
         )
     open_declaration = (
         PartyMembership.objects.select_for_update()
@@ -60,47 +62,68 @@ def party_membership_declare(
     )
     if open_declaration is not None:
         raise Conflict(
-            f"You have already returned to a team ({open_declaration.state}).",
-            code="already_declared",
-            extra={"current_state": open_declaration.state},
+            _("你已经申报过归队了。"),
+            code=OrgsError.ALREADY_DECLARED,
+            extra={"entity": "party_membership", "state": open_declaration.state},
         )
+    now = now or timezone.now()
     party_membership = PartyMembership.objects.create(
         user=user,
         branch=branch,
         status=status,
         home_branch=home_branch.strip(),
         is_mobile=is_mobile,
-        declared_at=now or timezone.now(),
+        declared_at=now,
+    )
+    PartyMembershipEvent.objects.create(
+        party_membership=party_membership,
+        action="declare",
+        from_state="",
+        to_state=party_membership.state,
+        actor=user,
+        actor_role=MEMBER,
+        created_at=now,
     )
     _audit("party_membership.declare", party_membership, user)
     return party_membership
 
 
-def _decide(party_membership: PartyMembership, to: str, *, actor, now) -> PartyMembership:
-    locked = PartyMembership.objects.select_for_update().get(pk=party_membership.pk)
-    if (locked.state, to) not in TRANSITIONS:
-        raise Conflict(
-            f"The declaration is {locked.state}; it cannot become {to}.",
-            code="illegal_transition",
-            extra={"current_state": locked.state},
-        )
-    party_membership.state = to
-    party_membership.decided_at = now or timezone.now()
-    party_membership.decided_by = actor
-    party_membership.save(update_fields=["state", "decided_at", "decided_by"])
-    _audit(f"party_membership.{to}", party_membership, actor)
-    return party_membership
+def _decide(party_membership: PartyMembership, action: str, *, actor, now) -> PartyMembership:
+    now = now or timezone.now()
+
+    def decided(locked, move):
+        locked.decided_at = now
+        locked.decided_by = actor
+        return ["decided_at", "decided_by"]
+
+    locked = transition(
+        PARTY_MEMBERSHIP,
+        party_membership,
+        action,
+        actor=actor,
+        actor_role=PARTY_OFFICER,
+        event_model=PartyMembershipEvent,
+        event_fk="party_membership",
+        at=now,
+        changes=decided,
+        queryset=PartyMembership.objects.select_related("user", "branch__region"),
+    ).obj
+    # The caller's instance follows the row, as it did before the move went through a lock.
+    party_membership.state = locked.state
+    party_membership.decided_at, party_membership.decided_by = locked.decided_at, actor
+    _audit(f"party_membership.{locked.state}", locked, actor)
+    return locked
 
 
 @transaction.atomic
 def party_membership_confirm(
     *, party_membership: PartyMembership, actor, now: datetime | None = None
 ) -> PartyMembership:
-    return _decide(party_membership, St.CONFIRMED, actor=actor, now=now)
+    return _decide(party_membership, "confirm", actor=actor, now=now)
 
 
 @transaction.atomic
 def party_membership_decline(
     *, party_membership: PartyMembership, actor, now: datetime | None = None
 ) -> PartyMembership:
-    return _decide(party_membership, St.DECLINED, actor=actor, now=now)
+    return _decide(party_membership, "decline", actor=actor, now=now)

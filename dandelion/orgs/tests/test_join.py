@@ -48,9 +48,7 @@ def test_the_leader_sees_requests_and_approves(world):
     assert event.actor == world.leader_x and event.subject == world.worker_x
     again = leader.post(f"/api/v1/orgs/memberships/{world.request_x.pk}/decline")
     assert again.status_code == 409
-    assert (
-        again.json()["code"] == "illegal_transition" and again.json()["current_status"] == "active"
-    )
+    assert again.json()["code"] == "illegal_transition" and again.json()["state"] == "active"
     assert (
         join(client_for(world.worker_x), codes.code_make(organisation=world.team_x).code).json()[
             "code"

@@ -41,7 +41,7 @@ def test_a_worker_declares_by_scanning_the_branch_code(world):
 def test_one_open_declaration_at_a_time(world):
     code = codes.code_make(organisation=world.branch_l).code
     response = declare(client_for(world.worker_x), code)
-    assert response.status_code == 409 and response.json()["current_state"] == "pending"
+    assert response.status_code == 409 and response.json()["state"] == "pending"
 
 
 def test_a_join_code_is_not_a_return_to_team_code(world):
