@@ -1,8 +1,9 @@
-"""The worker's own pages: sign in with a code, online check-in (在线报到), "my profile", the page a
-join or return-to-team QR code opens, and the privacy policy.
+"""The worker's own pages: sign in with a code, online registration (在线报到), "my profile", the
+page a join or return-to-team QR code opens, and the privacy policy.
 
 Plain forms posted to these views, which call the same services the API does; errors from the
-services are shown beside the field they name, in the worker's language.
+services are shown beside the field they name (`core.forms.show_error`), in the worker's
+language.
 """
 
 from urllib.parse import urlencode
@@ -11,87 +12,33 @@ from django.conf import settings
 from django.contrib.auth import login, logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dandelion.accounts import selectors as account_selectors
 from dandelion.accounts import services as account_services
-from dandelion.accounts.api.auth import SESSION_BACKEND
-from dandelion.accounts.api.me import SKILL_SUGGESTIONS
-from dandelion.accounts.errors import ServiceUnavailable
-from dandelion.accounts.models import WorkerProfile
-from dandelion.core.errors import ApplicationError, Conflict, InvalidInput, RateLimited
-from dandelion.core.h5 import sign_in_required
+from dandelion.core.errors import ApplicationError, InvalidInput, RateLimited
+from dandelion.core.forms import show_error
+from dandelion.core.h5 import safe_next, sign_in_required
 from dandelion.core.privacy import phone_mask
 from dandelion.core.ratelimit import client_address
 from dandelion.notifications.services import notifications_mark_all_read
-from dandelion.orgs import codes
 from dandelion.orgs import selectors as org_selectors
 from dandelion.orgs import services as org_services
-from dandelion.orgs.models import Membership, PartyMembership
 from dandelion.regions import selectors as region_selectors
-from dandelion.regions.models import Region
 
 from . import presenters
 from .console import inbox_context
 
-
-def _error_text(exc: ApplicationError) -> str:
-    """The worker-facing sentence for a service error, by its stable code."""
-    texts = {
-        "invalid_phone": _("请输入正确的手机号（11 位，以 1 开头）"),
-        "otp_not_requested": _("请先获取验证码"),
-        "otp_expired": _("验证码已过期，请重新获取"),
-        "otp_attempts_exhausted": _("错误次数过多，请重新获取验证码"),
-        "account_disabled": _("该账号已停用"),
-        "sms_unavailable": _("短信发送失败，请稍后再试"),
-        "code_expired": _("二维码已过期，请联系负责人获取新的二维码"),
-        "code_invalid": _("二维码无效"),
-        "code_revoked": _("二维码已更新，请扫描新的二维码"),
-        "already_member": _("你已经是该组织的成员"),
-        "already_declared": _("你已经向一个党支部报到过"),
-        "already_checked_in": _("你已经报到过了"),
-        "unknown_region": _("请选择工作街道"),
-        "not_street": _("请选择工作街道"),
-        "invalid_occupation": _("请选择职业"),
-        "invalid_platform": _("请选择所属平台"),
-        "platform_other_required": _("请填写平台名称"),
-        "invalid_skills": _("技能最多 10 项，每项不超过 20 字"),
-        "consent_required": _("请阅读并同意隐私政策"),
-    }
-    if exc.code == "otp_invalid":
-        left = exc.extra.get("attempts_left", 0)
-        return _("验证码不正确，还可以再试 %(left)s 次") % {"left": left}
-    if isinstance(exc, RateLimited):
-        return _("操作太频繁，请 %(seconds)s 秒后再试") % {"seconds": exc.retry_after}
-    return texts.get(exc.code, exc.message)
-
-
-def _field_errors(exc: ApplicationError) -> dict[str, str]:
-    """{field: sentence} of an `InvalidInput`; fields the form does not show go under ''."""
-    if not isinstance(exc, InvalidInput) or not exc.errors:
-        return {"": _error_text(exc)}
-    required = _("此项为必填项")
-    errors = {}
-    for error in exc.errors:
-        name = error.get("field", "")
-        if name == "accept_policy_version":
-            errors[name] = _("请阅读并同意隐私政策")
-        elif error.get("msg") == "required at check-in":
-            errors[name] = required
-        else:
-            errors[name] = _error_text(exc)
-    return errors
-
-
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+LOGIN_FIELDS = ("phone", "code")
+REGISTRATION_FIELDS = (
+    "occupation",
+    "platform",
+    "platform_other",
+    "work_region_code",
+    "skills",
+    "accept_policy_version",
+)
 
 
 def _login_url(next_url: str) -> str:
@@ -99,10 +46,22 @@ def _login_url(next_url: str) -> str:
 
 
 def _after_sign_in(request, user) -> str:
-    target = _safe_next(request, reverse("web:me"))
-    if account_selectors.worker_profile_of(user=user) is None and not user.is_staff:
-        return f"{reverse('web:checkin')}?{urlencode({'next': target})}"
+    """Where a fresh sign-in goes: a worker who has not registered yet registers first; staff
+    (anyone holding a staff role) go straight on."""
+    target = safe_next(request, reverse("web:me"))
+    if not account_selectors.is_registered(user=user) and not account_selectors.holds_staff_role(
+        user=user
+    ):
+        return f"{reverse('web:register')}?{urlencode({'next': target})}"
     return target
+
+
+def _login_errors(exc: ApplicationError, field: str) -> dict[str, str]:
+    """The login form shows errors beside the phone or the code; the rest beside `field`."""
+    errors = show_error(exc, fields=LOGIN_FIELDS)
+    if "" in errors:
+        errors.setdefault(field, errors.pop(""))
+    return errors
 
 
 @require_http_methods(["GET", "POST"])
@@ -110,7 +69,7 @@ def login_page(request):
     """Two steps on one page: the phone (send a code), then the code (sign in)."""
     context = {
         "phone": request.POST.get("phone", "").strip(),
-        "next": _safe_next(request, ""),
+        "next": safe_next(request, ""),
         "step": "phone",
         "errors": {},
     }
@@ -123,11 +82,11 @@ def login_page(request):
                     phone=phone, client_address=client_address(request)
                 )
             except RateLimited as exc:
-                context["errors"] = {"phone": _error_text(exc)}
+                context["errors"] = _login_errors(exc, "phone")
                 context["retry_after"] = exc.retry_after
                 context["step"] = "code" if "phone" in exc.code else "phone"
-            except (InvalidInput, ServiceUnavailable) as exc:
-                context["errors"] = {"phone": _error_text(exc)}
+            except ApplicationError as exc:
+                context["errors"] = _login_errors(exc, "phone")
             else:
                 context["step"] = "code"
                 context["sent"] = True
@@ -137,12 +96,11 @@ def login_page(request):
             try:
                 user = account_services.otp_verify(phone=phone, code=request.POST.get("code", ""))
             except ApplicationError as exc:
-                context["errors"] = {"code": _error_text(exc)}
-                if exc.code == "invalid_phone":
+                context["errors"] = _login_errors(exc, "code")
+                if "phone" in context["errors"]:
                     context["step"] = "phone"
-                    context["errors"] = {"phone": _error_text(exc)}
             else:
-                login(request, user, backend=SESSION_BACKEND)
+                login(request, user, backend=account_services.SESSION_BACKEND)
                 return redirect(_after_sign_in(request, user))
     status = 429 if context.get("retry_after") and context["errors"] else 200
     return render(request, "web/login.html", context, status=status)
@@ -154,21 +112,26 @@ def logout_page(request):
     return redirect("web:login")
 
 
-def _check_in_options() -> dict:
+def _registration_options() -> dict:
     lat, lng = settings.MAP_DEFAULT_CENTER
     streets = region_selectors.regions_near(
-        lat=lat, lng=lng, degrees=presenters.REGION_WINDOW_DEGREES, levels=(Region.Level.STREET,)
+        lat=lat,
+        lng=lng,
+        degrees=presenters.REGION_WINDOW_DEGREES,
+        levels=(region_selectors.Level.STREET,),
     )
+    choices = account_selectors.registration_choices()
     return {
-        "occupations": WorkerProfile.Occupation.choices,
-        "platforms": WorkerProfile.Platform.choices,
+        "occupations": choices["occupations"],
+        "platforms": choices["platforms"],
         "streets": streets,
-        "skill_suggestions": SKILL_SUGGESTIONS,
-        "policy_version": settings.PRIVACY_POLICY_VERSION,
+        "skill_suggestions": choices["skills"],
+        "policy_version": choices["privacy_policy_version"],
+        "platform_other_value": choices["platform_other"],
     }
 
 
-def _check_in_changes(post) -> dict:
+def _registration_changes(post, *, platform_other_value: str) -> dict:
     skills = post.getlist("skills") + post.get("skills_other", "").replace("，", ",").split(",")
     changes = {
         "occupation": post.get("occupation", ""),
@@ -179,24 +142,27 @@ def _check_in_changes(post) -> dict:
         "real_name": post.get("real_name", ""),
         "accept_policy_version": post.get("accept_policy_version") or None,
     }
-    if changes["platform"] == WorkerProfile.Platform.OTHER:
+    if changes["platform"] == platform_other_value:
         changes["platform_other"] = post.get("platform_other", "")
     return changes
 
 
 @sign_in_required
 @require_http_methods(["GET", "POST"])
-def checkin_page(request):
-    done = _safe_next(request, reverse("web:me"))
-    if account_selectors.worker_profile_of(user=request.user) is not None:
+def register_page(request):
+    done = safe_next(request, reverse("web:me"))
+    if account_selectors.is_registered(user=request.user):
         return redirect(done)
-    context = {**_check_in_options(), "next": done, "errors": {}, "values": {}}
+    options = _registration_options()
+    context = {**options, "next": done, "errors": {}, "values": {}}
     if request.method == "POST":
-        changes = _check_in_changes(request.POST)
+        changes = _registration_changes(
+            request.POST, platform_other_value=options["platform_other_value"]
+        )
         try:
-            account_services.worker_check_in(user=request.user, changes=changes)
-        except (InvalidInput, Conflict) as exc:
-            context["errors"] = _field_errors(exc)
+            account_services.worker_register(user=request.user, changes=changes)
+        except ApplicationError as exc:
+            context["errors"] = show_error(exc, fields=REGISTRATION_FIELDS)
             context["values"] = {
                 **changes,
                 "platform_other": request.POST.get("platform_other", ""),
@@ -207,23 +173,20 @@ def checkin_page(request):
             return redirect(done)
     context["form_error"] = context["errors"].get("", "")
     status = 422 if context["errors"] else 200
-    return render(request, "web/checkin.html", context, status=status)
+    return render(request, "web/register.html", context, status=status)
 
 
 @sign_in_required
 def me_page(request):
     user = request.user
     profile = account_selectors.worker_profile_of(user=user)
-    memberships = [
-        m for m in org_selectors.memberships_of(user=user) if m.status in Membership.OPEN_STATUSES
-    ]
     return render(
         request,
         "web/me.html",
         {
             "profile": profile,
             "masked_phone": phone_mask(user.phone),
-            "memberships": memberships,
+            "memberships": org_selectors.open_memberships_of(user=user),
             "party_membership": org_selectors.party_membership_of(user=user),
             "consent_current": account_selectors.consent_is_current(profile),
         },
@@ -234,35 +197,36 @@ def _join_state(user, purpose: str, organisation):
     """The visitor's current standing with the organisation, if any."""
     if not user.is_authenticated:
         return None
-    if purpose == codes.RETURN:
-        declared = org_selectors.party_membership_of(user=user)
-        if declared is not None and declared.state != PartyMembership.State.DECLINED:
-            return declared
-        return None
+    if purpose == org_selectors.CODE_RETURN:
+        return org_selectors.party_membership_open_of(user=user)
     return org_selectors.open_memberships_by_organisation(user=user).get(organisation.pk)
 
 
 @require_http_methods(["GET", "POST"])
 def join_page(request):
     code = (request.POST.get("code") or request.GET.get("code") or "").strip()
-    context = {"code": code, "errors": {}, "party_statuses": PartyMembership.Status.choices}
+    context = {
+        "code": code,
+        "errors": {},
+        "party_statuses": org_selectors.party_status_choices(),
+    }
     try:
         purpose, organisation = org_selectors.organisation_for_code(code=code)
     except InvalidInput as exc:
-        context["invalid"] = _error_text(exc) if code else _("请扫描组织的二维码")
+        context["invalid"] = show_error(exc)[""] if code else _("请扫描组织的二维码")
         return render(request, "web/join.html", context, status=400)
     here = f"{reverse('web:join')}?{urlencode({'code': code})}"
     context.update(
         organisation=organisation,
         purpose=purpose,
-        is_return=purpose == codes.RETURN,
+        is_return=purpose == org_selectors.CODE_RETURN,
         login_url=_login_url(here),
     )
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(context["login_url"])
         try:
-            if purpose == codes.RETURN:
+            if purpose == org_selectors.CODE_RETURN:
                 org_services.party_membership_declare(
                     user=request.user,
                     branch=organisation,
@@ -272,15 +236,13 @@ def join_page(request):
                 )
             else:
                 org_services.membership_request(organisation=organisation, user=request.user)
-        except (InvalidInput, Conflict) as exc:
-            context["errors"] = {"": _error_text(exc)}
-            context["form_error"] = _error_text(exc)
+        except ApplicationError as exc:
+            context["form_error"] = show_error(exc)[""]
+            context["errors"] = {"": context["form_error"]}
         else:
             return redirect(here)
     context["state"] = _join_state(request.user, purpose, organisation)
-    context["checked_in"] = request.user.is_authenticated and (
-        account_selectors.worker_profile_of(user=request.user) is not None
-    )
+    context["registered"] = account_selectors.is_registered(user=request.user)
     return render(request, "web/join.html", context, status=422 if context["errors"] else 200)
 
 

@@ -55,8 +55,8 @@ def test_new_worker_signs_in_checks_in_and_joins_a_team(
     page.locator("#code").fill(_code_sent_to(PHONE))
     page.get_by_role("button", name="登录", exact=True).click()
 
-    # First sign-in: the check-in form, then back to the join page.
-    expect(page).to_have_url(re.compile(r"/checkin/\?next=%2Fjoin%2F%3Fcode%3D"))
+    # First sign-in: the registration form, then back to the join page.
+    expect(page).to_have_url(re.compile(r"/register/\?next=%2Fjoin%2F%3Fcode%3D"))
     page.locator("#occupation").select_option("delivery_rider")
     page.locator("#platform").select_option("meituan")
     page.locator("#work_region_code").select_option(jiujiang["street"].code)
@@ -65,7 +65,7 @@ def test_new_worker_signs_in_checks_in_and_joins_a_team(
     page.get_by_role("button", name="提交报到").click()
     expect(page.locator("#consent-error")).to_contain_text("请阅读并同意隐私政策")
     expect(page.locator("#occupation")).to_have_value("delivery_rider")
-    screenshot(page, "3-checkin-error", full_page=True)
+    screenshot(page, "3-registration-error", full_page=True)
     page.locator("#consent").check()
     page.get_by_role("button", name="提交报到").click()
 

@@ -1,4 +1,4 @@
-"""The worker's own pages: sign in with a code, check in, my profile, join by code, privacy."""
+"""The worker's own pages: sign in with a code, register, my profile, join by code, privacy."""
 
 import pytest
 from django.test import Client
@@ -28,13 +28,13 @@ def send(client, phone=PHONE, **extra):
 
 def test_pages_that_need_sign_in_redirect_to_login_with_next():
     client = Client()
-    for path in ("/me/", "/checkin/"):
+    for path in ("/me/", "/register/"):
         response = client.get(path)
         assert response.status_code == 302
         assert response["Location"] == f"/login/?next={path.replace('/', '%2F')}"
 
 
-def test_new_worker_signs_in_and_is_sent_to_check_in(jiujiang):
+def test_new_worker_signs_in_and_is_sent_to_register(jiujiang):
     client = Client()
     page = send(client, next="/me/")
     assert page.status_code == 200
@@ -49,7 +49,7 @@ def test_new_worker_signs_in_and_is_sent_to_check_in(jiujiang):
         "/login/", {"action": "login", "phone": PHONE, "code": last_code(PHONE), "next": "/me/"}
     )
     assert response.status_code == 302
-    assert response["Location"] == "/checkin/?next=%2Fme%2F"
+    assert response["Location"] == "/register/?next=%2Fme%2F"
 
 
 def test_bad_phone_is_shown_inline_and_kept():
@@ -79,10 +79,10 @@ def test_next_outside_the_site_is_ignored(jiujiang, make_worker):
     assert client.session["_auth_user_id"] == str(worker.pk)
 
 
-def test_check_in_keeps_input_on_errors_and_then_saves(jiujiang, make_user, settings):
+def test_registration_keeps_input_on_errors_and_then_saves(jiujiang, make_user, settings):
     user = make_user(phone=PHONE)
     client = client_for(user)
-    form = client.get("/checkin/")
+    form = client.get("/register/")
     assert "甘棠街道" in form.content.decode()
     assert settings.PRIVACY_POLICY_VERSION in form.content.decode()
 
@@ -96,7 +96,7 @@ def test_check_in_keeps_input_on_errors_and_then_saves(jiujiang, make_user, sett
         "real_name": "张三",
         "next": "/me/",
     }
-    refused = client.post("/checkin/", data)
+    refused = client.post("/register/", data)
     assert refused.status_code == 422
     text = refused.content.decode()
     assert "请阅读并同意隐私政策" in text
@@ -104,12 +104,12 @@ def test_check_in_keeps_input_on_errors_and_then_saves(jiujiang, make_user, sett
     assert not WorkerProfile.objects.filter(user=user).exists()
 
     done = client.post(
-        "/checkin/", {**data, "accept_policy_version": settings.PRIVACY_POLICY_VERSION}
+        "/register/", {**data, "accept_policy_version": settings.PRIVACY_POLICY_VERSION}
     )
     assert done.status_code == 302 and done["Location"] == "/me/"
     profile = WorkerProfile.objects.get(user=user)
     assert (profile.platform_other, profile.skills, profile.real_name) == ("闪送", ["急救"], "张三")
-    assert client.get("/checkin/")["Location"] == "/me/"
+    assert client.get("/register/")["Location"] == "/me/"
 
 
 def test_my_page_masks_the_phone_and_lists_memberships(world):

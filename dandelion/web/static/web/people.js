@@ -1,4 +1,4 @@
-/* The worker's own pages: the wait before another code can be sent, and the check-in form's
+/* The worker's own pages: the wait before another code can be sent, and the registration form's
    fields that only matter for some answers. Everything works without this script. */
 (function () {
   "use strict";
@@ -26,12 +26,12 @@
 
   document.querySelectorAll("[data-wait]").forEach(countdown);
 
-  var form = document.querySelector(".checkin-form");
+  var form = document.querySelector(".register-form");
   if (form) {
     var platform = form.querySelector("#platform");
-    var other = form.querySelector(".checkin-form__platform-other");
+    var other = form.querySelector(".register-form__platform-other");
     var volunteer = form.querySelector("#is_volunteer");
-    var skills = form.querySelector(".checkin-form__skills");
+    var skills = form.querySelector(".register-form__skills");
     var sync = function () {
       other.hidden = platform.value !== "other";
       skills.hidden = !volunteer.checked;
