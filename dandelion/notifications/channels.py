@@ -13,6 +13,8 @@ import urllib.request
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from dandelion.accounts.sms import SmsDeliveryError, SmsMessage, sms_send
+
 
 class ChannelError(Exception):
     pass
@@ -20,8 +22,6 @@ class ChannelError(Exception):
 
 class SmsChannel:
     def send(self, notification, title: str, body: str) -> None:
-        from dandelion.accounts.sms import SmsDeliveryError, SmsMessage, sms_send
-
         phone = getattr(notification.recipient, "phone", "")
         if not phone:
             raise ChannelError("The recipient has no phone number.")

@@ -1,8 +1,10 @@
+"""Background tasks of the notifications app (`django-tasks`)."""
+
 from django_tasks import task
 
-from . import services
+from . import sending
 
 
 @task()
 def delivery_send(*, delivery_id: int) -> str:
-    return services.delivery_send(delivery_id=delivery_id)
+    return sending.delivery_send(delivery_id=delivery_id)

@@ -2,7 +2,8 @@
 commit, once, in the reader's language."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
@@ -157,7 +158,8 @@ class TestApi:
         response = client_for(user).post(f"/api/v1/notifications/{theirs.pk}/read")
         assert response.status_code == 404
         assert response["Content-Type"] == "application/problem+json"
-        assert response.json()["code"] == "notification_not_found"
+        assert response.json()["code"] == "not_found"
+        assert response.json()["entity"] == "notification"
         theirs.refresh_from_db()
         assert theirs.read_at is None
 
@@ -175,6 +177,21 @@ class TestApi:
         with django_assert_max_num_queries(4):
             body = client.get("/api/v1/notifications").json()
         assert body["count"] == 25 and len(body["items"]) == 20
+
+    def test_list_query_count_does_not_grow_with_rows(self, make_user):
+        user = make_user()
+        client = client_for(user)
+
+        def queries() -> int:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get("/api/v1/notifications").status_code == 200
+            return len(captured)
+
+        notification_send(recipients=[user], kind="tests.hello", params={"name": 0})
+        one = queries()
+        for n in range(1, 5):
+            notification_send(recipients=[user], kind="tests.hello", params={"name": n})
+        assert queries() == one <= 4
 
 
 class TestPages:

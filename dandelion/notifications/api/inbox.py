@@ -1,40 +1,16 @@
-"""The inbox: `GET /notifications`, mark one or all read, the unread count for badges."""
-
-from datetime import datetime
+"""The inbox: list, unread count, mark one or all read."""
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.pagination import paginate
 
+from dandelion.core.api import problems
 from dandelion.core.pagination import Paged, SerialisedPage
 
-from . import selectors, services
+from .. import selectors, services
+from .schemas import MarkedOut, NotificationFilters, NotificationOut, UnreadCountOut
 
 router = Router(tags=["notifications"])
-
-
-class NotificationOut(Schema):
-    id: int
-    kind: str
-    title: str
-    body: str
-    url: str
-    params: dict
-    created_at: datetime
-    read_at: datetime | None
-    is_read: bool
-
-
-class NotificationFilters(Schema):
-    unread: bool | None = None
-
-
-class UnreadCountOut(Schema):
-    unread: int
-
-
-class MarkedOut(Schema):
-    marked: int
 
 
 @router.get(
@@ -61,7 +37,7 @@ def notifications_unread_count(request: HttpRequest):
 
 @router.post(
     "/notifications/{notification_id}/read",
-    response=NotificationOut,
+    response={200: NotificationOut, **problems(404)},
     operation_id="notifications_mark_read",
     summary="Mark one notification read",
 )
