@@ -69,9 +69,9 @@ class PointsConfig(AppConfig):
 
 
 def _issued_count(user) -> int:
-    from .models import Redemption
+    from .selectors import issued_count
 
-    return Redemption.objects.filter(user=user, status=Redemption.Status.ISSUED).count()
+    return issued_count(user=user)
 
 
 def _points_export(user) -> dict:

@@ -9,6 +9,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 
 from dandelion.needs.events import NeedRated
+from dandelion.notifications.services import notification_send
 from dandelion.reports.events import ReportAccepted
 from dandelion.stations.events import VisitRecorded
 from dandelion.volunteering.events import HoursConfirmed
@@ -30,8 +31,6 @@ def _user(user_id):
 def _notify(result, user) -> None:
     if result is None or not result.created:
         return
-    from dandelion.notifications.services import notification_send
-
     notification_send(
         recipients=[user],
         kind="points.awarded",

@@ -2,7 +2,8 @@
 
 Station managers act for their station's rewards; leaders and handlers of a merchant
 organisation (organiser / department_handler through their membership) for the merchant's;
-region admins for everything in their region. Workers reach their own redemptions by relation.
+region admins for everything in their region. Workers reach their own redemptions by relation
+(they see and may cancel them).
 """
 
 from django.db.models import Q
@@ -15,13 +16,31 @@ ROLE_ACTIONS = {
         "reward.view",
         "redemption.view",
         "redemption.fulfil",
+        "redemption.cancel",
         "points.award",
         "points.rule_manage",
         "points.view",
     },
-    "station_manager": {"reward.manage", "reward.view", "redemption.view", "redemption.fulfil"},
-    "organiser": {"reward.manage", "reward.view", "redemption.view", "redemption.fulfil"},
-    "department_handler": {"reward.view", "redemption.view", "redemption.fulfil"},
+    "station_manager": {
+        "reward.manage",
+        "reward.view",
+        "redemption.view",
+        "redemption.fulfil",
+        "redemption.cancel",
+    },
+    "organiser": {
+        "reward.manage",
+        "reward.view",
+        "redemption.view",
+        "redemption.fulfil",
+        "redemption.cancel",
+    },
+    "department_handler": {
+        "reward.view",
+        "redemption.view",
+        "redemption.fulfil",
+        "redemption.cancel",
+    },
     "auditor": {"reward.view", "redemption.view", "points.view"},
 }
 
@@ -50,4 +69,10 @@ def register() -> None:
             Q(debit__region__code__startswith=prefix) | Q(credit__region__code__startswith=prefix)
         ),
     )
-    permissions.register_rule("redemption.view", "points.redemption", lambda user: Q(user=user))
+    # Workers see and may cancel their own codes; whoever may fulfil a code may also cancel it.
+    permissions.register_rule("redemption.view", "points.redemption", _own)
+    permissions.register_rule("redemption.cancel", "points.redemption", _own)
+
+
+def _own(user) -> Q:
+    return Q(user=user)

@@ -4,10 +4,17 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.permissions import scope_queryset
+from dandelion.core.errors import CoreError, InvalidInput, NotFound, field_error
+from dandelion.core.permissions import get_permitted, require, scope_queryset
+from dandelion.orgs.selectors import merchants_active
+from dandelion.stations.selectors import partners_not_closed, stations_not_closed
 
+from .errors import PointsError
 from .models import Account, EarningRule, Entry, Redemption, Reward, Transfer
+
+REWARD_RELATED = ("station", "partner", "organisation", "region")
 
 
 def balance_of(*, user) -> int:
@@ -31,7 +38,7 @@ def points_history(*, user) -> QuerySet[Entry]:
 def reward_list(*, region_code: str | None = None, available: bool = True) -> QuerySet[Reward]:
     """The shop: rewards on offer now (in their window, active), cheapest first."""
     now = timezone.now()
-    qs = Reward.objects.select_related("station", "partner", "organisation", "region")
+    qs = Reward.objects.select_related(*REWARD_RELATED)
     if available:
         qs = qs.filter(is_active=True, valid_from__lte=now, valid_until__gt=now)
     if region_code:
@@ -40,19 +47,91 @@ def reward_list(*, region_code: str | None = None, available: bool = True) -> Qu
 
 
 def reward_get(*, reward_id: int) -> Reward | None:
-    return (
-        Reward.objects.select_related("station", "partner", "organisation", "region")
-        .filter(pk=reward_id)
-        .first()
-    )
+    return Reward.objects.select_related(*REWARD_RELATED).filter(pk=reward_id).first()
+
+
+def reward_find(*, reward_id: int) -> Reward:
+    """The reward, or `NotFound`."""
+    reward = reward_get(reward_id=reward_id)
+    if reward is None:
+        raise NotFound(
+            _("没有这个兑换商品。"), code=CoreError.NOT_FOUND, extra={"entity": "reward"}
+        )
+    return reward
+
+
+def issued_count(*, user) -> int:
+    """The worker's codes waiting to be claimed (the badge on "my codes")."""
+    return Redemption.objects.filter(user=user, status=Redemption.Status.ISSUED).count()
 
 
 def rewards_managed(*, actor) -> QuerySet[Reward]:
-    qs = Reward.objects.select_related("station", "partner", "organisation", "region").annotate(
+    """The rewards the actor may see in the console, with their issued and fulfilled counts;
+    `PermissionDenied` for someone whose roles see no rewards anywhere."""
+    require(actor, "reward.view")
+    qs = Reward.objects.select_related(*REWARD_RELATED).annotate(
         issued=Count("redemptions", filter=Q(redemptions__status="issued")),
         fulfilled=Count("redemptions", filter=Q(redemptions__status="fulfilled")),
     )
     return scope_queryset(actor, "reward.view", qs).order_by("-id")
+
+
+def reward_for_change(*, actor, reward_id: int) -> Reward:
+    """A reward the actor may change: `NotFound` outside what they see, `PermissionDenied`
+    for one they see but may not change."""
+    reward = (
+        scope_queryset(actor, "reward.view", Reward.objects.select_related(*REWARD_RELATED))
+        .filter(pk=reward_id)
+        .first()
+    )
+    if reward is None:
+        raise NotFound(
+            _("没有这个兑换商品。"), code=CoreError.NOT_FOUND, extra={"entity": "reward"}
+        )
+    require(actor, "reward.manage", reward)
+    return reward
+
+
+@dataclass(frozen=True)
+class RewardProviders:
+    """Who the actor may offer rewards for: stations, partner places, merchants."""
+
+    stations: QuerySet
+    partners: QuerySet
+    merchants: QuerySet
+
+
+def reward_providers(*, actor) -> RewardProviders:
+    """The stations, partner places and merchants the actor may offer rewards for (their
+    `reward.manage` scopes); `PermissionDenied` for someone who may offer none anywhere."""
+    require(actor, "reward.manage")
+    return RewardProviders(
+        stations=scope_queryset(actor, "reward.manage", stations_not_closed()).order_by("name"),
+        partners=scope_queryset(actor, "reward.manage", partners_not_closed()).order_by("name"),
+        merchants=scope_queryset(actor, "reward.manage", merchants_active()).order_by("name"),
+    )
+
+
+PROVIDER_KINDS = {"station": "stations", "partner": "partners", "merchant": "merchants"}
+PROVIDER_FIELDS = {"station": "station", "partner": "partner", "merchant": "organisation"}
+
+
+def reward_provider(*, actor, choice: str) -> dict:
+    """`station:12`, `partner:3` or `merchant:7` as the keyword `reward_create` takes
+    (`{"station": <Station>}`), among the providers the actor may offer rewards for."""
+    kind, _sep, pk = (choice or "").partition(":")
+    found = None
+    if kind in PROVIDER_KINDS and pk.isdigit():
+        providers = reward_providers(actor=actor)
+        found = getattr(providers, PROVIDER_KINDS[kind]).filter(pk=int(pk)).first()
+    if found is None:
+        message = _("请选择提供方。")
+        raise InvalidInput(
+            message,
+            code=PointsError.PROVIDER_REQUIRED,
+            errors=[field_error("provider", PointsError.PROVIDER_REQUIRED, message)],
+        )
+    return {PROVIDER_FIELDS[kind]: found}
 
 
 def redemptions_of(*, user) -> QuerySet[Redemption]:
@@ -72,6 +151,28 @@ def redemptions_for_staff(*, actor, status: str | None = None) -> QuerySet[Redem
     if status:
         qs = qs.filter(status=status)
     return scope_queryset(actor, "redemption.view", qs).order_by("-created_at", "-id")
+
+
+def fulfilment_desk(*, actor, code: str, recent: int = 10) -> tuple[Redemption | None, list]:
+    """What the fulfilment page (核销) shows: the redemption with `code` among those the actor
+    sees (None when there is none), and the last codes fulfilled there. `PermissionDenied` for
+    someone who may fulfil codes nowhere."""
+    require(actor, "redemption.fulfil")
+    found = None
+    if code:
+        found = redemptions_for_staff(actor=actor).filter(code=code).first()
+    done = list(redemptions_for_staff(actor=actor, status=Redemption.Status.FULFILLED)[:recent])
+    return found, done
+
+
+def transfer_for_reversal(*, actor, transfer_id: int) -> Transfer:
+    """A transfer the actor may correct (`points.award` over one of its accounts' regions)."""
+    return get_permitted(
+        actor,
+        "points.award",
+        Transfer.objects.select_related("debit", "credit"),
+        pk=transfer_id,
+    )
 
 
 def rules_managed(*, actor) -> QuerySet[EarningRule]:

@@ -10,28 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dandelion.core.errors import ApplicationError
+from dandelion.core.forms import show_error
 from dandelion.core.h5 import sign_in_required
 from dandelion.core.qr import qr_svg_inline
 
 from . import selectors, services
 from .models import Redemption
-
-
-def error_text(exc: ApplicationError) -> str:
-    texts = {
-        "insufficient_points": _("积分不足"),
-        "out_of_stock": _("已兑完"),
-        "per_person_limit": _("已达到每人限兑数量"),
-        "reward_inactive": _("该商品已下架"),
-        "reward_not_in_window": _("不在兑换时间内"),
-        "idempotency_key_reused": _("请刷新页面后重试"),
-        "idempotency_key_required": _("请刷新页面后重试"),
-        "reward_not_found": _("找不到这个商品"),
-        "redemption_fulfilled": _("已领取，不能取消"),
-        "redemption_expired": _("兑换码已过期"),
-        "redemption_cancelled": _("兑换码已取消"),
-    }
-    return texts.get(exc.code, exc.message)
 
 
 @sign_in_required
@@ -91,7 +75,7 @@ def reward_redeem_view(request, reward_id: int):
         reward = selectors.reward_get(reward_id=reward_id)
         if reward is None:
             raise Http404 from exc
-        context = _reward_context(request, reward, form_error=error_text(exc))
+        context = _reward_context(request, reward, form_error=show_error(exc).get("", ""))
         return render(request, "points/reward.html", context, status=exc.status)
     if created:
         messages.success(request, _("兑换成功，请到店出示兑换码"))
@@ -137,5 +121,5 @@ def redemption_cancel_view(request, code: str):
         services.redemption_cancel(redemption_id=redemption.pk, actor=request.user)
         messages.success(request, _("已取消，积分已退回"))
     except ApplicationError as exc:
-        messages.error(request, error_text(exc))
+        show_error(exc, request=request)
     return redirect("points:redemption", code=redemption.code)

@@ -7,9 +7,11 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.errors import Conflict, InvalidInput
+from dandelion.core.errors import Conflict, CoreError, InvalidInput, field_error
 
+from ..errors import PointsError
 from ..models import Account, Entry, Transfer
 
 logger = logging.getLogger(__name__)
@@ -100,9 +102,9 @@ def transfer_make(
     nothing is written. Refuses (409) to take a floored account below zero.
     """
     if amount <= 0:
-        raise InvalidInput("A transfer moves a positive number of points.", code="invalid_amount")
+        raise InvalidInput(_("转账的积分必须是正数。"), code=PointsError.INVALID_AMOUNT)
     if debit.pk == credit.pk:
-        raise InvalidInput("A transfer needs two different accounts.", code="same_account")
+        raise InvalidInput(_("转账需要两个不同的账户。"), code=PointsError.SAME_ACCOUNT)
     existing = Transfer.objects.filter(source_key=source_key).first()
     if existing is not None:
         return existing, False
@@ -114,8 +116,9 @@ def transfer_make(
     payer, payee = locked[debit.pk], locked[credit.pk]
     if payer.kind in FLOORED_KINDS and payer.balance < amount:
         raise Conflict(
-            "Not enough points.",
-            code="insufficient_points",
+            _("积分不足：需要 %(needed)s，现有 %(balance)s。")
+            % {"needed": amount, "balance": payer.balance},
+            code=PointsError.INSUFFICIENT_POINTS,
             extra={"balance": payer.balance, "needed": amount, "account_kind": payer.kind},
         )
     try:
@@ -167,13 +170,16 @@ def transfer_reverse(*, transfer: Transfer, memo: str, actor=None) -> Transfer:
     reversed at most once; a reversal itself is not reversed (make a new transfer instead)."""
     memo = (memo or "").strip()
     if not memo:
+        message = _("请说明冲正的原因。")
         raise InvalidInput(
-            "Say why the transfer is reversed.",
-            code="reason_required",
-            errors=[{"field": "memo", "msg": "required"}],
+            message,
+            code=CoreError.REQUIRED,
+            errors=[field_error("memo", CoreError.REQUIRED, message)],
         )
     if transfer.reverses_id is not None:
-        raise Conflict("A reversal is not reversed again.", code="reversal_of_reversal")
+        raise Conflict(
+            _("冲正转账不能再次冲正，请另做一笔转账。"), code=PointsError.REVERSAL_OF_REVERSAL
+        )
     reversal, created = transfer_make(
         debit=transfer.credit,
         credit=transfer.debit,
@@ -187,7 +193,7 @@ def transfer_reverse(*, transfer: Transfer, memo: str, actor=None) -> Transfer:
         reverses=transfer,
     )
     if not created:
-        raise Conflict("This transfer was already reversed.", code="already_reversed")
+        raise Conflict(_("这笔转账已经冲正过了。"), code=PointsError.ALREADY_REVERSED)
     return reversal
 
 

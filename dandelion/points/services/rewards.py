@@ -3,15 +3,28 @@
 import secrets
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from dandelion.core.permissions import can, grants_for, registry
+from dandelion.core.errors import (
+    Conflict,
+    CoreError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    field_error,
+    invalid_from_validation,
+)
+from dandelion.core.permissions import can, scope_queryset
+from dandelion.core.workflow import SYSTEM, transition
 from dandelion.notifications.services import notification_send
 
-from ..models import Redemption, Reward, Transfer
+from ..errors import PointsError
+from ..models import Redemption, RedemptionEvent, Reward, Transfer
+from ..workflow import ISSUE, REDEMPTION, STAFF, WORKER
 from .ledger import accounts_lock, provider_account, transfer_make, worker_account
 
 # No 0/O, 1/I/L: codes are read aloud and typed at a counter.
@@ -48,50 +61,64 @@ def _provider_of(reward: Reward):
     )
 
 
-def _validated(reward: Reward) -> Reward:
-    from django.core.exceptions import ValidationError
+def _not_found(entity: str) -> NotFound:
+    messages = {"reward": _("没有这个兑换商品。"), "redemption": _("没有这个兑换码。")}
+    return NotFound(messages[entity], code=CoreError.NOT_FOUND, extra={"entity": entity})
 
-    rules = (
-        ("price", reward.price is not None and reward.price <= 0, "greater than 0"),
+
+def _unknown_fields(unknown: set[str]) -> InvalidInput:
+    return InvalidInput(
+        _("不认识的字段：%(fields)s。") % {"fields": ", ".join(sorted(unknown))},
+        code=PointsError.UNKNOWN_FIELDS,
+        errors=[
+            field_error(name, PointsError.UNKNOWN_FIELDS, _("不认识这个字段。"))
+            for name in sorted(unknown)
+        ],
+    )
+
+
+def _validated(reward: Reward) -> Reward:
+    """The reward's own rules, then the model's, as one `InvalidInput` naming the fields."""
+    broken = (
+        ("price", reward.price is not None and reward.price <= 0, _("所需积分必须大于 0。")),
         (
             "per_person_limit",
             reward.per_person_limit is not None and reward.per_person_limit <= 0,
-            "greater than 0",
+            _("每人限兑必须大于 0。"),
         ),
         (
             "valid_until",
             reward.valid_from and reward.valid_until and reward.valid_until <= reward.valid_from,
-            "after valid_from",
+            _("截止时间必须晚于开始时间。"),
         ),
     )
-    errors = [{"field": field, "msg": msg} for field, broken, msg in rules if broken]
+    errors = [
+        field_error(field, PointsError.INVALID_REWARD, msg) for field, bad, msg in broken if bad
+    ]
     if errors:
-        raise InvalidInput("The reward is not valid.", code="invalid_reward", errors=errors)
+        raise InvalidInput(errors[0]["msg"], code=PointsError.INVALID_REWARD, errors=errors)
     try:
         reward.full_clean()
     except ValidationError as exc:
-        errors = [
-            {"field": field, "msg": " ".join(str(m) for m in messages)}
-            for field, messages in exc.message_dict.items()
-        ]
-        raise InvalidInput(
-            "The reward is not valid.", code="invalid_reward", errors=errors
-        ) from exc
+        raise invalid_from_validation(exc, code=PointsError.INVALID_REWARD) from None
     return reward
 
 
 @transaction.atomic
 def reward_create(*, actor, station=None, partner=None, organisation=None, **fields) -> Reward:
-    """Put a reward in the catalogue. The caller must manage rewards of the provider."""
+    """Put a reward in the catalogue. The caller must manage rewards of the provider: the new
+    row is checked like any other (`reward.manage` on it) before the transaction commits, so a
+    refusal writes nothing."""
     unknown = set(fields) - REWARD_FIELDS
     if unknown:
-        raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}.", code="unknown_fields")
+        raise _unknown_fields(unknown)
     provider = station or partner or organisation
     if provider is None or sum(p is not None for p in (station, partner, organisation)) != 1:
+        message = _("兑换商品须由一个驿站、合作点位或商户提供。")
         raise InvalidInput(
-            "A reward is offered by exactly one station, partner place or merchant.",
-            code="provider_required",
-            errors=[{"field": "provider", "msg": "exactly one"}],
+            message,
+            code=PointsError.PROVIDER_REQUIRED,
+            errors=[field_error("provider", PointsError.PROVIDER_REQUIRED, message)],
         )
     region = provider.region
     reward = Reward(
@@ -103,42 +130,29 @@ def reward_create(*, actor, station=None, partner=None, organisation=None, **fie
         **fields,
     )
     _validated(reward)
-    if not _may_manage_new(actor, reward):
-        raise PermissionDenied("You may not offer rewards here.", code="permission_denied")
     reward.save()
+    if not can(actor, "reward.manage", reward):
+        # Raised inside the transaction: the row just written is rolled back with it.
+        raise PermissionDenied(
+            _("你不能在这里上架兑换商品。"),
+            code=CoreError.PERMISSION_DENIED,
+            extra={"action": "reward.manage"},
+        )
     return reward
-
-
-def _may_manage_new(actor, reward: Reward) -> bool:
-    """A reward not saved yet cannot be checked by query: check the grants against the
-    provider it names, as the scopes registered for rewards do."""
-    if getattr(actor, "is_superuser", False) and actor.is_active:
-        return True
-    for grant in grants_for(actor):
-        if "reward.manage" not in registry.role_actions.get(grant.role, ()):
-            continue
-        kind, value = grant.scope
-        if kind == "region" and reward.region.code.startswith(value):
-            return True
-        if kind == "station" and reward.station_id == value:
-            return True
-        if (
-            kind == "organisation"
-            and reward.organisation_id
-            and (reward.organisation.path.startswith(value))
-        ):
-            return True
-    return False
 
 
 @transaction.atomic
 def reward_update(*, actor, reward: Reward, changes: dict) -> Reward:
     unknown = set(changes) - REWARD_FIELDS
     if unknown:
-        raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}.", code="unknown_fields")
+        raise _unknown_fields(unknown)
     locked = Reward.objects.select_for_update().get(pk=reward.pk)
     if not can(actor, "reward.manage", locked):
-        raise PermissionDenied("You may not change this reward.", code="permission_denied")
+        raise PermissionDenied(
+            _("你不能修改这个兑换商品。"),
+            code=CoreError.PERMISSION_DENIED,
+            extra={"action": "reward.manage"},
+        )
     for field, value in changes.items():
         setattr(locked, field, value)
     _validated(locked)
@@ -158,13 +172,22 @@ def reward_redeem(*, reward_id: int, user, idempotency_key: str) -> tuple[Redemp
       never goes below zero and a unit is never sold twice; a failure later in the transaction
       puts it back by rolling back.
     - Locks: the worker's and the provider's accounts (id order), then the reward's row.
+    - The redemption's first event (`issue`: "" → issued) is written with it.
     """
     key = (idempotency_key or "").strip()
     if not key or len(key) > MAX_IDEMPOTENCY_KEY:
+        message = _("请在 Idempotency-Key 请求头中发送 1 到 100 个字符。")
         raise InvalidInput(
-            "Send an Idempotency-Key header of 1 to 100 characters.",
-            code="idempotency_key_required",
-            errors=[{"field": "Idempotency-Key", "msg": "1 to 100 characters"}],
+            message,
+            code=PointsError.IDEMPOTENCY_KEY_REQUIRED,
+            errors=[
+                field_error(
+                    "Idempotency-Key",
+                    PointsError.IDEMPOTENCY_KEY_REQUIRED,
+                    message,
+                    loc=["header", "Idempotency-Key"],
+                )
+            ],
         )
     reward = (
         Reward.objects.select_related("station", "partner", "organisation")
@@ -172,7 +195,7 @@ def reward_redeem(*, reward_id: int, user, idempotency_key: str) -> tuple[Redemp
         .first()
     )
     if reward is None:
-        raise NotFound("No such reward.", code="reward_not_found")
+        raise _not_found("reward")
     wallet = worker_account(user=user)
     provider = _provider_of(reward)
     accounts_lock([wallet.pk, provider.pk])
@@ -181,19 +204,19 @@ def reward_redeem(*, reward_id: int, user, idempotency_key: str) -> tuple[Redemp
     if earlier is not None:
         if earlier.reward_id != reward.pk:
             raise Conflict(
-                "This Idempotency-Key was used for another reward.",
-                code="idempotency_key_reused",
+                _("这个 Idempotency-Key 已用于兑换另一件商品，请刷新页面后重试。"),
+                code=PointsError.IDEMPOTENCY_KEY_REUSED,
                 extra={"redemption_id": earlier.pk},
             )
         return earlier, False
 
     now = timezone.now()
     if not reward.is_active:
-        raise Conflict("This reward is not offered now.", code="reward_inactive")
+        raise Conflict(_("该商品已下架。"), code=PointsError.REWARD_INACTIVE)
     if not (reward.valid_from <= now < reward.valid_until):
         raise Conflict(
-            "This reward cannot be redeemed at this time.",
-            code="reward_not_in_window",
+            _("不在兑换时间内。"),
+            code=PointsError.REWARD_NOT_IN_WINDOW,
             extra={
                 "valid_from": reward.valid_from.isoformat(),
                 "valid_until": reward.valid_until.isoformat(),
@@ -206,21 +229,22 @@ def reward_redeem(*, reward_id: int, user, idempotency_key: str) -> tuple[Redemp
     ).count()
     if held >= reward.per_person_limit:
         raise Conflict(
-            "You have reached the limit for this reward.",
-            code="per_person_limit",
+            _("已达到每人限兑数量（%(limit)s）。") % {"limit": reward.per_person_limit},
+            code=PointsError.PER_PERSON_LIMIT,
             extra={"limit": reward.per_person_limit},
         )
     if wallet.balance < reward.price:
         # Checked again under the lock by transfer_make; this keeps stock untouched.
         raise Conflict(
-            "Not enough points.",
-            code="insufficient_points",
+            _("积分不足：需要 %(needed)s，现有 %(balance)s。")
+            % {"needed": reward.price, "balance": wallet.balance},
+            code=PointsError.INSUFFICIENT_POINTS,
             extra={"balance": wallet.balance, "needed": reward.price},
         )
     taken = Reward.objects.filter(pk=reward.pk, stock__gt=0).update(stock=F("stock") - 1)
     if not taken:
-        raise Conflict("This reward is out of stock.", code="out_of_stock")
-    charge, _ = transfer_make(
+        raise Conflict(_("已兑完。"), code=PointsError.OUT_OF_STOCK)
+    charge, _created = transfer_make(
         debit=wallet,
         credit=provider,
         amount=reward.price,
@@ -244,19 +268,77 @@ def reward_redeem(*, reward_id: int, user, idempotency_key: str) -> tuple[Redemp
                     if reward.claim_days
                     else reward.valid_until,
                 )
-            return redemption, True
         except IntegrityError:
             if Redemption.objects.filter(user=user, idempotency_key=key).exists():
                 raise
             continue  # a code collision: draw another
-    raise Conflict("Could not issue a code; try again.", code="code_exhausted")
+        RedemptionEvent.objects.create(
+            redemption=redemption,
+            action=ISSUE,
+            from_state="",
+            to_state=Redemption.Status.ISSUED,
+            actor=user,
+            actor_role=WORKER,
+            created_at=now,
+        )
+        return redemption, True
+    raise Conflict(_("未能生成兑换码，请重试。"), code=PointsError.CODE_EXHAUSTED)
 
 
 def redemption_for_code(*, code: str) -> Redemption:
     found = Redemption.objects.select_related(*RELATED).filter(code=code_normalise(code)).first()
     if found is None:
-        raise NotFound("No redemption has this code.", code="redemption_not_found")
+        raise _not_found("redemption")
     return found
+
+
+# What each closed state means to the person at the counter or holding the code.
+CLOSED_MESSAGES = {
+    Redemption.Status.FULFILLED: _("这个兑换码已经领取过了。"),
+    Redemption.Status.EXPIRED: _("这个兑换码已过期。"),
+    Redemption.Status.CANCELLED: _("这个兑换码已取消。"),
+}
+
+
+def _move(redemption: Redemption, action: str, *, actor, actor_role: str, at, **kwargs):
+    """`core.workflow.transition` on the redemption table, its 409 (`illegal_transition`,
+    naming the state) said in words of the redemption's state."""
+    try:
+        return transition(
+            REDEMPTION,
+            redemption,
+            action,
+            actor=actor,
+            actor_role=actor_role,
+            event_model=RedemptionEvent,
+            event_fk="redemption",
+            at=at,
+            **kwargs,
+        )
+    except Conflict as exc:
+        state = exc.extra.get("state")
+        if exc.code != CoreError.ILLEGAL_TRANSITION or state not in CLOSED_MESSAGES:
+            raise
+        raise Conflict(CLOSED_MESSAGES[state], code=exc.code, extra=exc.extra) from None
+
+
+def _not_past_deadline(at):
+    """A code past its claim deadline is expired, whether or not the job has marked it yet."""
+
+    def guard(redemption: Redemption, move) -> None:
+        if redemption.expires_at <= at:
+            raise Conflict(
+                CLOSED_MESSAGES[Redemption.Status.EXPIRED],
+                code=CoreError.ILLEGAL_TRANSITION,
+                extra={
+                    "entity": REDEMPTION.entity,
+                    "state": Redemption.Status.EXPIRED,
+                    "action": move.action,
+                    "allowed_from": REDEMPTION.sources_of(move.action),
+                },
+            )
+
+    return guard
 
 
 @transaction.atomic
@@ -265,74 +347,87 @@ def redemption_fulfil(*, code: str, actor) -> Redemption:
     code that has not expired can be fulfilled, once."""
     normalised = code_normalise(code)
     if not normalised:
+        message = _("请输入兑换码。")
         raise InvalidInput(
-            "Enter the code.", code="code_required", errors=[{"field": "code", "msg": "required"}]
+            message,
+            code=CoreError.REQUIRED,
+            errors=[field_error("code", CoreError.REQUIRED, message)],
         )
-    redemption = Redemption.objects.select_for_update().filter(code=normalised).first()
+    redemption = Redemption.objects.filter(code=normalised).first()
     if redemption is None:
-        raise NotFound("No redemption has this code.", code="redemption_not_found")
+        raise _not_found("redemption")
     if not can(actor, "redemption.fulfil", redemption):
-        raise PermissionDenied("This code belongs to another provider.", code="permission_denied")
+        raise PermissionDenied(
+            _("这个兑换码不属于你负责的驿站或商户。"),
+            code=CoreError.PERMISSION_DENIED,
+            extra={"action": "redemption.fulfil"},
+        )
     now = timezone.now()
-    if redemption.status != Redemption.Status.ISSUED:
-        raise Conflict(
-            f"This code is {redemption.status}.",
-            code=f"redemption_{redemption.status}",
-            extra={"status": redemption.status},
-        )
-    if redemption.expires_at <= now:
-        raise Conflict(
-            "This code has expired.", code="redemption_expired", extra={"status": "expired"}
-        )
-    redemption.status = Redemption.Status.FULFILLED
-    redemption.fulfilled_at = now
-    redemption.fulfilled_by = actor
-    redemption.closed_at = now
-    redemption.save(update_fields=["status", "fulfilled_at", "fulfilled_by", "closed_at"])
-    return redemption
 
+    def fulfilled(locked: Redemption, move) -> list[str]:
+        locked.fulfilled_at = now
+        locked.fulfilled_by = actor
+        locked.closed_at = now
+        return ["fulfilled_at", "fulfilled_by", "closed_at"]
 
-def _close_with_refund(redemption: Redemption, status: str, actor=None) -> Redemption:
-    """Refund the points and put the unit back; the caller holds the redemption's lock."""
-    reward = redemption.reward
-    wallet = worker_account(user=redemption.user)
-    provider = _provider_of(reward)
-    accounts_lock([wallet.pk, provider.pk])
-    refund, _ = transfer_make(
-        debit=provider,
-        credit=wallet,
-        amount=redemption.price,
-        reason=Transfer.Reason.REFUND,
-        source_key=f"refund:{redemption.pk}",
-        memo=reward.title,
+    moved = _move(
+        redemption,
+        "fulfil",
         actor=actor,
+        actor_role=STAFF,
+        at=now,
+        guard=_not_past_deadline(now),
+        changes=fulfilled,
     )
-    Reward.objects.filter(pk=reward.pk).update(stock=F("stock") + 1)
-    now = timezone.now()
-    redemption.status = status
-    redemption.refund = refund
-    redemption.closed_at = now
-    redemption.save(update_fields=["status", "refund", "closed_at"])
-    return redemption
+    return moved.obj
+
+
+def _refunded(actor, at):
+    """The refund that goes with cancelling or expiring: the points back to the worker and the
+    unit back to stock, written with the move (the table refuses a closed redemption without
+    its refund). Locks after the redemption's: the two accounts (id order), then the reward."""
+
+    def changes(redemption: Redemption, move) -> list[str]:
+        reward = redemption.reward
+        wallet = worker_account(user=redemption.user)
+        provider = _provider_of(reward)
+        accounts_lock([wallet.pk, provider.pk])
+        refund, _created = transfer_make(
+            debit=provider,
+            credit=wallet,
+            amount=redemption.price,
+            reason=Transfer.Reason.REFUND,
+            source_key=f"refund:{redemption.pk}",
+            memo=reward.title,
+            actor=actor,
+        )
+        Reward.objects.filter(pk=reward.pk).update(stock=F("stock") + 1)
+        redemption.refund = refund
+        redemption.closed_at = at
+        return ["refund", "closed_at"]
+
+    return changes
 
 
 @transaction.atomic
 def redemption_cancel(*, redemption_id: int, actor) -> Redemption:
     """The worker (or staff of the provider) cancels an unclaimed code: points and stock go
-    back."""
-    redemption = Redemption.objects.select_for_update().filter(pk=redemption_id).first()
-    if redemption is None or not (
-        redemption.user_id == actor.pk or can(actor, "redemption.fulfil", redemption)
-    ):
-        raise NotFound("No such redemption.", code="redemption_not_found")
-    if redemption.status != Redemption.Status.ISSUED:
-        raise Conflict(
-            f"This code is {redemption.status}.",
-            code=f"redemption_{redemption.status}",
-            extra={"status": redemption.status},
-        )
-    redemption = Redemption.objects.select_related(*RELATED).get(pk=redemption.pk)
-    return _close_with_refund(redemption, Redemption.Status.CANCELLED, actor)
+    back. A redemption the actor may not cancel reads as no such redemption."""
+    mine = Redemption.objects.filter(pk=redemption_id, user_id=getattr(actor, "pk", None))
+    role = WORKER if mine.exists() else STAFF
+    now = timezone.now()
+    moved = _move(
+        Redemption(pk=redemption_id),
+        "cancel",
+        actor=actor,
+        actor_role=role,
+        at=now,
+        changes=_refunded(actor, now),
+        queryset=scope_queryset(
+            actor, "redemption.cancel", Redemption.objects.select_related("reward", "user")
+        ),
+    )
+    return Redemption.objects.select_related(*RELATED).get(pk=moved.obj.pk)
 
 
 def redemptions_expire(*, batch: int = 200) -> int:
@@ -355,13 +450,21 @@ def redemptions_expire(*, batch: int = 200) -> int:
             )
             if row is None:
                 continue
-            row = Redemption.objects.select_related(*RELATED).get(pk=pk)
-            _close_with_refund(row, Redemption.Status.EXPIRED)
+            moved = _move(
+                row,
+                "expire",
+                actor=None,
+                actor_role=SYSTEM,
+                at=now,
+                changes=_refunded(None, now),
+                queryset=Redemption.objects.select_related("reward", "user"),
+            )
+            expired = moved.obj
             notification_send(
-                recipients=[row.user_id],
+                recipients=[expired.user_id],
                 kind="points.redemption_expired",
-                params={"reward": row.reward.title, "points": row.price},
-                url=f"/rewards/codes/{row.code}/",
+                params={"reward": expired.reward.title, "points": expired.price},
+                url=f"/rewards/codes/{expired.code}/",
             )
             done += 1
     return done

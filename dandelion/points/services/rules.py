@@ -6,13 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.errors import Conflict, InvalidInput, NotFound
-from dandelion.regions.models import Region
+from dandelion.core.errors import Conflict, CoreError, InvalidInput, NotFound, field_error
+from dandelion.core.permissions import require
+from dandelion.regions.selectors import region_get
 
+from ..errors import PointsError
 from ..models import Account, EarningRule, Transfer
 from .ledger import accounts_lock, issuer_account, transfer_make, worker_account
 
@@ -115,7 +119,11 @@ def award_by_rule(
     paid from the rule region's issuing account (409 when it is not funded enough).
     """
     if event not in Event.values:
-        raise InvalidInput(f"Unknown event {event!r}.", code="unknown_event")
+        raise InvalidInput(
+            _("不认识的积分事件：%(event)s。") % {"event": event},
+            code=PointsError.UNKNOWN_EVENT,
+            errors=[field_error("event", PointsError.UNKNOWN_EVENT, _("不认识这个积分事件。"))],
+        )
     occurred_at = occurred_at or timezone.now()
     existing = Transfer.objects.filter(source_key=source_key).first()
     if existing is not None:
@@ -162,27 +170,34 @@ def award_from_event(**kwargs) -> AwardResult | None:
         return None
 
 
+def _invalid(field: str, code: PointsError, message) -> InvalidInput:
+    return InvalidInput(message, code=code, errors=[field_error(field, code, message)])
+
+
 @transaction.atomic
 def award_manual(
-    *, actor, user, event: str, region_code: str, reference: str, memo: str = ""
+    *, actor, user_id: int, event: str, region_code: str, reference: str, memo: str = ""
 ) -> AwardResult:
     """A staff member awards a worker by rule for something the platform did not see itself,
     such as attending a training (参加培训). `reference` names the occasion; one award per
-    worker, event and reference."""
+    worker, event and reference. The actor must hold `points.award` over the region; the
+    worker is looked up only then (by id), so nobody else learns who exists."""
     reference = (reference or "").strip()
     if not reference:
-        raise InvalidInput(
-            "Name the occasion.",
-            code="reference_required",
-            errors=[{"field": "reference", "msg": "required"}],
-        )
-    if not Region.objects.filter(code=region_code).exists():
-        raise NotFound("No such region.", code="region_not_found")
+        raise _invalid("reference", CoreError.REQUIRED, _("请填写培训或活动的名称。"))
+    try:
+        region = region_get(code=region_code)
+    except NotFound:
+        raise _invalid("region_code", PointsError.UNKNOWN_REGION, _("没有这个区划。")) from None
+    require(actor, "points.award", region)
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise _invalid("user_id", PointsError.UNKNOWN_USER, _("没有这个人。"))
     return award_by_rule(
         user=user,
         event=event,
-        region_code=region_code,
-        source_key=f"{event}:{region_code}:{reference[:60]}:{user.pk}",
+        region_code=region.code,
+        source_key=f"{event}:{region.code}:{reference[:60]}:{user.pk}",
         memo=memo or reference,
         actor=actor,
     )

@@ -78,7 +78,8 @@ def test_rewards_list_is_public_and_paged(ledger, django_assert_max_num_queries)
         "address": ledger.station.address,
     }
     assert client_for(None).get("/api/v1/rewards?region=360402").json()["count"] == 0
-    _problem(client_for(None).get("/api/v1/rewards/99999"), 404, "reward_not_found")
+    missing = _problem(client_for(None).get("/api/v1/rewards/99999"), 404, "not_found")
+    assert missing["entity"] == "reward"
 
 
 def test_redeem_needs_an_idempotency_key_and_replays_safely(ledger):
@@ -113,7 +114,7 @@ def test_redeem_conflicts_name_the_problem(ledger):
     _problem(
         client.post("/api/v1/rewards/424242/redeem", HTTP_IDEMPOTENCY_KEY="a"),
         404,
-        "reward_not_found",
+        "not_found",
     )
 
 
@@ -155,13 +156,14 @@ def test_fulfil_by_code_for_the_station_only(ledger, world):
         url, {"code": redemption.code}, content_type="application/json"
     )
     assert ok.status_code == 200 and ok.json()["status"] == "fulfilled"
-    _problem(
+    again = _problem(
         client_for(world.manager_x).post(
             url, {"code": redemption.code}, content_type="application/json"
         ),
         409,
-        "redemption_fulfilled",
+        "illegal_transition",
     )
+    assert again["entity"] == "redemption" and again["state"] == "fulfilled"
 
 
 def test_my_redemptions_and_cancel(ledger, django_assert_max_num_queries):
@@ -175,7 +177,8 @@ def test_my_redemptions_and_cancel(ledger, django_assert_max_num_queries):
     rid = body["items"][0]["id"]
     cancelled = client.post(f"/api/v1/redemptions/{rid}/cancel")
     assert cancelled.json()["status"] == "cancelled"
-    _problem(client.post(f"/api/v1/redemptions/{rid}/cancel"), 409, "redemption_cancelled")
+    again = _problem(client.post(f"/api/v1/redemptions/{rid}/cancel"), 409, "illegal_transition")
+    assert again["entity"] == "redemption" and again["state"] == "cancelled"
 
 
 def test_manual_awards_and_reversals_are_for_region_admins(ledger, world):

@@ -152,7 +152,9 @@ def test_the_station_manager_fulfils_once(ledger, world):
     assert done.status == "fulfilled" and done.fulfilled_by == world.manager_x
     with pytest.raises(Conflict) as caught:
         redemption_fulfil(code=redemption.code, actor=world.manager_x)
-    assert caught.value.code == "redemption_fulfilled"
+    assert caught.value.code == "illegal_transition"
+    assert caught.value.extra["entity"] == "redemption"
+    assert caught.value.extra["state"] == "fulfilled"
     with pytest.raises(NotFound):
         redemption_fulfil(code="NOPE2345", actor=world.manager_x)
 
@@ -186,7 +188,8 @@ def test_unclaimed_codes_expire_and_are_refunded_once(ledger):
         assert redemptions_expire() == 0
         with pytest.raises(Conflict) as caught:
             redemption_fulfil(code=redemption.code, actor=ledger.admin)
-        assert caught.value.code == "redemption_expired"
+        assert caught.value.code == "illegal_transition"
+        assert caught.value.extra["state"] == "expired"
     redemption.refresh_from_db()
     assert redemption.status == "expired"
     from dandelion.notifications.models import Notification
@@ -213,7 +216,10 @@ def test_a_code_past_its_deadline_cannot_be_fulfilled_before_the_job_runs(ledger
         pytest.raises(Conflict) as caught,
     ):
         redemption_fulfil(code=redemption.code, actor=ledger.admin)
-    assert caught.value.code == "redemption_expired"
+    assert caught.value.code == "illegal_transition"
+    assert caught.value.extra["state"] == "expired"
+    redemption.refresh_from_db()
+    assert redemption.status == "issued" and not redemption.events.exclude(action="issue")
 
 
 def test_rewards_are_created_and_changed_by_their_providers_staff(ledger, world):

@@ -240,21 +240,21 @@ def test_a_manual_training_award_needs_an_occasion_and_is_made_once(ledger):
     with pytest.raises(InvalidInput):
         award_manual(
             actor=ledger.admin,
-            user=ledger.worker,
+            user_id=ledger.worker.pk,
             event="training_attended",
             region_code="360403",
             reference=" ",
         )
     first = award_manual(
         actor=ledger.admin,
-        user=ledger.worker,
+        user_id=ledger.worker.pk,
         event="training_attended",
         region_code="360403",
         reference="2025-06 急救培训",
     )
     again = award_manual(
         actor=ledger.admin,
-        user=ledger.worker,
+        user_id=ledger.worker.pk,
         event="training_attended",
         region_code="360403",
         reference="2025-06 急救培训",
