@@ -344,3 +344,17 @@ def test_console_rewards_pages(ledger, world):
     assert reward.stock == 12
     other = client_for(world.manager_l).get(f"/console/points/rewards/{reward.pk}/")
     assert other.status_code == 404
+
+
+def test_problems_speak_the_readers_language(ledger):
+    client = client_for(ledger.worker)
+    url = f"/api/v1/rewards/{ledger.reward.pk}/redeem"
+    chinese = _problem(client.post(url, HTTP_IDEMPOTENCY_KEY="zh"), 409, "insufficient_points")
+    assert chinese["detail"] == "积分不足：需要 10，现有 0。"
+    english = _problem(
+        client.post(url, HTTP_IDEMPOTENCY_KEY="en", HTTP_ACCEPT_LANGUAGE="en"),
+        409,
+        "insufficient_points",
+    )
+    assert english["detail"] == "Not enough points: 10 needed, 0 held."
+    assert english["needed"] == 10 and english["balance"] == 0
