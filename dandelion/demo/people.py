@@ -288,7 +288,9 @@ def _members(loader: _Loader, workers: list[User], teams, branches) -> None:
                 if joined[team.pk] % 8 == 0:
                     membership_request(organisation=team, user=user)
                 else:
-                    membership_add(organisation=team, user=user, actor=leader)
+                    # The leader approves their own team; the others are set up by the system.
+                    approver = leader if team == teams[0] else None
+                    membership_add(organisation=team, user=user, actor=approver)
                 loader.summary.created["membership"] += 1
         if n % 10 == 3 and user.pk not in declared:
             branch = branches[(n // 10) % len(branches)]
