@@ -5,8 +5,9 @@ Earning rules are edited by region admins in their region."""
 from django.contrib import admin
 
 from dandelion.core.admin import ScopedAdminMixin
+from dandelion.core.permissions import can
 
-from .models import Account, EarningRule, Entry, Redemption, Reward, Transfer
+from .models import Account, EarningRule, Entry, Redemption, RedemptionEvent, Reward, Transfer
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -78,12 +79,36 @@ class RewardAdmin(ScopedAdminMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class RedemptionEventInline(admin.TabularInline):
+    """A redemption's history, as its services wrote it."""
+
+    model = RedemptionEvent
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "action", "from_state", "to_state", "actor", "actor_role", "note")
+    readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        # Whoever may see the redemption sees its history.
+        return can(request.user, "redemption.view", obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Redemption)
 class RedemptionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Read-only: a redemption changes only through its services (fulfil, cancel, expire),
     which move the points and the stock with it."""
 
     view_action = "redemption.view"
+    inlines = [RedemptionEventInline]
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

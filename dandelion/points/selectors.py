@@ -144,6 +144,24 @@ def redemptions_of(*, user) -> QuerySet[Redemption]:
     )
 
 
+def redemption_by_code(*, code: str) -> Redemption:
+    """The redemption with `code` (as typed: case and separators do not matter), or
+    `NotFound`."""
+    normalised = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    found = (
+        Redemption.objects.select_related(
+            "reward__station", "reward__partner", "reward__organisation", "reward__region", "user"
+        )
+        .filter(code=normalised)
+        .first()
+    )
+    if found is None:
+        raise NotFound(
+            _("没有这个兑换码。"), code=CoreError.NOT_FOUND, extra={"entity": "redemption"}
+        )
+    return found
+
+
 def redemptions_for_staff(*, actor, status: str | None = None) -> QuerySet[Redemption]:
     qs = Redemption.objects.select_related(
         "reward__station", "reward__partner", "reward__organisation", "user", "fulfilled_by"

@@ -46,4 +46,4 @@ def redemptions_cancel(request: HttpRequest, redemption_id: int):
 )
 def redemptions_fulfil(request: HttpRequest, payload: FulfilIn):
     redemption = services.redemption_fulfil(code=payload.code, actor=request.user)
-    return redemption_payload(services.redemption_for_code(code=redemption.code))
+    return redemption_payload(selectors.redemption_by_code(code=redemption.code))

@@ -13,7 +13,6 @@ from .ledger import (
 from .rewards import (
     code_normalise,
     redemption_cancel,
-    redemption_for_code,
     redemption_fulfil,
     redemptions_expire,
     reward_create,
@@ -43,7 +42,6 @@ __all__ = [
     "issuer_fund",
     "provider_account",
     "redemption_cancel",
-    "redemption_for_code",
     "redemption_fulfil",
     "redemptions_expire",
     "region_code_chain",

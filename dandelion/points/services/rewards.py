@@ -285,13 +285,6 @@ def reward_redeem(*, reward_id: int, user, idempotency_key: str) -> tuple[Redemp
     raise Conflict(_("未能生成兑换码，请重试。"), code=PointsError.CODE_EXHAUSTED)
 
 
-def redemption_for_code(*, code: str) -> Redemption:
-    found = Redemption.objects.select_related(*RELATED).filter(code=code_normalise(code)).first()
-    if found is None:
-        raise _not_found("redemption")
-    return found
-
-
 # What each closed state means to the person at the counter or holding the code.
 CLOSED_MESSAGES = {
     Redemption.Status.FULFILLED: _("这个兑换码已经领取过了。"),

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from dandelion.accounts.testing import client_for
 from dandelion.core.errors import ApplicationError, CoreError, PermissionDenied
 from dandelion.core.workflow import SYSTEM, transition
 from dandelion.points.models import Redemption, RedemptionEvent, Reward, Transfer
@@ -219,3 +220,14 @@ def test_no_sequence_of_actions_breaks_the_ledger_or_the_stock(ledger, world, ma
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
     RedemptionMachine.TestCase("runTest").runTest()
+
+
+def test_the_admin_shows_a_redemptions_history(ledger, world):
+    _fund(ledger.worker, 1)
+    reward = _reward(ledger, world.station_x)
+    redemption, _ = reward_redeem(reward_id=reward.pk, user=ledger.worker, idempotency_key="h")
+    redemption_fulfil(code=redemption.code, actor=world.manager_x)
+    page = client_for(ledger.admin).get(f"/admin/points/redemption/{redemption.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "fulfil" in html and "issue" in html
