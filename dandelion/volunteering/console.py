@@ -122,9 +122,8 @@ def activity_list(request):
 
 
 @console_required
+@_refusals_as_pages
 def activity_new(request):
-    if not can(request.user, "activity.manage"):  # the page offers nothing to choose from
-        raise DjangoPermissionDenied
     form = ActivityForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

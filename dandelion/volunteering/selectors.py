@@ -176,7 +176,9 @@ def open_signups_by_activity(*, user) -> dict[int, str]:
 
 
 def organisations_for_activities(*, actor):
-    """The active organisations the actor may publish activities for, by path."""
+    """The active organisations the actor may publish activities for, by path;
+    `PermissionDenied` for someone who may publish for none."""
+    require(actor, "activity.manage")
     return scope_queryset(actor, "activity.manage", orgs_selectors.organisations_active()).order_by(
         "path"
     )

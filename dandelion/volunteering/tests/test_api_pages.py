@@ -329,6 +329,9 @@ def test_console_pages(world, make_activity, volunteers):
         client_for(world.leader_l).get(f"/console/volunteering/{activity.pk}/").status_code == 404
     )
     assert client_for(volunteers[0]).get("/console/volunteering/").status_code == 403
+    # A station manager sees the activities held at their station but publishes none
+    assert client_for(world.manager_x).get("/console/volunteering/").status_code == 200
+    assert client_for(world.manager_x).get("/console/volunteering/new/").status_code == 403
     form = leader.get("/console/volunteering/new/").content.decode()
     assert world.team_x.name in form and world.team_l.name not in form
     bad = leader.post(
@@ -442,3 +445,35 @@ def test_the_station_page_knows_todays_visit_in_the_stations_time_zone(world, vo
     # Then the page shows the visit it has just recorded, not the visit button again
     assert StationVisit.objects.get(user=volunteers[0]).day.isoformat() == "2025-06-01"
     assert "station-visit__done" in page and "station-visit__go" not in page
+
+
+def test_errors_are_in_the_readers_words(world, make_activity, volunteers):
+    # Given an activity the volunteer is not signed up for
+    activity = make_activity()
+    url = f"/api/v1/volunteering/activities/{activity.pk}/signup"
+    # Then the API says so in Chinese by default, and in English when asked
+    body = _problem(client_for(volunteers[0]).delete(url), 404, "not_found")
+    assert body["detail"] == "你没有报名这个活动。" and body["entity"] == "signup"
+    english = client_for(volunteers[0]).delete(url, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["detail"] == "You are not signed up for this activity."
+
+
+def test_the_console_shows_a_refusal_in_chinese(world, make_activity, volunteers):
+    # Given a volunteer's recorded hour
+    activity = make_activity()
+    signup_create(activity_id=activity.pk, user=volunteers[0])
+    attendance = attendance_record(
+        actor=world.leader_x,
+        activity=activity,
+        user=volunteers[0],
+        arrived_at=activity.starts_at,
+        left_at=activity.starts_at + timedelta(hours=1),
+    )
+    # When the organiser credits another figure without a reason
+    page = client_for(world.leader_x).post(
+        f"/console/volunteering/attendance/{attendance.pk}/confirm/",
+        {"unit": "hours", "minutes": "2", "reason": ""},
+        follow=True,
+    )
+    # Then the page says why, in the staff's words
+    assert "调整时长时请填写原因。" in page.content.decode()
