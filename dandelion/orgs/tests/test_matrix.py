@@ -207,7 +207,7 @@ def test_lists_hold_only_rows_inside_the_callers_scope(world):
     x_people = _ids_listed(client_for(world.admin_x), "/api/v1/users")
     assert {world.worker_x.pk, world.manager_x.pk, world.handler_x.pk} <= x_people
     assert not x_people & {world.worker_l.pk, world.admin_l.pk, world.manager_l.pk}
-    assert world.outsider.pk not in x_people  # not checked in: works nowhere yet
+    assert world.outsider.pk not in x_people  # not registered: works nowhere yet
 
     x_roles = {
         RoleAssignment.objects.get(pk=i).user_id
