@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 
 from dandelion.core.admin import PartOfParentInline, ScopedAdminMixin
 from dandelion.core.permissions import scope_queryset
-from dandelion.regions.models import Region
 
 from .models import ItemQuestion, ServiceCategory, ServiceItem
 from .questions import choices_validate
@@ -62,14 +61,14 @@ class ServiceItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "region" and not request.user.is_superuser:
             kwargs["queryset"] = scope_queryset(
-                request.user, "catalog.change", Region.objects.all()
+                request.user, "catalog.change", db_field.remote_field.model.objects.all()
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "regions_served" and not request.user.is_superuser:
             kwargs["queryset"] = scope_queryset(
-                request.user, "catalog.change", Region.objects.all()
+                request.user, "catalog.change", db_field.remote_field.model.objects.all()
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 

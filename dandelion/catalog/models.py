@@ -9,21 +9,13 @@ questions the worker answers when ordering.
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from dandelion.core.i18n import is_english, localized
 
 code_validator = RegexValidator(
     r"^[a-z][a-z0-9_]{1,47}$", _("Lower-case letters, digits and underscores, 2–48 characters.")
 )
-
-
-def localised(obj, field: str) -> str:
-    """`field` in the active language: the `<field>_en` column in English when it is filled."""
-    if (get_language() or "").startswith("en"):
-        value = getattr(obj, f"{field}_en", "")
-        if value:
-            return value
-    return getattr(obj, field)
 
 
 class ServiceCategory(models.Model):
@@ -46,7 +38,7 @@ class ServiceCategory(models.Model):
 
     @property
     def label(self) -> str:
-        return localised(self, "name")
+        return localized(self.name, self.name_en)
 
 
 class ServiceItem(models.Model):
@@ -110,11 +102,11 @@ class ServiceItem(models.Model):
 
     @property
     def label(self) -> str:
-        return localised(self, "name")
+        return localized(self.name, self.name_en)
 
     @property
     def description_label(self) -> str:
-        return localised(self, "description")
+        return localized(self.description, self.description_en)
 
 
 class ItemQuestion(models.Model):
@@ -155,11 +147,11 @@ class ItemQuestion(models.Model):
 
     @property
     def text(self) -> str:
-        return localised(self, "label")
+        return localized(self.label, self.label_en)
 
     def choice_options(self) -> list[tuple[str, str]]:
         """(value, label in the active language) of each choice."""
-        english = (get_language() or "").startswith("en")
+        english = is_english()
         return [
             (c["value"], (c.get("label_en") if english and c.get("label_en") else c["label"]))
             for c in self.choices or []

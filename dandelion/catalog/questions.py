@@ -10,9 +10,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from dandelion.core.errors import InvalidInput
+from dandelion.core.errors import CoreError, InvalidInput, field_error
 
+from .errors import CatalogError
 from .models import ItemQuestion
 
 Kind = ItemQuestion.Kind
@@ -89,25 +91,34 @@ def answers_validate(*, questions: list[ItemQuestion], answers: dict[str, Any] |
     answers = answers or {}
     if not isinstance(answers, dict):
         raise InvalidInput(
-            "Answers must be an object.",
-            code="invalid_answers",
-            errors=[{"field": "answers", "msg": "must be an object keyed by question"}],
+            gettext_lazy("回答的格式不对。"),
+            code=CatalogError.INVALID_ANSWERS,
+            errors=[
+                field_error(
+                    "answers", CoreError.INVALID_INPUT, gettext_lazy("回答须是按问题列出的对象。")
+                )
+            ],
         )
     known = {q.key: q for q in questions}
     errors = [
-        {"field": f"answers.{key}", "msg": "not a question of this item"}
+        field_error(
+            f"answers.{key}", CoreError.INVALID_INPUT, gettext_lazy("这不是这项服务的问题。")
+        )
         for key in sorted(set(answers) - set(known))
     ]
     clean: dict[str, Any] = {}
     for question in questions:
         value, error = _one(question, answers.get(question.key))
         if error:
-            errors.append({"field": f"answers.{question.key}", "msg": error})
+            code = CoreError.REQUIRED if error == _("请回答这个问题。") else CoreError.INVALID_INPUT
+            errors.append(field_error(f"answers.{question.key}", code, error))
         elif value is not None:
             clean[question.key] = value
     if errors:
         raise InvalidInput(
-            "Some answers are missing or invalid.", code="invalid_answers", errors=errors
+            gettext_lazy("有的问题没有回答或回答有误。"),
+            code=CatalogError.INVALID_ANSWERS,
+            errors=errors,
         )
     return clean
 

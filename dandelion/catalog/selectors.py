@@ -1,11 +1,29 @@
 """Reads of the service menu."""
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.errors import NotFound
-from dandelion.regions.models import Region
+from dandelion.core.errors import CoreError, NotFound
+from dandelion.regions.selectors import region_get
 
 from .models import ItemQuestion, ServiceCategory, ServiceItem
+
+# Reading a worker's answers to an item's questions, for the apps that take them (needs): the
+# same checks for the API's JSON and the H5's form fields.
+from .questions import answers_display, answers_from_form, answers_validate
+
+__all__ = [
+    "ancestor_codes",
+    "answers_display",
+    "answers_from_form",
+    "answers_validate",
+    "catalog_for_region",
+    "item_find",
+    "item_get",
+    "item_questions",
+    "items_active",
+    "items_serving",
+]
 
 
 def ancestor_codes(code: str) -> list[str]:
@@ -41,8 +59,8 @@ def _item_rows(qs: QuerySet[ServiceItem]) -> QuerySet[ServiceItem]:
 def catalog_for_region(*, region_code: str | None = None) -> list[ServiceCategory]:
     """The menu: categories (in order) holding the items that serve the region; categories with
     no such item are left out. Three queries whatever the menu's size."""
-    if region_code and not Region.objects.filter(code=region_code).exists():
-        raise NotFound("No such region.", code="region_not_found")
+    if region_code:
+        region_get(code=region_code)  # 404 for a region that does not exist
     items = list(_item_rows(items_serving(region_code=region_code)))
     categories: dict[int, ServiceCategory] = {}
     for item in items:
@@ -54,7 +72,11 @@ def catalog_for_region(*, region_code: str | None = None) -> list[ServiceCategor
 def item_get(*, code: str, region_code: str | None = None) -> ServiceItem:
     item = _item_rows(items_serving(region_code=region_code)).filter(code=code).first()
     if item is None:
-        raise NotFound("No such service item.", code="service_item_not_found")
+        raise NotFound(
+            _("服务清单中没有这项服务。"),
+            code=CoreError.NOT_FOUND,
+            extra={"entity": "service_item"},
+        )
     return item
 
 
@@ -62,3 +84,13 @@ def item_questions(item: ServiceItem | None) -> list[ItemQuestion]:
     if item is None:
         return []
     return list(item.questions.all())
+
+
+def item_find(*, code: str) -> ServiceItem | None:
+    """The active item with `code` on the menu (its category active too), or None."""
+    return items_serving(region_code=None).select_related("category").filter(code=code).first()
+
+
+def items_active() -> QuerySet[ServiceItem]:
+    """Every active item, in the menu's order (a console's filter)."""
+    return ServiceItem.objects.filter(is_active=True).order_by("category__sort_order", "sort_order")

@@ -6,24 +6,11 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from dandelion.core.errors import InvalidInput
+from dandelion.core.errors import invalid_from_validation, validated_save
 
+from .errors import CatalogError
 from .models import ItemQuestion, ServiceCategory, ServiceItem
 from .questions import choices_validate
-
-
-def _invalid(exc: ValidationError, message: str, code: str) -> InvalidInput:
-    return InvalidInput(
-        message,
-        code=code,
-        errors=[
-            {"field": field, "msg": str(msg)}
-            for field, msgs in (
-                exc.message_dict if hasattr(exc, "error_dict") else {"choices": exc.messages}
-            ).items()
-            for msg in msgs
-        ],
-    )
 
 
 @transaction.atomic
@@ -61,11 +48,7 @@ def item_create(
     item = ServiceItem(
         category=category, code=code, name=name, region=region, city_code=region.city_code, **fields
     )
-    try:
-        item.full_clean(exclude=["city_code"])
-    except ValidationError as exc:
-        raise _invalid(exc, "Invalid service item.", "invalid_service_item") from exc
-    item.save()
+    validated_save(item, exclude=["city_code"], code=CatalogError.INVALID_SERVICE_ITEM)
     item.regions_served.set(list(regions_served) or [region])
     item.providers.set(list(providers))
     for order, spec in enumerate(questions, start=1):
@@ -79,6 +62,8 @@ def question_add(*, item: ServiceItem, **fields) -> ItemQuestion:
         question.full_clean()
         choices_validate(question.kind, question.choices)
     except ValidationError as exc:
-        raise _invalid(exc, "Invalid question.", "invalid_question") from exc
+        if not hasattr(exc, "error_dict"):  # the choices' own check names no field
+            exc = ValidationError({"choices": exc.error_list})
+        raise invalid_from_validation(exc, code=CatalogError.INVALID_QUESTION) from None
     question.save()
     return question
