@@ -5,7 +5,6 @@ from django.contrib import admin
 
 from dandelion.core.admin import ScopedAdminMixin
 from dandelion.core.permissions import scope_queryset
-from dandelion.regions.models import Region
 
 from .models import RoutingRule
 
@@ -27,6 +26,6 @@ class RoutingRuleAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "region" and not request.user.is_superuser:
             kwargs["queryset"] = scope_queryset(
-                request.user, "routing_rule.change", Region.objects.all()
+                request.user, "routing_rule.change", db_field.remote_field.model.objects.all()
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

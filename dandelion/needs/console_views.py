@@ -13,25 +13,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dandelion.catalog.models import ServiceItem
+from dandelion.catalog.selectors import items_active
 from dandelion.core.console import console_required
 from dandelion.core.errors import ApplicationError, NotFound, PermissionDenied
-from dandelion.core.permissions import can, scope_queryset
-from dandelion.regions.models import Region
+from dandelion.core.forms import show_error
+from dandelion.core.permissions import can
+from dandelion.regions.selectors import region_find
 
 from . import selectors, services
-from .forms import field_errors
 from .models import Need, NeedReview, Problem
 from .payloads import need_detail_payload
-from .workflow import TRANSITIONS
+from .workflow import ACTION_LABELS, NEED
 
 PAGE_SIZE = 30
 S = Need.State
 
 
 def _require(user, action: str) -> None:
-    if not can(user, action):
-        raise DjangoPermissionDenied
+    """A page for the holders of `action` only: the selector decides, the page says 403."""
+    try:
+        selectors.page_allowed(actor=user, action=action)
+    except PermissionDenied:
+        raise DjangoPermissionDenied from None
 
 
 def _query_without_page(request) -> str:
@@ -42,19 +45,20 @@ def _query_without_page(request) -> str:
 
 
 def _queue(request, *, title: str, action: str, states=(), overdue=None, show_state=False, key=""):
-    _require(request.user, action)
     item = request.GET.get("item", "")
     only_overdue = overdue if overdue is not None else (request.GET.get("overdue") == "1" or None)
     state = request.GET.get("state", "")
     chosen_states = [state] if state in S.values else list(states)
-    qs = selectors.need_list(
-        actor=request.user,
-        states=chosen_states,
-        item_code=item or None,
-        overdue=only_overdue,
-    )
-    if action == "need.accept":
-        qs = qs.filter(department__isnull=False)
+    try:
+        qs = selectors.need_queue(
+            actor=request.user,
+            action=action,
+            states=chosen_states,
+            item_code=item or None,
+            overdue=only_overdue,
+        )
+    except PermissionDenied:
+        raise DjangoPermissionDenied from None
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -65,9 +69,7 @@ def _queue(request, *, title: str, action: str, states=(), overdue=None, show_st
             "page": page,
             "query": _query_without_page(request),
             "now": timezone.now(),
-            "items": ServiceItem.objects.filter(is_active=True).order_by(
-                "category__sort_order", "sort_order"
-            ),
+            "items": items_active(),
             "filters": {"item": item, "overdue": request.GET.get("overdue", ""), "state": state},
             "show_state": show_state,
             "states": S.choices,
@@ -153,7 +155,7 @@ def need_detail(request, need_id: int):
 @console_required
 @require_POST
 def need_action(request, need_id: int, action: str):
-    if action not in TRANSITIONS or action in ("rate", "reopen"):
+    if action not in NEED.actions or action in ("rate", "reopen"):
         raise Http404
     need = _need_or_404(request, need_id)
     values = {
@@ -165,7 +167,7 @@ def need_action(request, need_id: int, action: str):
     if action == "dispatch":
         department_id = values["department_id"]
         details["department"] = (
-            selectors.departments_for_dispatch(actor=request.user).filter(pk=department_id).first()
+            selectors.department_for_dispatch(actor=request.user, department_id=department_id)
             if department_id.isdecimal()
             else None
         )
@@ -173,7 +175,8 @@ def need_action(request, need_id: int, action: str):
         services.need_transition(need=need, action=action, actor=request.user, **details)
     except ApplicationError as exc:
         need = _need_or_404(request, need_id)
-        return _detail(request, need, errors=field_errors(exc), values=values, status=exc.status)
+        errors = show_error(exc, fields=("note", "department_id"))
+        return _detail(request, need, errors=errors, values=values, status=exc.status)
     messages.success(request, _("已完成：%(action)s") % {"action": _action_label(action)})
     if can(request.user, "need.view", need):
         return redirect("needs_console:detail", need_id=need_id)
@@ -181,8 +184,6 @@ def need_action(request, need_id: int, action: str):
 
 
 def _action_label(action: str) -> str:
-    from .workflow import ACTION_LABELS
-
     return str(ACTION_LABELS[action])
 
 
@@ -213,7 +214,7 @@ def review_close(request, review_id: int):
     except PermissionDenied:
         raise DjangoPermissionDenied from None
     except ApplicationError as exc:
-        for message in field_errors(exc).values():
+        for message in show_error(exc).values():
             messages.error(request, message)
     else:
         messages.success(request, _("复核已完成"))
@@ -260,14 +261,6 @@ def problems(request):
     )
 
 
-def _regions_for(user):
-    return scope_queryset(
-        user,
-        "problem.change",
-        Region.objects.filter(level__in=[Region.Level.DISTRICT, Region.Level.STREET]),
-    ).order_by("code")[:200]
-
-
 @console_required
 @require_http_methods(["GET", "POST"])
 def problem_new(request):
@@ -288,7 +281,7 @@ def problem_new(request):
             for x in values["need_ids"].replace("，", ",").split(",")
             if x.strip().isdecimal()
         ]
-        region = Region.objects.filter(code=values["region"]).first()
+        region = region_find(code=values["region"]) if values["region"] else None
         if region is None:
             errors["region"] = _("请选择区划")
         else:
@@ -301,13 +294,18 @@ def problem_new(request):
                     need_ids=ids,
                 )
             except ApplicationError as exc:
-                errors = field_errors(exc)
+                errors = show_error(exc, fields=("title", "description", "region", "need_ids"))
             else:
                 return redirect("needs_console:problem", problem_id=problem.pk)
     return render(
         request,
         "needs/console/problem_new.html",
-        {"values": values, "errors": errors, "regions": _regions_for(request.user)},
+        {
+            "values": values,
+            "errors": errors,
+            "form_error": errors.get("", ""),
+            "regions": selectors.problem_regions(actor=request.user),
+        },
         status=422 if errors else 200,
     )
 
@@ -368,7 +366,18 @@ def problem_detail(request, problem_id: int):
         except PermissionDenied:
             raise DjangoPermissionDenied from None
         except ApplicationError as exc:
-            errors = field_errors(exc)
+            errors = show_error(
+                exc,
+                fields=(
+                    "held_on",
+                    "department_ids",
+                    "attendees",
+                    "decisions",
+                    "owner_id",
+                    "outcome",
+                    "note",
+                ),
+            )
         if errors:
             status = 422
             problem = selectors.problem_get(actor=request.user, problem_id=problem_id)
@@ -382,6 +391,7 @@ def problem_detail(request, problem_id: int):
         {
             "problem": problem,
             "errors": errors,
+            "form_error": errors.get("", ""),
             "values": values,
             "departments": departments,
             "can_change": can(request.user, "problem.change", problem),

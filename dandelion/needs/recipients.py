@@ -1,10 +1,13 @@
 """Whom to tell: the staff responsible for a region or a department. Staff hold roles through
 role assignments (accounts) or, for department handlers, through a handler membership (orgs)."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 
-from dandelion.accounts.models import RoleAssignment, User
-from dandelion.orgs.models import Membership, Organisation
+from dandelion.accounts.selectors import role_holder_ids
+from dandelion.orgs.selectors import handler_member_ids
+
+User = get_user_model()
 
 
 def region_prefixes(code: str) -> list[str]:
@@ -18,28 +21,15 @@ def organisation_ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(ids[: n + 1]) + "/" for n in range(len(ids))]
 
 
-def region_staff(*, region_code: str, role: str) -> QuerySet[User]:
+def region_staff(*, region_code: str, role: str) -> QuerySet:
     """Active people holding `role` over a region containing `region_code`."""
-    held = RoleAssignment.objects.filter(
-        user=OuterRef("pk"), role=role, region__code_prefix__in=region_prefixes(region_code)
-    )
-    return User.objects.filter(Exists(held), is_active=True)
+    held = role_holder_ids(role=role, region_prefixes=region_prefixes(region_code))
+    return User.objects.filter(pk__in=held, is_active=True)
 
 
-def department_handlers(*, department: Organisation) -> QuerySet[User]:
+def department_handlers(*, department) -> QuerySet:
     """Active handlers of the department or of an organisation above it."""
     paths = organisation_ancestor_paths(department.path)
-    by_role = RoleAssignment.objects.filter(
-        user=OuterRef("pk"),
-        role=RoleAssignment.Role.DEPARTMENT_HANDLER,
-        organisation__path__in=paths,
-        organisation__is_active=True,
-    )
-    by_membership = Membership.objects.filter(
-        user=OuterRef("pk"),
-        role=Membership.Role.HANDLER,
-        status=Membership.Status.ACTIVE,
-        organisation__path__in=paths,
-        organisation__is_active=True,
-    )
-    return User.objects.filter(Q(Exists(by_role)) | Q(Exists(by_membership)), is_active=True)
+    by_role = role_holder_ids(role="department_handler", organisation_paths=paths)
+    by_membership = handler_member_ids(organisation_paths=paths)
+    return User.objects.filter(Q(pk__in=by_role) | Q(pk__in=by_membership), is_active=True)

@@ -5,11 +5,14 @@ from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.errors import NotFound
-from dandelion.core.permissions import can, get_permitted, scope_queryset
-from dandelion.orgs.models import Organisation
+from dandelion.core.audit import audit_record
+from dandelion.core.errors import CoreError, NotFound
+from dandelion.core.permissions import can, get_permitted, require, scope_queryset
+from dandelion.orgs.selectors import departments_active, organisations_all
 from dandelion.regions.divisions import code_prefix
+from dandelion.regions.selectors import Level, regions_all
 
 from .models import (
     Consultation,
@@ -21,7 +24,7 @@ from .models import (
     Problem,
     WishPledge,
 )
-from .workflow import TRANSITIONS, is_possible
+from .workflow import NEED, REOPEN_WINDOW
 
 S = Need.State
 
@@ -109,20 +112,115 @@ def need_get(*, actor, need_id: int) -> Need:
 
 
 def actions_allowed(*, actor, need: Need, now: datetime | None = None) -> list[str]:
-    """The moves this caller may make on this need now (what the pages offer as buttons)."""
+    """The moves this caller may make on this need now (what the pages offer as buttons): the
+    table allows them from the need's state, the caller holds their permission on the need, and
+    a reopen is still within its window."""
     now = now or timezone.now()
-    return [
-        action
-        for action, transition in TRANSITIONS.items()
-        if is_possible(action, need, now) and can(actor, transition.permission, need)
-    ]
+    allowed = []
+    for action in NEED.actions:
+        transition = NEED.find(action, need.state)
+        if transition is None or not can(actor, transition.permission, need):
+            continue
+        if action == "reopen" and (
+            need.resolved_at is None or now - need.resolved_at > REOPEN_WINDOW
+        ):
+            continue
+        allowed.append(action)
+    return allowed
 
 
-def departments_for_dispatch(*, actor) -> QuerySet[Organisation]:
+def departments_for_dispatch(*, actor):
     """Active organisations the caller may route needs to (those of their region), parties
     excluded."""
-    qs = Organisation.objects.filter(is_active=True).exclude(kind__in=Organisation.PARTY_KINDS)
-    return scope_queryset(actor, "need.dispatch", qs).select_related("region").order_by("path")
+    return scope_queryset(actor, "need.dispatch", departments_active())
+
+
+def department_for_dispatch(*, actor, department_id: int):
+    """One organisation the caller may route needs to, or None."""
+    return departments_for_dispatch(actor=actor).filter(pk=department_id).first()
+
+
+def department_find(*, department_id: int):
+    """Any organisation by id, or None: the dispatch service says why it may not take work."""
+    return organisations_all().filter(pk=department_id).first()
+
+
+def page_allowed(*, actor, action: str) -> None:
+    """A console page for the holders of `action` somewhere: `PermissionDenied` for others."""
+    require(actor, action)
+
+
+def need_queue(
+    *,
+    actor,
+    action: str,
+    states: list[str] | tuple = (),
+    item_code: str | None = None,
+    overdue: bool | None = None,
+) -> QuerySet[Need]:
+    """A console queue: 403 for a caller who holds `action` nowhere; the needs of their scope;
+    the department queue (`need.accept`) keeps the needs routed somewhere."""
+    require(actor, action)
+    qs = need_list(actor=actor, states=states, item_code=item_code, overdue=overdue)
+    if action == "need.accept":
+        qs = qs.filter(department__isnull=False)
+    return qs
+
+
+def need_contact(*, actor, need_id: int) -> str:
+    """The worker's full phone number, for the staff handling the need; each read audited."""
+    need = get_permitted(
+        actor, "need.view", Need.objects.select_related("worker", "region"), pk=need_id
+    )
+    require(actor, "need.contact_worker", need)
+    audit_record(
+        actor=actor,
+        action="need.worker_phone_read",
+        subject=need.worker,
+        target=need,
+        field="phone",
+        region_code=need.region.code,
+    )
+    return need.worker.phone or ""
+
+
+def own_need_find(*, actor, need_id) -> Need | None:
+    """One of the caller's own needs, or None."""
+    if not str(need_id).isdecimal():
+        return None
+    return Need.objects.filter(pk=int(need_id), worker=actor).select_related("region").first()
+
+
+def own_wish_get(*, actor, wish_id: int) -> MicroWish:
+    """One of the caller's own wishes: 404 for anyone else's."""
+    wish = MicroWish.objects.filter(pk=wish_id, worker=actor).first()
+    if wish is None:
+        raise NotFound(_("没有这个心愿。"), code=CoreError.NOT_FOUND, extra={"entity": "wish"})
+    return wish
+
+
+def own_pledge_get(*, actor, pledge_id: int) -> WishPledge:
+    """One of the caller's own pledges: 404 for anyone else's."""
+    pledge = WishPledge.objects.filter(pk=pledge_id, pledger=actor).first()
+    if pledge is None:
+        raise NotFound(_("没有这次认领。"), code=CoreError.NOT_FOUND, extra={"entity": "pledge"})
+    return pledge
+
+
+def active_pledge_of(*, wish: MicroWish, user) -> WishPledge | None:
+    """The caller's pledge in progress on this wish, if any."""
+    if not user.is_authenticated:
+        return None
+    return WishPledge.objects.filter(wish=wish, pledger=user, state=WishPledge.State.ACTIVE).first()
+
+
+def problem_regions(*, actor):
+    """Districts and streets where the caller may raise problems (a form's choices)."""
+    return scope_queryset(
+        actor,
+        "problem.change",
+        regions_all().filter(level__in=[Level.DISTRICT, Level.STREET]),
+    ).order_by("code")[:200]
 
 
 def queue_count(*, actor, states: tuple) -> int:
@@ -180,7 +278,7 @@ def wish_get(*, wish_id: int) -> MicroWish:
         .first()
     )
     if wish is None:
-        raise NotFound("No such wish.", code="wish_not_found")
+        raise NotFound(_("没有这个心愿。"), code=CoreError.NOT_FOUND, extra={"entity": "wish"})
     return wish
 
 

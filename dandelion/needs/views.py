@@ -11,17 +11,20 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dandelion.catalog import selectors as catalog_selectors
-from dandelion.catalog.models import ServiceItem
-from dandelion.catalog.questions import answers_display, answers_from_form
-from dandelion.catalog.selectors import item_questions
+from dandelion.catalog.selectors import answers_display, answers_from_form, item_questions
 from dandelion.core.errors import ApplicationError, NotFound, PermissionDenied
+from dandelion.core.forms import show_error
 from dandelion.core.h5 import sign_in_required
 from dandelion.core.photos import atomic_with_files
 
 from . import photos, selectors, services
-from .forms import field_errors
 from .models import MicroWish, Need, WishPledge
 from .payloads import event_payload
+
+NEED_FIELDS = ("description", "address", "urgency", "photos", "item", "region")
+ACTION_FIELDS = ("reason", "stars", "comment")
+WISH_FIELDS = ("title", "description", "need_id")
+PLEDGE_FIELDS = ("kind", "display_name")
 
 PAGE_SIZE = 20
 RATING_TAGS = ("响应及时", "态度热情", "办事专业", "问题解决", "还需改进")
@@ -38,15 +41,10 @@ def menu(request):
     return render(request, "needs/menu.html", {"categories": categories, "region": region})
 
 
-def _item_from(value: str) -> ServiceItem | None:
+def _item_from(value: str):
     if not value or value == "other":
         return None
-    item = (
-        catalog_selectors.items_serving(region_code=None)
-        .select_related("category")
-        .filter(code=value)
-        .first()
-    )
+    item = catalog_selectors.item_find(code=value)
     if item is None:
         raise Http404
     return item
@@ -87,7 +85,9 @@ def need_new(request):
                 if created:
                     photos.photos_attach(need=need, images=images, files=files)
         except ApplicationError as exc:
-            errors = field_errors(exc)
+            errors = show_error(
+                exc, fields=[*NEED_FIELDS, *(f"answers.{q.key}" for q in questions)]
+            )
         else:
             return redirect("needs:detail", need_id=need.pk)
     fields = [
@@ -178,7 +178,9 @@ def need_action(request, need_id: int, action: str):
         return render(
             request,
             "needs/detail.html",
-            _detail_context(request, need, errors=field_errors(exc), values=values),
+            _detail_context(
+                request, need, errors=show_error(exc, fields=ACTION_FIELDS), values=values
+            ),
             status=422 if exc.status == 422 else exc.status,
         )
     return redirect("needs:detail", need_id=need_id)
@@ -199,8 +201,8 @@ def wish_new(request):
     values = {"title": "", "description": ""}
     need = None
     need_id = request.POST.get("need") or request.GET.get("need")
-    if need_id and need_id.isdecimal():
-        need = Need.objects.filter(pk=int(need_id), worker=request.user).first()
+    if need_id:
+        need = selectors.own_need_find(actor=request.user, need_id=need_id)
         if need is not None and request.method == "GET":
             values["title"] = (need.item_label or "")[:60]
             values["description"] = need.description[:500]
@@ -212,7 +214,7 @@ def wish_new(request):
         try:
             wish = services.wish_create(worker=request.user, need=need, **values)
         except ApplicationError as exc:
-            errors = field_errors(exc)
+            errors = show_error(exc, fields=WISH_FIELDS)
         else:
             return redirect("needs:wish", wish_id=wish.pk)
     return render(
@@ -226,11 +228,7 @@ def wish_new(request):
 def _wish_context(request, wish: MicroWish, errors=None, values=None) -> dict:
     user = request.user
     is_owner = user.is_authenticated and wish.worker_id == user.pk
-    my_pledge = None
-    if user.is_authenticated and not is_owner:
-        my_pledge = WishPledge.objects.filter(
-            wish=wish, pledger=user, state=WishPledge.State.ACTIVE
-        ).first()
+    my_pledge = None if is_owner else selectors.active_pledge_of(wish=wish, user=user)
     return {
         "wish": wish,
         "is_owner": is_owner,
@@ -271,9 +269,7 @@ def wish_action(request, wish_id: int, action: str):
         elif action == "withdraw":
             services.wish_withdraw(wish=wish, actor=request.user)
         elif action == "give_up":
-            pledge = WishPledge.objects.filter(
-                wish=wish, pledger=request.user, state=WishPledge.State.ACTIVE
-            ).first()
+            pledge = selectors.active_pledge_of(wish=wish, user=request.user)
             if pledge is None:
                 raise Http404
             services.pledge_withdraw(pledge=pledge, actor=request.user)
@@ -284,7 +280,9 @@ def wish_action(request, wish_id: int, action: str):
         return render(
             request,
             "needs/wish.html",
-            _wish_context(request, wish, errors=field_errors(exc), values=values),
+            _wish_context(
+                request, wish, errors=show_error(exc, fields=PLEDGE_FIELDS), values=values
+            ),
             status=exc.status,
         )
     if action == "withdraw":

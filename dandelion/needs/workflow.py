@@ -1,52 +1,160 @@
-"""The one table of a need's allowed moves. Everything that changes `Need.state` goes through
-`services.need_transition`, which looks the move up here; anything else is a 409 that names the
-current state."""
+"""The needs app's state machines, each one `core.workflow.Workflow` table: needs, micro-wishes,
+pledges, problems and reviews of low ratings. Every state change goes through
+`core.workflow.transition` with one of these tables; anything else is the one 409
+(`illegal_transition`) naming the entity and its state.
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+Actor roles: a need's `worker` (its author), the region's `dispatcher` or `region_admin`, the
+department's `department_handler`, and the `system` (routing rules, deadlines). A wish's
+`worker` is its author and its `pledger` whoever promised to fulfil it; anyone else is
+`public`, whom no move names."""
+
+from datetime import timedelta
 
 from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.errors import Conflict
+from dandelion.core.workflow import SYSTEM, Transition, Workflow
 
-from .models import Need
+from .models import MicroWish, Need, NeedReview, Problem, WishPledge
 
 S = Need.State
+W = MicroWish.State
+P = WishPledge.State
+
+WORKER = "worker"
+DISPATCHER = "dispatcher"
+DEPARTMENT_HANDLER = "department_handler"
+REGION_ADMIN = "region_admin"
+PLEDGER = "pledger"
+PUBLIC = "public"
+
 REOPEN_WINDOW = timedelta(days=7)
 SUBMIT = "submit"  # the event that creates a need: "" → submitted
 
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str
-    permission: str  # the core.permissions action the caller needs on the need
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        # Dispatching again while dispatched is re-routing to another department.
+NEED = Workflow(
+    entity="need",
+    transitions=[
+        # Dispatching again while dispatched is re-routing to another department; a routing
+        # rule dispatches as the system.
         Transition(
-            "dispatch", frozenset({S.SUBMITTED, S.DISPATCHED}), S.DISPATCHED, "need.dispatch"
+            "dispatch",
+            [S.SUBMITTED, S.DISPATCHED],
+            S.DISPATCHED,
+            actors={DISPATCHER, REGION_ADMIN, SYSTEM},
+            permission="need.dispatch",
         ),
-        Transition("accept", frozenset({S.DISPATCHED}), S.ACCEPTED, "need.accept"),
+        Transition(
+            "accept",
+            [S.DISPATCHED],
+            S.ACCEPTED,
+            actors={DEPARTMENT_HANDLER},
+            permission="need.accept",
+        ),
         # A department that cannot take it sends it back to the dispatch queue with a reason.
-        Transition("decline", frozenset({S.DISPATCHED}), S.SUBMITTED, "need.decline"),
-        Transition("start", frozenset({S.ACCEPTED}), S.IN_PROGRESS, "need.start"),
-        Transition("resolve", frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.RESOLVED, "need.resolve"),
-        Transition("rate", frozenset({S.RESOLVED}), S.CLOSED, "need.rate"),
-        # Within REOPEN_WINDOW of the resolution, back to the same department.
-        Transition("reopen", frozenset({S.RESOLVED, S.CLOSED}), S.IN_PROGRESS, "need.reopen"),
+        Transition(
+            "decline",
+            [S.DISPATCHED],
+            S.SUBMITTED,
+            actors={DEPARTMENT_HANDLER},
+            permission="need.decline",
+        ),
+        Transition(
+            "start",
+            [S.ACCEPTED],
+            S.IN_PROGRESS,
+            actors={DEPARTMENT_HANDLER},
+            permission="need.start",
+        ),
+        Transition(
+            "resolve",
+            [S.ACCEPTED, S.IN_PROGRESS],
+            S.RESOLVED,
+            actors={DEPARTMENT_HANDLER},
+            permission="need.resolve",
+        ),
+        Transition("rate", [S.RESOLVED], S.CLOSED, actors={WORKER}, permission="need.rate"),
+        # Within REOPEN_WINDOW of the resolution (a guard), back to the same department.
+        Transition(
+            "reopen",
+            [S.RESOLVED, S.CLOSED],
+            S.IN_PROGRESS,
+            actors={WORKER},
+            permission="need.reopen",
+        ),
         # The worker cancels before a department has accepted.
-        Transition("cancel", frozenset({S.SUBMITTED, S.DISPATCHED}), S.CANCELLED, "need.cancel"),
-    )
-}
+        Transition(
+            "cancel",
+            [S.SUBMITTED, S.DISPATCHED],
+            S.CANCELLED,
+            actors={WORKER},
+            permission="need.cancel",
+        ),
+    ],
+)
 
-# Every (from, to) pair an event may record, creation included.
-ALLOWED_MOVES: frozenset[tuple[str, str]] = frozenset(
-    {("", S.SUBMITTED)} | {(s, t.target) for t in TRANSITIONS.values() for s in t.sources}
+# Every (from, to) pair a need's event may record, its creation included.
+ALLOWED_MOVES: frozenset[tuple[str, str]] = frozenset({("", S.SUBMITTED)} | NEED.moves())
+
+WISH = Workflow(
+    entity="wish",
+    transitions=[
+        Transition("pledge", [W.OPEN], W.PLEDGED, actors={PLEDGER}),
+        Transition("confirm", [W.PLEDGED], W.FULFILLED, actors={WORKER}),
+        Transition("withdraw", [W.OPEN, W.PLEDGED], W.WITHDRAWN, actors={WORKER}),
+        # The pledge ended unfulfilled (given up, or lapsed): the wish is back on the wall.
+        Transition("release", [W.PLEDGED], W.OPEN, actors={PLEDGER, SYSTEM}),
+    ],
+)
+
+PLEDGE = Workflow(
+    entity="pledge",
+    transitions=[
+        Transition("fulfil", [P.ACTIVE], P.FULFILLED, actors={WORKER}),
+        Transition("give_up", [P.ACTIVE], P.WITHDRAWN, actors={PLEDGER}),
+        # The wish's author took the wish down while it was pledged.
+        Transition("end", [P.ACTIVE], P.WITHDRAWN, actors={WORKER}),
+        Transition("lapse", [P.ACTIVE], P.LAPSED, actors={SYSTEM}),
+    ],
+)
+
+PROBLEM = Workflow(
+    entity="problem",
+    transitions=[
+        # A consultation is recorded only while the problem is open; the state stays.
+        Transition(
+            "consult",
+            [Problem.State.OPEN],
+            Problem.State.OPEN,
+            actors={DISPATCHER, REGION_ADMIN},
+            permission="problem.change",
+        ),
+        Transition(
+            "solve",
+            [Problem.State.OPEN],
+            Problem.State.SOLVED,
+            actors={DISPATCHER, REGION_ADMIN},
+            permission="problem.change",
+        ),
+        Transition(
+            "leave_unsolved",
+            [Problem.State.OPEN],
+            Problem.State.UNSOLVED,
+            actors={DISPATCHER, REGION_ADMIN},
+            permission="problem.change",
+        ),
+    ],
+)
+
+REVIEW = Workflow(
+    entity="review",
+    transitions=[
+        Transition(
+            "close",
+            [NeedReview.State.OPEN],
+            NeedReview.State.CLOSED,
+            actors={DISPATCHER, REGION_ADMIN},
+            permission="need_review.close",
+        ),
+    ],
 )
 
 ACTION_LABELS = {
@@ -60,37 +168,3 @@ ACTION_LABELS = {
     "reopen": _("重新办理"),
     "cancel": _("撤销"),
 }
-
-
-def transition_get(action: str, need: Need, now: datetime) -> Transition:
-    """The move `action` from the need's current state, or `Conflict` naming that state."""
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise Conflict(f"Unknown action {action!r}.", code="need_unknown_action")
-    if need.state not in transition.sources:
-        raise Conflict(
-            f"This need is {need.state}; {action} is allowed only from "
-            f"{', '.join(sorted(transition.sources))}.",
-            code="need_illegal_transition",
-            extra={
-                "state": need.state,
-                "action": action,
-                "allowed_from": sorted(transition.sources),
-            },
-        )
-    if action == "reopen" and (need.resolved_at is None or now - need.resolved_at > REOPEN_WINDOW):
-        raise Conflict(
-            f"This need is {need.state} and was resolved more than 7 days ago; it cannot be "
-            "reopened.",
-            code="need_reopen_window_passed",
-            extra={"state": need.state, "action": action},
-        )
-    return transition
-
-
-def is_possible(action: str, need: Need, now: datetime) -> bool:
-    try:
-        transition_get(action, need, now)
-    except Conflict:
-        return False
-    return True

@@ -1,18 +1,18 @@
 """Needs: submit, list, read, and the actions of the one transition table."""
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from dandelion.catalog.models import ServiceItem
-from dandelion.core.audit import audit_record
-from dandelion.core.errors import InvalidInput
+from dandelion.catalog.selectors import item_find
+from dandelion.core.api import problems
+from dandelion.core.errors import CoreError, InvalidInput, field_error
 from dandelion.core.pagination import Paged, SerialisedPage
-from dandelion.core.permissions import can, get_permitted, require
-from dandelion.orgs.models import Organisation
+from dandelion.core.permissions import can
 
 from .. import selectors, services
-from ..models import Need
+from ..errors import NeedsError
 from ..payloads import need_detail_payload, need_payload, review_payload
 from .schemas import (
     ContactOut,
@@ -42,15 +42,15 @@ def detail(request: HttpRequest, need_id: int) -> dict:
     )
 
 
-def _item(code: str | None) -> ServiceItem | None:
+def _item(code: str | None):
     if code in (None, "", "other"):
         return None
-    item = ServiceItem.objects.filter(code=code, is_active=True, category__is_active=True).first()
+    item = item_find(code=code)
     if item is None:
         raise InvalidInput(
-            "No such item on the menu.",
-            code="invalid_need",
-            errors=[{"field": "item", "msg": "unknown item"}],
+            _("服务清单中没有这项服务。"),
+            code=NeedsError.INVALID_NEED,
+            errors=[field_error("item", NeedsError.UNKNOWN_ITEM, _("请从服务清单中选择"))],
         )
     return item
 
@@ -111,16 +111,16 @@ def needs_list(request: HttpRequest, filters: Query[NeedFilters]):
 def needs_reviews_list(request: HttpRequest, state: str = "open"):
     if state not in ("open", "closed"):
         raise InvalidInput(
-            "state is open or closed.",
-            code="validation_error",
-            errors=[{"field": "state", "msg": "open or closed"}],
+            _("状态只能是 open 或 closed。"),
+            code=CoreError.VALIDATION_ERROR,
+            errors=[field_error("state", CoreError.INVALID_INPUT, _("请选择 open 或 closed"))],
         )
     return SerialisedPage(selectors.review_list(actor=request.user, state=state), review_payload)
 
 
 @router.post(
     "/needs/reviews/{review_id}/close",
-    response=ReviewOut,
+    response={200: ReviewOut, **problems(404, 409)},
     operation_id="needs_review_close",
     summary="Conclude the review of a low rating",
 )
@@ -132,7 +132,7 @@ def needs_review_close(request: HttpRequest, review_id: int, payload: ReviewClos
 
 @router.get(
     "/needs/{need_id}",
-    response=NeedDetailOut,
+    response={200: NeedDetailOut, **problems(404)},
     operation_id="needs_get",
     summary="One need with its timeline and the actions the caller may take",
 )
@@ -142,27 +142,12 @@ def needs_get(request: HttpRequest, need_id: int):
 
 @router.get(
     "/needs/{need_id}/contact",
-    response=ContactOut,
+    response={200: ContactOut, **problems(404)},
     operation_id="needs_contact",
     summary="The worker's full phone number, for the staff handling the need (audited)",
 )
 def needs_contact(request: HttpRequest, need_id: int):
-    need = get_permitted(
-        request.user,
-        "need.view",
-        Need.objects.select_related("worker", "region"),
-        pk=need_id,
-    )
-    require(request.user, "need.contact_worker", need)
-    audit_record(
-        actor=request.user,
-        action="need.worker_phone_read",
-        subject=need.worker,
-        target=need,
-        field="phone",
-        region_code=need.region.code,
-    )
-    return {"phone": need.worker.phone or ""}
+    return {"phone": selectors.need_contact(actor=request.user, need_id=need_id)}
 
 
 def _act(request: HttpRequest, need_id: int, action: str, **details) -> dict:
@@ -173,24 +158,24 @@ def _act(request: HttpRequest, need_id: int, action: str, **details) -> dict:
 
 @router.post(
     "/needs/{need_id}/dispatch",
-    response=NeedDetailOut,
+    response={200: NeedDetailOut, **problems(404, 409)},
     operation_id="needs_dispatch",
     summary="Send the need to a department, or re-route it (dispatchers) (政府派单)",
 )
 def needs_dispatch(request: HttpRequest, need_id: int, payload: DispatchIn):
-    department = Organisation.objects.filter(pk=payload.department_id).first()
+    department = selectors.department_find(department_id=payload.department_id)
     if department is None:
         raise InvalidInput(
-            "No such department.",
-            code="invalid_input",
-            errors=[{"field": "department_id", "msg": "unknown organisation"}],
+            _("没有这个部门。"),
+            code=CoreError.INVALID_INPUT,
+            errors=[field_error("department_id", NeedsError.UNKNOWN_DEPARTMENT, _("没有这个部门"))],
         )
     return _act(request, need_id, "dispatch", department=department, note=payload.note)
 
 
 @router.post(
     "/needs/{need_id}/accept",
-    response=NeedDetailOut,
+    response={200: NeedDetailOut, **problems(404, 409)},
     operation_id="needs_accept",
     summary="Take the need (the department's handlers) (部门接单)",
 )
@@ -200,7 +185,7 @@ def needs_accept(request: HttpRequest, need_id: int, payload: NoteIn):
 
 @router.post(
     "/needs/{need_id}/decline",
-    response=NeedDetailOut,
+    response={200: NeedDetailOut, **problems(404, 409)},
     operation_id="needs_decline",
     summary="Send the need back to the dispatch queue with a reason (the department's handlers)",
 )
@@ -210,7 +195,7 @@ def needs_decline(request: HttpRequest, need_id: int, payload: ReasonIn):
 
 @router.post(
     "/needs/{need_id}/start",
-    response=NeedDetailOut,
+    response={200: NeedDetailOut, **problems(404, 409)},
     operation_id="needs_start",
     summary="Start handling an accepted need",
 )
@@ -220,7 +205,7 @@ def needs_start(request: HttpRequest, need_id: int, payload: NoteIn):
 
 @router.post(
     "/needs/{need_id}/resolve",
-    response=NeedDetailOut,
+    response={200: NeedDetailOut, **problems(404, 409)},
     operation_id="needs_resolve",
     summary="Mark the need resolved, saying what was done",
 )
@@ -230,7 +215,7 @@ def needs_resolve(request: HttpRequest, need_id: int, payload: ResolveIn):
 
 @router.post(
     "/needs/{need_id}/rate",
-    response=NeedDetailOut,
+    response={200: NeedDetailOut, **problems(404, 409)},
     operation_id="needs_rate",
     summary="Rate the handling, 1–5 stars (the worker) (小哥评单)",
     description="Two stars or fewer opens a review for the dispatcher.",
@@ -243,7 +228,7 @@ def needs_rate(request: HttpRequest, need_id: int, payload: RateIn):
 
 @router.post(
     "/needs/{need_id}/reopen",
-    response=NeedDetailOut,
+    response={200: NeedDetailOut, **problems(404, 409)},
     operation_id="needs_reopen",
     summary="Reopen a resolved need within 7 days (the worker)",
 )
@@ -253,7 +238,7 @@ def needs_reopen(request: HttpRequest, need_id: int, payload: ReasonIn):
 
 @router.post(
     "/needs/{need_id}/cancel",
-    response=NeedDetailOut,
+    response={200: NeedDetailOut, **problems(404, 409)},
     operation_id="needs_cancel",
     summary="Cancel the need before a department accepts it (the worker)",
 )

@@ -4,25 +4,28 @@ from datetime import datetime, time, timedelta
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from dandelion.core.errors import InvalidInput
+from dandelion.core.api import problems
+from dandelion.core.errors import CoreError, InvalidInput, field_error
 from dandelion.core.pagination import Paged, SerialisedPage
-from dandelion.regions.models import Region
+from dandelion.regions.selectors import region_find
 
 from .. import selectors, services
+from ..errors import NeedsError
 from ..payloads import consultation_payload, problem_detail_payload, problem_payload
 from .schemas import (
     ConsultationIn,
     ConsultationOut,
+    NeedsProblemDetailOut,
+    NeedsProblemOut,
+    NeedsProblemStatsOut,
     ProblemCloseIn,
-    ProblemDetailOut,
     ProblemFilters,
     ProblemIn,
-    ProblemOut,
     ProblemStatsFilters,
-    ProblemStatsOut,
 )
 
 router = Router(tags=["problems"])
@@ -30,7 +33,7 @@ router = Router(tags=["problems"])
 
 @router.get(
     "/problems",
-    response=list[ProblemOut],
+    response=list[NeedsProblemOut],
     operation_id="problems_list",
     summary="Problems in the caller's region (dispatchers, region admins, auditors)",
 )
@@ -44,16 +47,16 @@ def problems_list(request: HttpRequest, filters: Query[ProblemFilters]):
 
 @router.get(
     "/problems/stats",
-    response=ProblemStatsOut,
+    response=NeedsProblemStatsOut,
     operation_id="problems_stats",
     summary="Problems raised and solved in a period and region",
 )
 def problems_stats(request: HttpRequest, filters: Query[ProblemStatsFilters]):
     if filters.start and filters.end and filters.end < filters.start:
         raise InvalidInput(
-            "end is before start.",
-            code="validation_error",
-            errors=[{"field": "end", "msg": "before start"}],
+            _("结束日期早于开始日期。"),
+            code=CoreError.VALIDATION_ERROR,
+            errors=[field_error("end", CoreError.INVALID_INPUT, _("结束日期早于开始日期"))],
         )
     zone = timezone.get_current_timezone()
     start = datetime.combine(filters.start, time.min, zone) if filters.start else None
@@ -65,17 +68,17 @@ def problems_stats(request: HttpRequest, filters: Query[ProblemStatsFilters]):
 
 @router.post(
     "/problems",
-    response={201: ProblemDetailOut},
+    response={201: NeedsProblemDetailOut},
     operation_id="problems_create",
     summary="Raise a problem, grouping recurring needs (dispatchers)",
 )
 def problems_create(request: HttpRequest, payload: ProblemIn):
-    region = Region.objects.filter(code=payload.region).first()
+    region = region_find(code=payload.region)
     if region is None:
         raise InvalidInput(
-            "No such region.",
-            code="invalid_problem",
-            errors=[{"field": "region", "msg": "no such region"}],
+            _("没有这个区划。"),
+            code=NeedsError.INVALID_PROBLEM,
+            errors=[field_error("region", NeedsError.UNKNOWN_REGION, _("请选择区划"))],
         )
     problem = services.problem_create(
         actor=request.user,
@@ -91,7 +94,7 @@ def problems_create(request: HttpRequest, payload: ProblemIn):
 
 @router.get(
     "/problems/{problem_id}",
-    response=ProblemDetailOut,
+    response={200: NeedsProblemDetailOut, **problems(404)},
     operation_id="problems_get",
     summary="One problem with its consultations",
 )
@@ -101,7 +104,7 @@ def problems_get(request: HttpRequest, problem_id: int):
 
 @router.post(
     "/problems/{problem_id}/consultations",
-    response={201: ConsultationOut},
+    response={201: ConsultationOut, **problems(404, 409)},
     operation_id="problems_consultation_create",
     summary="Record a consultation with departments about an open problem",
 )
@@ -121,7 +124,7 @@ def problems_consultation_create(request: HttpRequest, problem_id: int, payload:
 
 @router.post(
     "/problems/{problem_id}/close",
-    response=ProblemDetailOut,
+    response={200: NeedsProblemDetailOut, **problems(404, 409)},
     operation_id="problems_close",
     summary="Record the problem as solved or not solved",
 )

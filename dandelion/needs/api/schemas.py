@@ -5,6 +5,8 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from dandelion.core.refs import RegionRef
+
 NeedState = Literal[
     "submitted", "dispatched", "accepted", "in_progress", "resolved", "closed", "cancelled"
 ]
@@ -16,11 +18,6 @@ REGION_PATTERN = r"^\d{6}(\d{3}){0,2}$"
 
 class Ref(Schema):
     id: int
-    name: str
-
-
-class RegionRef(Schema):
-    code: str
     name: str
 
 
@@ -228,7 +225,7 @@ class ConsultationOut(Schema):
     owner: Ref | None
 
 
-class ProblemOut(Schema):
+class NeedsProblemOut(Schema):
     id: int
     title: str
     description: str
@@ -240,7 +237,7 @@ class ProblemOut(Schema):
     outcome: str
 
 
-class ProblemDetailOut(ProblemOut):
+class NeedsProblemDetailOut(NeedsProblemOut):
     need_ids: list[int]
     consultations: list[ConsultationOut]
 
@@ -261,7 +258,7 @@ class ProblemStatsFilters(Schema):
     end: date | None = Field(None, description="Last day (Asia/Shanghai), inclusive")
 
 
-class ProblemStatsOut(Schema):
+class NeedsProblemStatsOut(Schema):
     raised: int
     solved: int
     unsolved: int

@@ -1,14 +1,16 @@
 """Micro-wishes: the public wall, a worker's wishes, pledges and confirmation."""
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from dandelion.core.errors import InvalidInput, NotFound
+from dandelion.core.api import problems
+from dandelion.core.errors import InvalidInput, field_error
 from dandelion.core.pagination import Paged, SerialisedPage
 
 from .. import selectors, services
-from ..models import MicroWish, Need, WishPledge
+from ..errors import NeedsError
 from ..payloads import my_wish_payload, pledge_payload, wish_payload
 from .schemas import MyWishOut, PledgeIn, PledgeOut, WishFilters, WishIn, WishOut
 
@@ -47,16 +49,12 @@ def wishes_mine(request: HttpRequest):
 def wishes_create(request: HttpRequest, payload: WishIn):
     need = None
     if payload.need_id is not None:
-        need = (
-            Need.objects.filter(pk=payload.need_id, worker=request.user)
-            .select_related("region")
-            .first()
-        )
+        need = selectors.own_need_find(actor=request.user, need_id=payload.need_id)
         if need is None:
             raise InvalidInput(
-                "No such need of yours.",
-                code="invalid_wish",
-                errors=[{"field": "need_id", "msg": "not your need"}],
+                _("没有这条你的诉求。"),
+                code=NeedsError.INVALID_WISH,
+                errors=[field_error("need_id", NeedsError.NOT_YOUR_NEED, _("这不是你的诉求"))],
             )
     wish = services.wish_create(
         worker=request.user, title=payload.title, description=payload.description, need=need
@@ -66,7 +64,7 @@ def wishes_create(request: HttpRequest, payload: WishIn):
 
 @router.get(
     "/wishes/{wish_id}",
-    response=WishOut,
+    response={200: WishOut, **problems(404)},
     operation_id="wishes_get",
     summary="One wish as the wall shows it",
     auth=None,
@@ -77,7 +75,7 @@ def wishes_get(request: HttpRequest, wish_id: int):
 
 @router.post(
     "/wishes/{wish_id}/pledge",
-    response={201: PledgeOut},
+    response={201: PledgeOut, **problems(404, 409)},
     operation_id="wishes_pledge",
     summary="Pledge to fulfil a wish within 7 days (organisations, merchants, volunteers)",
 )
@@ -93,16 +91,13 @@ def wishes_pledge(request: HttpRequest, wish_id: int, payload: PledgeIn):
     return 201, pledge_payload(pledge)
 
 
-def _own_wish(request: HttpRequest, wish_id: int) -> MicroWish:
-    wish = MicroWish.objects.filter(pk=wish_id, worker=request.user).first()
-    if wish is None:
-        raise NotFound("No such wish of yours.", code="wish_not_found")
-    return wish
+def _own_wish(request: HttpRequest, wish_id: int):
+    return selectors.own_wish_get(actor=request.user, wish_id=wish_id)
 
 
 @router.post(
     "/wishes/{wish_id}/confirm",
-    response=MyWishOut,
+    response={200: MyWishOut, **problems(404, 409)},
     operation_id="wishes_confirm",
     summary="Confirm the wish came true (the worker who made it)",
 )
@@ -113,7 +108,7 @@ def wishes_confirm(request: HttpRequest, wish_id: int):
 
 @router.post(
     "/wishes/{wish_id}/withdraw",
-    response=MyWishOut,
+    response={200: MyWishOut, **problems(404, 409)},
     operation_id="wishes_withdraw",
     summary="Take a wish down (the worker who made it)",
 )
@@ -124,12 +119,10 @@ def wishes_withdraw(request: HttpRequest, wish_id: int):
 
 @router.post(
     "/wishes/pledges/{pledge_id}/withdraw",
-    response=PledgeOut,
+    response={200: PledgeOut, **problems(404, 409)},
     operation_id="wishes_pledge_withdraw",
     summary="Give up a pledge; the wish returns to the wall",
 )
 def wishes_pledge_withdraw(request: HttpRequest, pledge_id: int):
-    pledge = WishPledge.objects.filter(pk=pledge_id, pledger=request.user).first()
-    if pledge is None:
-        raise NotFound("No such pledge of yours.", code="pledge_not_found")
+    pledge = selectors.own_pledge_get(actor=request.user, pledge_id=pledge_id)
     return pledge_payload(services.pledge_withdraw(pledge=pledge, actor=request.user))

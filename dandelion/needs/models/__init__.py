@@ -1,17 +1,30 @@
-from .needs import Need, NeedEscalation, NeedEvent, NeedPhoto, NeedRating, NeedReview, RoutingRule
-from .problems import Consultation, Problem
-from .wishes import MicroWish, WishPledge
+from .needs import (
+    Need,
+    NeedEscalation,
+    NeedEvent,
+    NeedPhoto,
+    NeedRating,
+    NeedReview,
+    NeedReviewEvent,
+    RoutingRule,
+)
+from .problems import Consultation, Problem, ProblemEvent
+from .wishes import MicroWish, MicroWishEvent, WishPledge, WishPledgeEvent
 
 __all__ = [
     "Consultation",
     "MicroWish",
+    "MicroWishEvent",
     "Need",
     "NeedEscalation",
     "NeedEvent",
     "NeedPhoto",
     "NeedRating",
     "NeedReview",
+    "NeedReviewEvent",
     "Problem",
+    "ProblemEvent",
     "RoutingRule",
     "WishPledge",
+    "WishPledgeEvent",
 ]

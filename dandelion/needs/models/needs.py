@@ -1,8 +1,8 @@
 """Needs (诉求): the worker orders (小哥点单), the government dispatches (政府派单), the
 department takes the order (部门接单), the worker rates it (小哥评单).
 
-The allowed moves between states are one table, `needs.workflow.TRANSITIONS`; every move writes
-a `NeedEvent` in the same transaction.
+The allowed moves between states are one table, `needs.workflow.NEED`; every move writes a
+`NeedEvent` in the same transaction (`core.workflow.transition`).
 """
 
 from django.conf import settings
@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from dandelion.core.models import TransitionEvent
 
 
 class Need(models.Model):
@@ -164,7 +166,7 @@ class NeedPhoto(models.Model):
         return self.image.name
 
 
-class NeedEvent(models.Model):
+class NeedEvent(TransitionEvent):
     """One step of a need's life (append-only): who acted, in which role and for which office,
     the state before and after, and a note. The worker's timeline shows the office's name, never
     the staff member's."""
@@ -177,17 +179,6 @@ class NeedEvent(models.Model):
         SYSTEM = "system", _("系统")
 
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("操作"), max_length=16)
-    from_state = models.CharField(_("原状态"), max_length=16, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=16)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     actor_role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     office = models.ForeignKey(
         "orgs.Organisation",
@@ -207,12 +198,10 @@ class NeedEvent(models.Model):
         related_name="+",
     )
     note = models.TextField(_("说明"), max_length=2000, blank=True)
-    created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
-    class Meta:
+    class Meta(TransitionEvent.Meta):
         verbose_name = _("诉求记录")
         verbose_name_plural = _("诉求记录")
-        ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["need", "created_at"], name="need_event_need_time")]
 
     def __str__(self) -> str:
@@ -342,3 +331,16 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} @ {self.region} → {self.department}"
+
+
+class NeedReviewEvent(TransitionEvent):
+    """A step of a review of a low rating (append-only)."""
+
+    review = models.ForeignKey(NeedReview, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("复核记录")
+        verbose_name_plural = _("复核记录")
+
+    def __str__(self) -> str:
+        return f"#{self.review_id} {self.action}: {self.from_state} → {self.to_state}"

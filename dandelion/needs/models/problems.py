@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dandelion.core.models import TransitionEvent
+
 
 class Problem(models.Model):
     class State(models.TextChoices):
@@ -89,3 +91,16 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.problem} · {self.held_on}"
+
+
+class ProblemEvent(TransitionEvent):
+    """A step of a problem's life (append-only): each consultation and the conclusion."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("会商问题记录")
+        verbose_name_plural = _("会商问题记录")
+
+    def __str__(self) -> str:
+        return f"#{self.problem_id} {self.action}: {self.from_state} → {self.to_state}"

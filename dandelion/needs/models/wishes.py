@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dandelion.core.models import TransitionEvent
+
 
 class MicroWish(models.Model):
     class State(models.TextChoices):
@@ -93,3 +95,29 @@ class WishPledge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} → {self.wish}"
+
+
+class MicroWishEvent(TransitionEvent):
+    """A step of a wish's life (append-only)."""
+
+    wish = models.ForeignKey(MicroWish, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("心愿记录")
+        verbose_name_plural = _("心愿记录")
+
+    def __str__(self) -> str:
+        return f"#{self.wish_id} {self.action}: {self.from_state} → {self.to_state}"
+
+
+class WishPledgeEvent(TransitionEvent):
+    """A step of a pledge's life (append-only)."""
+
+    pledge = models.ForeignKey(WishPledge, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("认领记录")
+        verbose_name_plural = _("认领记录")
+
+    def __str__(self) -> str:
+        return f"#{self.pledge_id} {self.action}: {self.from_state} → {self.to_state}"

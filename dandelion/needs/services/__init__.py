@@ -1,5 +1,13 @@
+"""Every write of the needs app, by concern: a need's submission and routing
+(`submission`), its moves (`transitions`) and who hears of them (`notices`), reviews of low
+ratings, micro-wishes, problems and consultations, deadlines, and a person's data."""
+
 from .deadlines import needs_escalate_overdue
-from .needs import (
+from .people import needs_export, person_anonymise
+from .problems import consultation_record, problem_close, problem_create
+from .reviews import review_close
+from .submission import need_submit, routing_rule_set
+from .transitions import (
     need_accept,
     need_cancel,
     need_decline,
@@ -8,13 +16,8 @@ from .needs import (
     need_reopen,
     need_resolve,
     need_start,
-    need_submit,
     need_transition,
-    review_close,
-    routing_rule_set,
 )
-from .people import needs_export, person_anonymise
-from .problems import consultation_record, problem_close, problem_create
 from .wishes import (
     pledge_withdraw,
     pledges_lapse,

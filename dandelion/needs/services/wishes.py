@@ -1,35 +1,78 @@
-"""Micro-wishes: publish, pledge, confirm, withdraw, and pledges that lapse."""
+"""Micro-wishes: publish, pledge, confirm, withdraw, and pledges that lapse. Every state change
+of a wish or a pledge is a move of `workflow.WISH` or `workflow.PLEDGE`."""
 
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.errors import Conflict, InvalidInput, PermissionDenied
+from dandelion.core.errors import Conflict, CoreError, InvalidInput, field_error
+from dandelion.core.workflow import SYSTEM
 from dandelion.notifications.services import notification_send
 
-from ..models import MicroWish, Need, WishPledge
+from ..errors import NeedsError
+from ..models import MicroWish, MicroWishEvent, Need, WishPledge, WishPledgeEvent
+from ..workflow import PLEDGE, PLEDGER, PUBLIC, WISH, WORKER
+from .common import move
 
 PLEDGE_DAYS = 7
 W = MicroWish.State
 P = WishPledge.State
 
 
-def _field(field: str, msg: str) -> dict[str, str]:
-    return {"field": field, "msg": msg}
-
-
 def _wish_url(wish: MicroWish) -> str:
     return reverse("needs:wish", args=[wish.pk])
 
 
-def _wrong_state(wish: MicroWish, action: str, allowed: str) -> Conflict:
-    return Conflict(
-        f"This wish is {wish.state}; {action} is allowed only when {allowed}.",
-        code="wish_illegal_transition",
-        extra={"state": wish.state, "action": action},
-    )
+def _wish_move(wish: MicroWish, action: str, *, actor, role: str, now) -> MicroWish:
+    return move(
+        WISH,
+        wish,
+        action,
+        labels=W.choices,
+        actor=actor,
+        actor_role=role,
+        event_model=MicroWishEvent,
+        event_fk="wish",
+        at=now,
+        changes=(lambda locked, _t: _fulfilled(locked, now)) if action == "confirm" else None,
+    ).obj
+
+
+def _fulfilled(wish: MicroWish, now) -> list[str]:
+    wish.fulfilled_at = now
+    return ["fulfilled_at"]
+
+
+def _pledge_move(pledge: WishPledge, action: str, *, actor, role: str, now) -> WishPledge:
+    def ended(locked: WishPledge, _t) -> list[str]:
+        locked.ended_at = now
+        return ["ended_at"]
+
+    return move(
+        PLEDGE,
+        pledge,
+        action,
+        labels=P.choices,
+        actor=actor,
+        actor_role=role,
+        event_model=WishPledgeEvent,
+        event_fk="pledge",
+        at=now,
+        changes=ended,
+    ).obj
+
+
+def _wish_role(wish: MicroWish, actor) -> str:
+    if actor is None:
+        return SYSTEM
+    if wish.worker_id == actor.pk:
+        return WORKER
+    if WishPledge.objects.filter(wish=wish, pledger=actor, state=P.ACTIVE).exists():
+        return PLEDGER
+    return PUBLIC
 
 
 @transaction.atomic
@@ -47,22 +90,29 @@ def wish_create(
     title = (title or "").strip()
     description = (description or "").strip()
     if len(title) < 2 or len(title) > 60:
-        errors.append(_field("title", "2 to 60 characters"))
+        errors.append(field_error("title", CoreError.INVALID_INPUT, _("请填写 2 到 60 个字")))
     if len(description) > 500:
-        errors.append(_field("description", "at most 500 characters"))
+        errors.append(field_error("description", CoreError.TOO_LONG, _("最多 500 字")))
     if need is not None:
         if need.worker_id != worker.pk:
-            errors.append(_field("need_id", "not your need"))
+            errors.append(field_error("need_id", NeedsError.NOT_YOUR_NEED, _("这不是你的诉求")))
         elif MicroWish.objects.filter(need=need).exists():
-            errors.append(_field("need_id", "already published as a wish"))
+            errors.append(
+                field_error("need_id", NeedsError.ALREADY_A_WISH, _("这条诉求已经发布为微心愿"))
+            )
         region = need.region
     else:
         profile = getattr(worker, "worker_profile", None)
         region = profile.work_region if profile else None
         if region is None:
-            errors.append(_field("title", "check in first so the wish has a street"))
+            # Registration (报到) gives the worker a street, and the wish the street it shows.
+            errors.append(
+                field_error("title", NeedsError.REGISTRATION_REQUIRED, _("请先完成在线报到"))
+            )
     if errors:
-        raise InvalidInput("The wish is incomplete or invalid.", code="invalid_wish", errors=errors)
+        raise InvalidInput(
+            _("心愿没有填完整，或有填错的地方。"), code=NeedsError.INVALID_WISH, errors=errors
+        )
     try:
         with transaction.atomic():
             return MicroWish.objects.create(
@@ -76,23 +126,16 @@ def wish_create(
             )
     except IntegrityError as exc:  # the same need published twice at once: the other one won
         raise InvalidInput(
-            "The wish is incomplete or invalid.",
-            code="invalid_wish",
-            errors=[_field("need_id", "already published as a wish")],
+            _("心愿没有填完整，或有填错的地方。"),
+            code=NeedsError.INVALID_WISH,
+            errors=[
+                field_error("need_id", NeedsError.ALREADY_A_WISH, _("这条诉求已经发布为微心愿"))
+            ],
         ) from exc
 
 
-def _locked(wish: MicroWish) -> MicroWish:
-    return MicroWish.objects.select_for_update().get(pk=wish.pk)
-
-
 def _active_pledge(wish: MicroWish) -> WishPledge | None:
-    return (
-        WishPledge.objects.select_for_update()
-        .filter(wish=wish, state=P.ACTIVE)
-        .select_related("pledger")
-        .first()
-    )
+    return WishPledge.objects.filter(wish=wish, state=P.ACTIVE).first()
 
 
 @transaction.atomic
@@ -105,23 +148,23 @@ def wish_pledge(
     message: str = "",
     now: datetime | None = None,
 ) -> WishPledge:
-    """Promise to fulfil a wish on the wall within `PLEDGE_DAYS`; the wish leaves the wall."""
+    """Promise to fulfil a wish on the wall within `PLEDGE_DAYS`; the wish leaves the wall.
+    The wish's own author cannot pledge it (the table names only pledgers)."""
     now = now or timezone.now()
-    wish = _locked(wish)
-    if wish.worker_id == pledger.pk:
-        raise PermissionDenied("You cannot pledge your own wish.", code="own_wish")
-    if wish.state != W.OPEN:
-        raise _wrong_state(wish, "pledge", "open")
+    role = WORKER if wish.worker_id == pledger.pk else PLEDGER
     errors = []
     display_name = (display_name or "").strip()
     if kind not in WishPledge.Kind.values:
-        errors.append(_field("kind", "volunteer, organisation or merchant"))
+        errors.append(field_error("kind", CoreError.INVALID_INPUT, _("请选择认领方")))
     if not 2 <= len(display_name) <= 60:
-        errors.append(_field("display_name", "2 to 60 characters"))
+        errors.append(
+            field_error("display_name", CoreError.INVALID_INPUT, _("请填写 2 到 60 个字"))
+        )
     if len(message or "") > 200:
-        errors.append(_field("message", "at most 200 characters"))
-    if errors:
-        raise InvalidInput("The pledge is incomplete.", code="invalid_pledge", errors=errors)
+        errors.append(field_error("message", CoreError.TOO_LONG, _("最多 200 字")))
+    if errors and role == PLEDGER:
+        raise InvalidInput(_("认领信息没有填完整。"), code=NeedsError.INVALID_PLEDGE, errors=errors)
+    wish = _wish_move(wish, "pledge", actor=pledger, role=role, now=now)
     try:
         with transaction.atomic():
             pledge = WishPledge.objects.create(
@@ -135,12 +178,10 @@ def wish_pledge(
             )
     except IntegrityError as exc:  # another pledge won the race
         raise Conflict(
-            "Someone has just pledged this wish.",
-            code="wish_already_pledged",
-            extra={"state": "pledged"},
+            _("刚刚有人认领了这个心愿。"),
+            code=NeedsError.WISH_ALREADY_PLEDGED,
+            extra={"entity": "wish", "state": W.PLEDGED},
         ) from exc
-    wish.state = W.PLEDGED
-    wish.save(update_fields=["state"])
     notification_send(
         recipients=[wish.worker_id],
         kind="wishes.pledged",
@@ -152,23 +193,12 @@ def wish_pledge(
 
 @transaction.atomic
 def wish_confirm(*, wish: MicroWish, actor, now: datetime | None = None) -> MicroWish:
-    """The worker says the wish came true: the wish and its pledge are fulfilled."""
+    """The worker who made the wish says it came true: the wish and its pledge are fulfilled."""
     now = now or timezone.now()
-    wish = _locked(wish)
-    if wish.worker_id != actor.pk:
-        raise PermissionDenied(
-            "Only the person who made the wish confirms it.", code="not_your_wish"
-        )
-    if wish.state != W.PLEDGED:
-        raise _wrong_state(wish, "confirm", "pledged")
+    wish = _wish_move(wish, "confirm", actor=actor, role=_wish_role(wish, actor), now=now)
     pledge = _active_pledge(wish)
-    wish.state = W.FULFILLED
-    wish.fulfilled_at = now
-    wish.save(update_fields=["state", "fulfilled_at"])
     if pledge is not None:
-        pledge.state = P.FULFILLED
-        pledge.ended_at = now
-        pledge.save(update_fields=["state", "ended_at"])
+        _pledge_move(pledge, "fulfil", actor=actor, role=WORKER, now=now)
         notification_send(
             recipients=[pledge.pledger_id],
             kind="wishes.fulfilled",
@@ -182,43 +212,27 @@ def wish_confirm(*, wish: MicroWish, actor, now: datetime | None = None) -> Micr
 def wish_withdraw(*, wish: MicroWish, actor, now: datetime | None = None) -> MicroWish:
     """The worker takes the wish down (open or pledged); a pledge in progress ends."""
     now = now or timezone.now()
-    wish = _locked(wish)
-    if wish.worker_id != actor.pk:
-        raise PermissionDenied(
-            "Only the person who made the wish withdraws it.", code="not_your_wish"
-        )
-    if wish.state not in (W.OPEN, W.PLEDGED):
-        raise _wrong_state(wish, "withdraw", "open or pledged")
+    wish = _wish_move(wish, "withdraw", actor=actor, role=_wish_role(wish, actor), now=now)
     pledge = _active_pledge(wish)
     if pledge is not None:
-        pledge.state = P.WITHDRAWN
-        pledge.ended_at = now
-        pledge.save(update_fields=["state", "ended_at"])
-    wish.state = W.WITHDRAWN
-    wish.save(update_fields=["state"])
+        _pledge_move(pledge, "end", actor=actor, role=WORKER, now=now)
     return wish
+
+
+def _release(pledge: WishPledge, *, actor, role: str, now) -> None:
+    """The wish of a pledge that ended unfulfilled goes back on the wall."""
+    wish = MicroWish.objects.get(pk=pledge.wish_id)
+    if wish.state == W.PLEDGED:
+        _wish_move(wish, "release", actor=actor, role=role, now=now)
 
 
 @transaction.atomic
 def pledge_withdraw(*, pledge: WishPledge, actor, now: datetime | None = None) -> WishPledge:
     """The pledger gives up; the wish goes back on the wall."""
     now = now or timezone.now()
-    pledge = WishPledge.objects.select_for_update().get(pk=pledge.pk)
-    if pledge.pledger_id != actor.pk:
-        raise PermissionDenied("Not your pledge.", code="not_your_pledge")
-    if pledge.state != P.ACTIVE:
-        raise Conflict(
-            f"This pledge is {pledge.state}.",
-            code="pledge_not_active",
-            extra={"state": pledge.state},
-        )
-    wish = _locked(pledge.wish)
-    pledge.state = P.WITHDRAWN
-    pledge.ended_at = now
-    pledge.save(update_fields=["state", "ended_at"])
-    if wish.state == W.PLEDGED:
-        wish.state = W.OPEN
-        wish.save(update_fields=["state"])
+    role = PLEDGER if pledge.pledger_id == actor.pk else PUBLIC
+    pledge = _pledge_move(pledge, "give_up", actor=actor, role=role, now=now)
+    _release(pledge, actor=actor, role=PLEDGER, now=now)
     return pledge
 
 
@@ -237,18 +251,13 @@ def pledges_lapse(*, now: datetime | None = None, limit: int = 500) -> int:
             )
             if pledge is None:
                 continue
-            wish = _locked(pledge.wish)
-            pledge.state = P.LAPSED
-            pledge.ended_at = now
-            pledge.save(update_fields=["state", "ended_at"])
-            if wish.state == W.PLEDGED:
-                wish.state = W.OPEN
-                wish.save(update_fields=["state"])
+            pledge = _pledge_move(pledge, "lapse", actor=None, role=SYSTEM, now=now)
+            _release(pledge, actor=None, role=SYSTEM, now=now)
             notification_send(
                 recipients=[pledge.pledger_id],
                 kind="wishes.lapsed",
-                params={"wish_id": wish.pk, "title": wish.title},
-                url=_wish_url(wish),
+                params={"wish_id": pledge.wish_id, "title": pledge.wish.title},
+                url=reverse("needs:wish", args=[pledge.wish_id]),
             )
             done += 1
     return done

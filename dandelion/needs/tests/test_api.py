@@ -10,8 +10,8 @@ from dandelion.needs.models import Need
 pytestmark = pytest.mark.django_db
 
 
-def _post(user, path, body=None):
-    return client_for(user).post(path, body or {}, content_type="application/json")
+def _post(user, path, body=None, **headers):
+    return client_for(user).post(path, body or {}, content_type="application/json", **headers)
 
 
 def test_worker_submits_with_answers_and_sees_the_timeline(needs_world):
@@ -94,8 +94,12 @@ def test_illegal_transition_is_409_naming_the_current_state(needs_world, submit)
     assert response.status_code == 409
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
-    assert body["code"] == "need_illegal_transition"
-    assert body["state"] == "submitted" and "submitted" in body["detail"]
+    assert (body["code"], body["entity"]) == ("illegal_transition", "need")
+    assert body["state"] == "submitted" and "待派单" in body["detail"]
+    english = _post(
+        w.worker_x, f"/api/v1/needs/{need.pk}/rate", {"stars": 3}, HTTP_ACCEPT_LANGUAGE="en"
+    ).json()
+    assert english["state"] == "submitted" and "Awaiting dispatch" in english["detail"]
 
 
 def test_rate_out_of_range_is_422(needs_world, make_need_in):

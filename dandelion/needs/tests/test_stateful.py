@@ -9,7 +9,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from dandelion.core.errors import ApplicationError
 from dandelion.needs import services
 from dandelion.needs.models import Need, NeedEvent
-from dandelion.needs.workflow import ALLOWED_MOVES, TRANSITIONS
+from dandelion.needs.workflow import ALLOWED_MOVES, NEED
+
+TRANSITIONS = {t.action: t for t in NEED.transitions}
 
 ACTORS = [
     "worker_x",

@@ -8,8 +8,10 @@ from django.utils import timezone
 from dandelion.core.errors import Conflict, InvalidInput, PermissionDenied
 from dandelion.needs import services
 from dandelion.needs.models import Need, NeedEvent, NeedRating, NeedReview
-from dandelion.needs.workflow import ALLOWED_MOVES, TRANSITIONS
+from dandelion.needs.workflow import ALLOWED_MOVES, NEED
 from dandelion.notifications.models import Notification
+
+TRANSITIONS = {t.action: t for t in NEED.transitions}
 
 pytestmark = pytest.mark.django_db
 S = Need.State
@@ -56,7 +58,10 @@ def test_submit_refuses_bad_input_and_writes_nothing(needs_world, submit):
 def test_submit_needs_a_place_when_the_item_asks(needs_world, submit):
     with pytest.raises(InvalidInput) as caught:
         submit(item="charging")
-    assert caught.value.errors == [{"field": "address", "msg": "this item needs a place"}]
+    assert [(e["field"], e["code"]) for e in caught.value.errors] == [
+        ("address", "place_required")
+    ]
+    assert str(caught.value.errors[0]["msg"]) == "这项服务需要填写地点"
     assert submit(item="charging", address="湓浦路 21 号").state == S.SUBMITTED
 
 
@@ -66,10 +71,11 @@ def test_submit_refuses_an_item_not_served_where_the_worker_is(needs_world, subm
     assert caught.value.errors[0]["field"] == "item"
 
 
-def test_submit_without_check_in_asks_for_a_region(needs_world, submit):
+def test_submit_without_registration_asks_for_a_region(needs_world, submit):
     with pytest.raises(InvalidInput) as caught:
         submit(worker=needs_world.outsider)
     assert caught.value.errors[0]["field"] == "region"
+    assert caught.value.errors[0]["code"] == "registration_required"
 
 
 def test_a_retried_submission_returns_the_first_need(needs_world, submit):
@@ -248,12 +254,14 @@ def test_cancel_before_acceptance_only(needs_world, submit):
     services.need_accept(need=other, actor=w.handler_x)
     with pytest.raises(Conflict) as caught:
         services.need_cancel(need=other, actor=w.worker_x)
+    assert caught.value.code == "illegal_transition"
     assert caught.value.extra == {
+        "entity": "need",
         "state": "accepted",
         "action": "cancel",
         "allowed_from": ["dispatched", "submitted"],
     }
-    assert "accepted" in caught.value.message
+    assert str(S.ACCEPTED.label) in caught.value.message
 
 
 @pytest.mark.parametrize(
@@ -286,8 +294,10 @@ def test_every_illegal_move_is_a_conflict_that_names_the_state(
             department=needs_world.justice_x,
         )
     if expected is Conflict:
+        assert caught.value.code == "illegal_transition"
+        assert caught.value.extra["entity"] == "need"
         assert caught.value.extra["state"] == state
-        assert state in caught.value.message
+        assert str(S(state).label) in caught.value.message
     need.refresh_from_db()
     assert need.state == state
     assert NeedEvent.objects.filter(need=need).count() == before
