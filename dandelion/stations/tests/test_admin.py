@@ -521,3 +521,15 @@ def test_an_import_cannot_update_a_station_outside_the_region(
         response.content.decode()
     )
     assert Station.objects.get().address == "旧地址"
+
+
+@pytest.mark.parametrize(("person", "offered"), [("admin_x", True), ("dispatcher_x", False)])
+def test_the_visit_code_is_offered_to_those_who_may_print_it(client, world, person, offered):
+    # A dispatcher may view the station in the admin but not print its visit code (打卡码).
+    client.force_login(getattr(world, person))
+    station = world.station_x
+
+    response = client.get(f"/admin/stations/station/{station.pk}/change/")
+
+    assert response.status_code == 200
+    assert (f"/stations/{station.pk}/poster/" in response.content.decode()) is offered
