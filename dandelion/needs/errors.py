@@ -30,6 +30,5 @@ class NeedsError(ErrorCode):
     DEPARTMENT_UNCHANGED = "department_unchanged"
     # A resolved need reopened after the window
     REOPEN_WINDOW_PASSED = "need_reopen_window_passed"
-    # Wishes
-    OWN_WISH = "own_wish"
+    # Two pledges of one wish at the same moment: the other one won
     WISH_ALREADY_PLEDGED = "wish_already_pledged"
