@@ -2,6 +2,7 @@
 failures. The counters live in the shared rate-limit table, so the lock holds in every process."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +73,4 @@ class LockoutModelBackend(ModelBackend):
 
     @staticmethod
     def _username_field() -> str:
-        from django.contrib.auth import get_user_model
-
         return get_user_model().USERNAME_FIELD

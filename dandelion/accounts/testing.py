@@ -7,6 +7,7 @@ import *`); nothing here runs outside tests.
 import itertools
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from . import sms
@@ -88,6 +89,4 @@ def make_worker(make_user, jiujiang):
 
 
 def _policy_version() -> str:
-    from django.conf import settings
-
     return settings.PRIVACY_POLICY_VERSION

@@ -174,3 +174,26 @@ def test_login_page_in_english_keeps_the_wait_placeholder():
     assert "Sign in with your phone" in page
     assert 'data-wait-label="New code in %s s"' in page
     assert 'data-wait-label="%s 秒后可重新获取"' in Client().get("/login/").content.decode()
+
+
+def test_is_staff_alone_does_not_skip_registration(jiujiang, make_user):
+    flagged = make_user(phone=PHONE, is_staff=True)
+    client = Client()
+    send(client)
+    response = client.post(
+        "/login/", {"action": "login", "phone": PHONE, "code": last_code(PHONE), "next": "/me/"}
+    )
+    assert client.session["_auth_user_id"] == str(flagged.pk)
+    assert response["Location"] == "/register/?next=%2Fme%2F"
+
+
+def test_staff_holding_a_role_go_straight_on(world):
+    leader = world.leader_x
+    leader.phone = PHONE
+    leader.save(update_fields=["phone"])
+    client = Client()
+    send(client)
+    response = client.post(
+        "/login/", {"action": "login", "phone": PHONE, "code": last_code(PHONE), "next": "/me/"}
+    )
+    assert response["Location"] == "/me/"
