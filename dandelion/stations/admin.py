@@ -24,9 +24,9 @@ from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.admin import PartOfParentInline, ScopedAdminMixin
 from dandelion.core.errors import InvalidInput
-from dandelion.core.permissions import can, scope_queryset
+from dandelion.core.permissions import can
 from dandelion.regions.selectors import Level as RegionLevel
-from dandelion.regions.selectors import regions_all, regions_by_code, regions_by_id
+from dandelion.regions.selectors import regions_by_code, regions_by_id
 
 from .exporting import CONTENT_TYPES, stations_export
 from .importing import stations_import
@@ -39,6 +39,7 @@ from .models import (
     Station,
     StationPhoto,
 )
+from .selectors import regions_for_new_places
 from .services import place_refresh_derived
 from .station_file import COLUMNS
 from .tabular import MAX_DATA_ROWS, MAX_FILE_BYTES
@@ -181,7 +182,7 @@ class PlaceAdmin(ScopedAdminMixin, admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         region = form.base_fields.get("region")
         if region is not None and not request.user.is_superuser:
-            regions = scope_queryset(request.user, self.add_action, regions_all())
+            regions = regions_for_new_places(actor=request.user, action=self.add_action)
             if obj is not None:
                 # A place may stay where it is, even outside the regions the user adds places in.
                 regions = regions | regions_by_id(ids=[obj.region_id])

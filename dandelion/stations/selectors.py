@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.errors import CoreError, InvalidInput, NotFound, field_error
 from dandelion.core.geo import BBox
-from dandelion.core.permissions import require
-from dandelion.regions.selectors import region_get
+from dandelion.core.permissions import require, scope_queryset
+from dandelion.regions.selectors import region_get, regions_all
 
 from . import place_index
 from .errors import StationsError
@@ -167,6 +167,12 @@ def station_get(*, station_id: int, moment: datetime | None = None) -> Station:
             extra={"entity": "station"},
         )
     return station
+
+
+def regions_for_new_places(*, actor, action: str) -> QuerySet:
+    """The regions where `actor` may add places (`action`: `station.add` or
+    `partner_place.add`): a new place's region is one of them."""
+    return scope_queryset(actor, action, regions_all()).order_by("code")
 
 
 def station_page(*, station_id: int, moment: datetime) -> tuple[Station, dict]:
