@@ -64,7 +64,7 @@ def _decide(modeladmin, request, queryset, service, action: str) -> None:
             done += 1
         except ApplicationError as exc:
             modeladmin.message_user(request, f"{row}: {exc.message}", messages.WARNING)
-    modeladmin.message_user(request, f"{done} updated.", messages.SUCCESS)
+    modeladmin.message_user(request, _("已处理 %(count)s 条。") % {"count": done}, messages.SUCCESS)
 
 
 @admin.register(Membership)
