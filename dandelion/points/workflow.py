@@ -2,7 +2,7 @@
 redeems (its first event, "" → issued); then staff of the provider hand the reward over
 (fulfil), the worker or the provider's staff cancel it, or the system expires it when the
 claim deadline passes. Cancelling and expiring refund the points and put the unit back, in the
-same move (`services.rewards`). Every move goes through `core.workflow.transition`, which
+same move (`services.redemptions`). Every move goes through `core.workflow.transition`, which
 writes a `RedemptionEvent`."""
 
 from dandelion.core.workflow import SYSTEM, Transition, Workflow

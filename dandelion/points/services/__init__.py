@@ -10,15 +10,14 @@ from .ledger import (
     transfer_reverse,
     worker_account,
 )
-from .rewards import (
+from .redemptions import (
     code_normalise,
     redemption_cancel,
     redemption_fulfil,
     redemptions_expire,
-    reward_create,
     reward_redeem,
-    reward_update,
 )
+from .rewards import reward_create, reward_update
 from .rules import (
     AwardResult,
     award_by_rule,
