@@ -2,8 +2,7 @@
 
 from django.utils import timezone
 
-from dandelion.catalog.questions import answers_display
-from dandelion.catalog.selectors import item_questions
+from dandelion.catalog.selectors import answers_display, item_questions
 from dandelion.core.privacy import phone_mask
 
 from .models import Consultation, MicroWish, Need, NeedEvent, NeedReview, Problem, WishPledge

@@ -1,6 +1,7 @@
 """What the needs app adds to the shared shells: notification texts, console sections, the
 services hub's tiles and the "me" page's rows."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.console import register_section
@@ -9,6 +10,7 @@ from dandelion.core.permissions import can
 from dandelion.notifications.kinds import register_kind
 
 from .models import Need
+from .selectors import need_list, queue_count, review_list
 
 
 def _kinds() -> None:
@@ -76,22 +78,14 @@ def _kinds() -> None:
 
 
 def _count(user, *, states, action: str) -> int:
-    from .selectors import queue_count
-
     return queue_count(actor=user, states=states) if can(user, action) else 0
 
 
 def _overdue_count(user) -> int:
-    from django.utils import timezone
-
-    from .selectors import need_list
-
     return need_list(actor=user, overdue=True, now=timezone.now()).count()
 
 
 def _review_count(user) -> int:
-    from .selectors import review_list
-
     return review_list(actor=user).count()
 
 

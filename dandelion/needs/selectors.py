@@ -97,9 +97,8 @@ def need_list(
     return _need_rows(qs).order_by("-urgency", "submitted_at", "pk") if not mine else _need_rows(qs)
 
 
-def need_get(*, actor, need_id: int) -> Need:
-    """One need with its timeline, photos and ratings: 404 if none, 403 outside the scope."""
-    qs = _need_rows(Need.objects.all()).prefetch_related(
+def _need_detail_rows(qs: QuerySet[Need]) -> QuerySet[Need]:
+    return _need_rows(qs).prefetch_related(
         Prefetch(
             "events",
             queryset=NeedEvent.objects.select_related("department").order_by("created_at", "id"),
@@ -108,7 +107,20 @@ def need_get(*, actor, need_id: int) -> Need:
         "ratings",
         "escalations",
     )
-    return get_permitted(actor, "need.view", qs, pk=need_id)
+
+
+def need_get(*, actor, need_id: int) -> Need:
+    """One need with its timeline, photos and ratings: 404 if none, 403 outside the scope."""
+    return get_permitted(actor, "need.view", _need_detail_rows(Need.objects.all()), pk=need_id)
+
+
+def own_need_get(*, actor, need_id: int) -> Need:
+    """One of the caller's own needs with its timeline (the worker's pages): 404 for any other,
+    whoever may see it in the console."""
+    need = _need_detail_rows(Need.objects.filter(worker=actor)).filter(pk=need_id).first()
+    if need is None:
+        raise NotFound(_("没有这条诉求。"), code=CoreError.NOT_FOUND, extra={"entity": "need"})
+    return need
 
 
 def actions_allowed(*, actor, need: Need, now: datetime | None = None) -> list[str]:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dandelion.catalog import selectors as catalog_selectors
 from dandelion.catalog.selectors import answers_display, answers_from_form, item_questions
-from dandelion.core.errors import ApplicationError, NotFound, PermissionDenied
+from dandelion.core.errors import ApplicationError, NotFound
 from dandelion.core.forms import show_error
 from dandelion.core.h5 import sign_in_required
 from dandelion.core.photos import atomic_with_files
@@ -124,12 +124,9 @@ def my_needs(request):
 
 def _own_need(request, need_id: int) -> Need:
     try:
-        need = selectors.need_get(actor=request.user, need_id=need_id)
-    except (NotFound, PermissionDenied):
+        return selectors.own_need_get(actor=request.user, need_id=need_id)
+    except NotFound:
         raise Http404 from None
-    if need.worker_id != request.user.pk:
-        raise Http404
-    return need
 
 
 def _detail_context(request, need: Need, errors=None, values=None) -> dict:

@@ -156,9 +156,7 @@ def test_a_need_published_twice_at_once_is_refused_not_a_server_error(
     # When it creates its wish, Then the one-wish-per-need constraint answers as the check would
     with pytest.raises(InvalidInput) as caught:
         services.wish_create(worker=w.worker_x, title="想要托管", need=need)
-    assert [(e["field"], e["code"]) for e in caught.value.errors] == [
-        ("need_id", "already_a_wish")
-    ]
+    assert [(e["field"], e["code"]) for e in caught.value.errors] == [("need_id", "already_a_wish")]
     assert str(caught.value.errors[0]["msg"]) == "这条诉求已经发布为微心愿"
     monkeypatch.undo()
     assert MicroWish.objects.filter(need=need).count() == 1

@@ -58,9 +58,7 @@ def test_submit_refuses_bad_input_and_writes_nothing(needs_world, submit):
 def test_submit_needs_a_place_when_the_item_asks(needs_world, submit):
     with pytest.raises(InvalidInput) as caught:
         submit(item="charging")
-    assert [(e["field"], e["code"]) for e in caught.value.errors] == [
-        ("address", "place_required")
-    ]
+    assert [(e["field"], e["code"]) for e in caught.value.errors] == [("address", "place_required")]
     assert str(caught.value.errors[0]["msg"]) == "这项服务需要填写地点"
     assert submit(item="charging", address="湓浦路 21 号").state == S.SUBMITTED
 
