@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 
 from dandelion.core.console import sections_for
+from dandelion.core.h5 import me_links, service_entries
 
 register = template.Library()
 
@@ -28,8 +29,6 @@ def console_sections(context):
 @register.simple_tag(takes_context=True)
 def h5_links(context, which: str):
     """The H5 rows apps registered: `which` is "services" (the hub's tiles) or "me"."""
-    from dandelion.core.h5 import me_links, service_entries
-
     user = context["request"].user
     links = service_entries() if which == "services" else me_links()
     return [
