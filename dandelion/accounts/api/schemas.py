@@ -88,7 +88,9 @@ class MeOut(Schema):
     id: int
     display_name: str
     phone: str = Field(description="Masked: 138****5678")
-    is_staff: bool
+    is_staff: bool = Field(
+        description="May open the Django admin; what anyone may do is decided by their roles"
+    )
     registered: bool = Field(description="False until the worker registers (在线报到)")
     consent_current: bool = Field(description="False when the policy changed since consenting")
     privacy_policy_version: str = Field(description="The version to accept at registration")
@@ -148,7 +150,9 @@ class UserOut(Schema):
     id: int
     display_name: str
     phone: str = Field(description="Masked: 138****5678")
-    is_staff: bool
+    is_staff: bool = Field(
+        description="May open the Django admin; what anyone may do is decided by their roles"
+    )
     date_joined: datetime
     occupation: str | None
     platform_label: str | None
