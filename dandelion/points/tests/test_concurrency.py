@@ -2,13 +2,22 @@
 once. On PostgreSQL they race for row locks; on SQLite (a WAL file, IMMEDIATE transactions)
 writers queue on the busy timeout. The answers must be the same on both."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from dandelion.core.errors import Conflict
-from dandelion.points.models import Entry, Redemption, Reward, Transfer
+from dandelion.points.models import Entry, Redemption, RedemptionEvent, Reward, Transfer
 from dandelion.points.selectors import ledger_problems
-from dandelion.points.services import award_by_rule, reward_redeem, worker_account
+from dandelion.points.services import (
+    award_by_rule,
+    redemption_cancel,
+    redemptions_expire,
+    reward_redeem,
+    worker_account,
+)
 
 from .concurrency import in_thread, run_parallel, shared_database
 
@@ -113,3 +122,51 @@ def test_one_idempotency_key_sent_twenty_times_at_once_charges_once(ledger, tmp_
             )
 
         assert in_thread(check) == (10, 2, [])
+
+
+def test_expiry_runners_and_cancellations_at_once_refund_each_code_once(
+    ledger, make_worker, tmp_path
+):
+    Reward.objects.filter(pk=ledger.reward.pk).update(stock=10, per_person_limit=1)
+    workers = _funded_workers(ledger, make_worker, 5)
+    codes = [
+        reward_redeem(reward_id=ledger.reward.pk, user=w, idempotency_key=f"late-{i}")[0]
+        for i, w in enumerate(workers)
+    ]
+    Redemption.objects.filter(pk__in=[c.pk for c in codes]).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+
+    def act(i):
+        if i % 2:
+            return redemptions_expire()
+        code = codes[(i // 2) % len(codes)]
+        return redemption_cancel(redemption_id=code.pk, actor=code.user)
+
+    with shared_database(tmp_path):
+        results = run_parallel(act, 20)
+        errors = [r for kind, r in results if kind == "error"]
+        assert all(isinstance(e, Conflict) and e.code == "illegal_transition" for e in errors), (
+            errors
+        )
+
+        def check():
+            return (
+                sorted(set(Redemption.objects.values_list("status", flat=True))),
+                Transfer.objects.filter(reason="refund").count(),
+                Reward.objects.get(pk=ledger.reward.pk).stock,
+                sorted(RedemptionEvent.objects.values_list("redemption_id", flat=True))
+                == sorted([c.pk for c in codes] * 2),
+                [worker_account(user=w).balance for w in workers],
+                ledger_problems(),
+            )
+
+        statuses, refunds, stock, two_events_each, balances, problems = in_thread(check)
+        assert set(statuses) <= {"cancelled", "expired"}
+        assert (refunds, stock, two_events_each, balances, problems) == (
+            5,
+            10,
+            True,
+            [20] * 5,
+            [],
+        )
