@@ -2,6 +2,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from dandelion.accounts.models import User
+from dandelion.accounts.services import role_assign
+from dandelion.accounts.testing import client_for
 from dandelion.core.errors import InvalidInput, NotFound
 from dandelion.regions import selectors
 from dandelion.regions.divisions import city_code_for, code_prefix, level_for_code
@@ -100,3 +103,13 @@ def test_regions_near_offers_only_places_around_the_point(jiujiang):
         lat=29.705, lng=116.0019, degrees=1.5, levels=["district", "street"], text="浔阳"
     )
     assert list(named.values_list("code", flat=True)) == ["360403"]
+
+
+@pytest.mark.django_db
+def test_the_division_tree_is_kept_by_superusers_only_in_the_admin(jiujiang):
+    staff = User.objects.create(username="admin_x")
+    role_assign(user=staff, role="region_admin", region=jiujiang["xunyang"])
+    assert client_for(staff).get("/admin/regions/region/").status_code == 403
+    root = User.objects.create(username="root", is_staff=True, is_superuser=True)
+    page = client_for(root).get("/admin/regions/region/")
+    assert page.status_code == 200 and "甘棠街道" in page.content.decode()
