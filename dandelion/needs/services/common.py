@@ -14,11 +14,11 @@ from dandelion.core.errors import (
     field_error,
 )
 from dandelion.core.permissions import ORGANISATION, REGION, grants_for, roles_allowed
-from dandelion.core.workflow import SYSTEM, Moved, Workflow, transition
+from dandelion.core.workflow import Moved, Workflow, transition
 from dandelion.regions.selectors import regions_all
 
 from ..models import Need
-from ..workflow import PUBLIC, WORKER
+from ..workflow import DEPARTMENT_HANDLER, DISPATCHER, PUBLIC, REGION_ADMIN, WORKER
 
 # Deadlines of "other" needs, which have no item to take them from.
 OTHER_ACCEPT_HOURS = 24
@@ -117,9 +117,9 @@ def fallback_role(actor, actors, *, own: bool) -> str:
     row's author is its worker; anyone else acts in the role they hold (and is refused by the
     table or by the permission), or as the public."""
     if getattr(actor, "is_superuser", False):
-        staff = sorted(a for a in actors if a not in (SYSTEM, WORKER))
-        if staff:
-            return staff[0]
+        for role in (REGION_ADMIN, DISPATCHER, DEPARTMENT_HANDLER):
+            if role in actors:
+                return role
     if own:
         return WORKER
     held = [grant.role for grant in grants_for(actor)]

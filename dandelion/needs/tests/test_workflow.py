@@ -339,3 +339,15 @@ def test_handler_of_a_parent_organisation_acts_for_the_child(needs_world, submit
     other = make_user(name="科室经办")
     role_assign(user=other, role="department_handler", organisation=section)
     services.need_start(need=need, actor=other)
+
+
+def test_a_superuser_acts_in_the_role_the_table_names(needs_world, submit, make_user):
+    w = needs_world
+    root = make_user(name="超级管理员")
+    root.is_superuser = True
+    root.save(update_fields=["is_superuser"])
+    need = submit()
+    services.need_dispatch(need=need, actor=root, department=w.office_x)
+    services.need_accept(need=need, actor=root)
+    roles = list(need.events.order_by("id").values_list("action", "actor_role"))
+    assert roles[1:] == [("dispatch", "region_admin"), ("accept", "department_handler")]
