@@ -2,9 +2,11 @@
 take each action, and no sequence of redeeming, fulfilling, cancelling and expiring by anyone
 breaks the ledger or the stock."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.db.models import Sum
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -231,3 +233,36 @@ def test_the_admin_shows_a_redemptions_history(ledger, world):
     assert page.status_code == 200
     html = page.content.decode()
     assert "fulfil" in html and "issue" in html
+
+
+def test_the_backfill_writes_the_history_the_services_write(ledger, world):
+    backfill = importlib.import_module(
+        "dandelion.points.migrations.0003_redemption_events_backfill"
+    ).backfill
+    _fund(ledger.worker, 4)
+    reward = _reward(ledger, world.station_x, stock=5)
+    codes = [
+        reward_redeem(reward_id=reward.pk, user=ledger.worker, idempotency_key=f"b{i}")[0]
+        for i in range(4)
+    ]
+    redemption_fulfil(code=codes[0].code, actor=world.manager_x)
+    redemption_cancel(redemption_id=codes[1].pk, actor=ledger.worker)
+    redemption_cancel(redemption_id=codes[2].pk, actor=world.manager_x)
+    Redemption.objects.filter(pk=codes[3].pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    redemptions_expire()
+
+    def histories():
+        return {
+            code.pk: [
+                (e.action, e.from_state, e.to_state, e.actor_id, e.actor_role)
+                for e in RedemptionEvent.objects.filter(redemption=code).order_by("id")
+            ]
+            for code in codes
+        }
+
+    written = histories()
+    RedemptionEvent.objects.all().delete()
+    backfill(django_apps, None)
+    assert histories() == written
