@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.errors import CoreError, InvalidInput, NotFound, field_error
+from dandelion.core.errors import InvalidInput, NotFound, field_error
 from dandelion.core.geo import BBox
 from dandelion.core.permissions import require, scope_queryset
 from dandelion.regions.selectors import region_get, regions_all
@@ -163,7 +163,7 @@ def station_get(*, station_id: int, moment: datetime | None = None) -> Station:
     if station is None:
         raise NotFound(
             _("没有编号为 %(id)s 的驿站。") % {"id": station_id},
-            code=CoreError.NOT_FOUND,
+            code=StationsError.STATION_NOT_FOUND,
             extra={"entity": "station"},
         )
     return station
@@ -188,7 +188,9 @@ def station_for_poster(*, actor, station_id: int, moment: datetime | None = None
     may `station.print_poster` it (its station manager, a region admin above it)."""
     station = station_get(station_id=station_id, moment=moment)
     if station.status == Place.Status.CLOSED:
-        raise NotFound(_("这个驿站已关闭。"), code=CoreError.NOT_FOUND, extra={"entity": "station"})
+        raise NotFound(
+            _("这个驿站已关闭。"), code=StationsError.STATION_NOT_FOUND, extra={"entity": "station"}
+        )
     require(actor, "station.print_poster", station)
     return station
 
@@ -203,7 +205,7 @@ def partner_get(*, partner_id: int, moment: datetime | None = None) -> PartnerPl
     if partner is None:
         raise NotFound(
             _("没有编号为 %(id)s 的合作点位。") % {"id": partner_id},
-            code=CoreError.NOT_FOUND,
+            code=StationsError.PARTNER_NOT_FOUND,
             extra={"entity": "partner_place"},
         )
     return partner

@@ -246,7 +246,7 @@ def test_partner_list_and_detail(client, jiujiang):
     detail = client.get(f"/api/v1/partners/{partner.pk}").json()
     assert detail["type"] == "partner" and detail["hours"][0]["opens"] == "07:00:00"
     missing = client.get("/api/v1/partners/999999").json()
-    assert (missing["code"], missing["entity"]) == ("not_found", "partner_place")
+    assert (missing["code"], missing["entity"]) == ("partner_not_found", "partner_place")
 
 
 def test_bbox_limits_lists_and_geojson(client, three):
