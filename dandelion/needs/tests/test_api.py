@@ -5,7 +5,7 @@ import pytest
 from dandelion.accounts.testing import client_for
 from dandelion.core.models import AuditEvent
 from dandelion.needs import services
-from dandelion.needs.models import Need
+from dandelion.needs.models import Need, NeedReviewEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +220,13 @@ def test_reviews_list_and_close(needs_world, make_need_in):
     assert closed.json()["state"] == "closed"
     again = _post(w.dispatcher_x, f"/api/v1/needs/reviews/{review_id}/close", {"note": "已回访"})
     assert again.status_code == 409
+    body = again.json()
+    assert (body["code"], body["entity"], body["state"]) == (
+        "illegal_transition",
+        "review",
+        "closed",
+    )
+    events = NeedReviewEvent.objects.filter(review_id=review_id)
+    assert list(events.values_list("action", "from_state", "to_state", "actor_role")) == [
+        ("close", "open", "closed", "dispatcher")
+    ]

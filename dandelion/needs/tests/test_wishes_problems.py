@@ -11,7 +11,7 @@ from django.utils import timezone
 from dandelion.accounts.testing import client_for
 from dandelion.core.errors import Conflict, InvalidInput, PermissionDenied
 from dandelion.needs import services
-from dandelion.needs.models import MicroWish, Problem, WishPledge
+from dandelion.needs.models import MicroWish, Problem, ProblemEvent, WishPledge
 from dandelion.needs.selectors import problem_stats
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +65,7 @@ def test_pledge_confirm_and_notifications(needs_world):
         {"kind": "merchant", "display_name": "某商铺"},
     )
     assert second.status_code == 409 and second.json()["state"] == "pledged"
+    assert (second.json()["code"], second.json()["entity"]) == ("illegal_transition", "wish")
     assert _post(w.leader_x, f"/api/v1/wishes/{wish.pk}/confirm").status_code == 404  # not theirs
     confirmed = _post(w.worker_x, f"/api/v1/wishes/{wish.pk}/confirm")
     assert confirmed.json()["state"] == "fulfilled"
@@ -76,8 +77,10 @@ def test_pledge_confirm_and_notifications(needs_world):
 def test_nobody_pledges_their_own_wish_and_bad_pledges_are_422(needs_world):
     w = needs_world
     wish = services.wish_create(worker=w.worker_x, title="想学电脑")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as caught:
         services.wish_pledge(wish=wish, pledger=w.worker_x, kind="volunteer", display_name="我自己")
+    assert caught.value.code == "actor_not_allowed"
+    assert str(caught.value.message) == "不能认领自己的心愿。"
     bad = _post(
         w.leader_x, f"/api/v1/wishes/{wish.pk}/pledge", {"kind": "volunteer", "display_name": "a"}
     )
@@ -128,8 +131,18 @@ def test_withdrawals(needs_world):
     wish.refresh_from_db()
     assert wish.state == "open"
     services.wish_withdraw(wish=wish, actor=w.worker_x)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as caught:
         services.wish_withdraw(wish=wish, actor=w.worker_x)
+    assert caught.value.code == "illegal_transition"
+    assert caught.value.extra["entity"] == "wish" and caught.value.extra["state"] == "withdrawn"
+    assert list(wish.events.order_by("id").values_list("action", "actor_role")) == [
+        ("pledge", "pledger"),
+        ("release", "pledger"),
+        ("withdraw", "worker"),
+    ]
+    assert list(pledge.events.values_list("action", "from_state", "to_state")) == [
+        ("give_up", "active", "withdrawn")
+    ]
 
 
 def test_a_need_published_as_a_wish(needs_world, submit):
@@ -207,12 +220,12 @@ def test_problem_consultation_and_stats(needs_world, submit):
         {"outcome": "solved", "note": "已开通"},
     )
     assert closed.json()["state"] == "solved"
-    assert (
-        _post(
-            w.dispatcher_x, f"/api/v1/problems/{problem_id}/close", {"outcome": "solved"}
-        ).status_code
-        == 409
-    )
+    again = _post(w.dispatcher_x, f"/api/v1/problems/{problem_id}/close", {"outcome": "solved"})
+    assert again.status_code == 409
+    assert (again.json()["code"], again.json()["entity"]) == ("illegal_transition", "problem")
+    assert list(
+        ProblemEvent.objects.filter(problem_id=problem_id).values_list("action", "to_state")
+    )[-1] == ("solve", "solved")
     services.problem_create(actor=w.dispatcher_x, title="充电难", region=w.street)
     stats = client_for(w.dispatcher_x).get("/api/v1/problems/stats", {"region": "360403"}).json()
     assert stats == {"raised": 2, "solved": 1, "unsolved": 0, "open": 1}
