@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.errors import CoreError, InvalidInput, NotFound, field_error
-from dandelion.core.permissions import get_permitted, require, scope_queryset
+from dandelion.core.permissions import require, scope_queryset
 from dandelion.orgs.selectors import merchants_active
 from dandelion.stations.selectors import partners_not_closed, stations_not_closed
 
@@ -184,13 +184,13 @@ def fulfilment_desk(*, actor, code: str, recent: int = 10) -> tuple[Redemption |
 
 
 def transfer_for_reversal(*, actor, transfer_id: int) -> Transfer:
-    """A transfer the actor may correct (`points.award` over one of its accounts' regions)."""
-    return get_permitted(
-        actor,
-        "points.award",
-        Transfer.objects.select_related("debit", "credit"),
-        pk=transfer_id,
-    )
+    """A transfer the actor may correct (`points.award` over one of its accounts' regions):
+    `NotFound` when there is none, `PermissionDenied` when it is outside their regions."""
+    transfer = Transfer.objects.select_related("debit", "credit").filter(pk=transfer_id).first()
+    if transfer is None:
+        raise NotFound(_("没有这笔转账。"), code=CoreError.NOT_FOUND, extra={"entity": "transfer"})
+    require(actor, "points.award", transfer)
+    return transfer
 
 
 def rules_managed(*, actor) -> QuerySet[EarningRule]:

@@ -224,6 +224,25 @@ def test_manual_awards_and_reversals_are_for_region_admins(ledger, world):
         f"/api/v1/points/transfers/{tid}/reverse", {"memo": "误发"}, content_type="application/json"
     )
     assert reversed_.status_code == 200 and reversed_.json()["reverses_id"] == tid
+    _problem(
+        client_for(world.admin_x).post(
+            f"/api/v1/points/transfers/{tid}/reverse",
+            {"memo": "再次"},
+            content_type="application/json",
+        ),
+        409,
+        "already_reversed",
+    )
+    missing = _problem(
+        client_for(world.admin_x).post(
+            "/api/v1/points/transfers/999999/reverse",
+            {"memo": "x"},
+            content_type="application/json",
+        ),
+        404,
+        "not_found",
+    )
+    assert missing["entity"] == "transfer"
     bad = dict(payload, region_code="999999")
     _problem(
         client_for(world.admin_x).post(
