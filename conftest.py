@@ -50,7 +50,8 @@ def _problems_are_declared(request, monkeypatch):
 
     def recording_run(self, request_, **kw):
         response = run(self, request_, **kw)
-        if response.status_code >= 400 and self.operation_id:
+        # A 500 is never declared: it is a bug, which schemathesis and the tests catch as such.
+        if 400 <= response.status_code < 600 and response.status_code != 500 and self.operation_id:
             declared = request.getfixturevalue("_declared_problems").get(self.operation_id)
             if declared is not None and response.status_code not in declared:
                 seen.append(f"{self.operation_id} answered {response.status_code}")

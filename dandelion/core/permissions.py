@@ -25,8 +25,9 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
-from .errors import PermissionDenied
+from .errors import CoreError, NotFound, PermissionDenied
 
 REGION, ORGANISATION, STATION = "region", "organisation", "station"
 
@@ -197,18 +198,21 @@ def require(user, action: str, obj: models.Model | None = None) -> None:
     """`can` or `PermissionDenied` (HTTP 403) naming the action."""
     if not can(user, action, obj):
         raise PermissionDenied(
-            f"You may not do {action} here.", code="permission_denied", extra={"action": action}
+            _("你没有权限进行这个操作。"),
+            code=CoreError.PERMISSION_DENIED,
+            extra={"action": action},
         )
 
 
 def get_permitted(user, action: str, queryset: models.QuerySet, **lookup) -> models.Model:
     """The one row matching `lookup`: `NotFound` (404) if there is none, `PermissionDenied` (403)
     if it exists outside the caller's scope."""
-    from .errors import NotFound
-
     obj = queryset.filter(**lookup).first()
     if obj is None:
-        name = queryset.model._meta.model_name
-        raise NotFound(f"No such {name}.", code=f"{name}_not_found")
+        raise NotFound(
+            _("没有这项内容。"),
+            code=CoreError.NOT_FOUND,
+            extra={"entity": queryset.model._meta.model_name},
+        )
     require(user, action, obj)
     return obj
