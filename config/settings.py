@@ -135,6 +135,8 @@ OTP_MAX_ATTEMPTS = int(os.environ.get("OTP_MAX_ATTEMPTS", "5"))
 OTP_RATE_PER_PHONE = os.environ.get("OTP_RATE_PER_PHONE", "1/60,5/3600")
 OTP_RATE_PER_ADDRESS = os.environ.get("OTP_RATE_PER_ADDRESS", "20/3600")
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: use the peer).
+# Reports, needs and wishes one person may submit, per kind (core.ratelimit.submissions_consume).
+SUBMISSION_RATES = os.environ.get("SUBMISSION_RATES", "10/600,50/86400")
 RATELIMIT_TRUSTED_PROXIES = int(os.environ.get("RATELIMIT_TRUSTED_PROXIES", "0"))
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 

@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .errors import InvalidInput, RateLimited
+from .errors import CoreError, ErrorCode, InvalidInput, Message, RateLimited
 from .models import RateLimitBucket
 
 
@@ -45,14 +46,17 @@ def rates_parse(text: str) -> tuple[Rate, ...]:
     return tuple(Rate.parse(part) for part in text.split(",") if part.strip())
 
 
+TOO_MANY = _("操作太频繁了，请稍后再试。")
+
+
 @dataclass(frozen=True)
 class Limit:
     """One counter: `key` names what is counted (a phone, an address, a username)."""
 
     key: str
     rate: Rate
-    code: str = "rate_limited"
-    message: str = "Too many requests; try again later."
+    code: ErrorCode = CoreError.RATE_LIMITED
+    message: Message = TOO_MANY
 
     @property
     def key_hash(self) -> str:
@@ -144,6 +148,25 @@ def rate_limits_purge(*, now: datetime | None = None) -> int:
     """Delete buckets whose window has closed; they count nothing any more."""
     deleted, _ = RateLimitBucket.objects.filter(expires_at__lte=now or timezone.now()).delete()
     return deleted
+
+
+def submissions_consume(*, person, kind: str, now: datetime | None = None) -> None:
+    """Count one submission of `kind` (a report, a need, a wish…) by `person`, or refuse it
+    with a 429 naming how long to wait once they have made `SUBMISSION_RATES` of that kind
+    (default 10 in 10 minutes and 50 a day). Call it inside the transaction that stores the
+    submission, so a refused or failed one counts nothing."""
+    rates = rates_parse(getattr(settings, "SUBMISSION_RATES", "10/600,50/86400"))
+    rate_limits_consume(
+        limits=[
+            Limit(
+                key=f"submissions:{kind}:{person.pk}",
+                rate=rate,
+                message=_("提交太频繁了，请稍后再试。"),
+            )
+            for rate in rates
+        ],
+        now=now,
+    )
 
 
 def client_address(request) -> str:

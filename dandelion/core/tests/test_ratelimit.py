@@ -104,3 +104,33 @@ def test_client_address_trusts_only_the_configured_proxies(settings):
     assert client_address(request) == "1.2.3.4"  # not the spoofable left-most entry
     settings.RATELIMIT_TRUSTED_PROXIES = 3
     assert client_address(request) == "10.0.0.1"
+
+
+@pytest.mark.django_db
+def test_submissions_are_limited_per_person_and_kind(settings, make_user):
+    from dandelion.core.ratelimit import submissions_consume
+
+    settings.SUBMISSION_RATES = "2/600"
+    rider, other = make_user(name="骑手"), make_user(name="另一位")
+    submissions_consume(person=rider, kind="report")
+    submissions_consume(person=rider, kind="report")
+    with pytest.raises(RateLimited) as info:
+        submissions_consume(person=rider, kind="report")
+    assert info.value.code == "rate_limited" and 0 < info.value.retry_after <= 600
+    # another kind and another person count apart
+    submissions_consume(person=rider, kind="need")
+    submissions_consume(person=other, kind="report")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_that_is_not_stored_counts_nothing(settings, make_user):
+    from django.db import transaction
+
+    from dandelion.core.ratelimit import submissions_consume
+
+    settings.SUBMISSION_RATES = "1/600"
+    rider = make_user(name="骑手")
+    with pytest.raises(ValueError), transaction.atomic():
+        submissions_consume(person=rider, kind="report")
+        raise ValueError("the report was refused")
+    submissions_consume(person=rider, kind="report")
