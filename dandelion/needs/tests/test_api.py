@@ -134,7 +134,8 @@ def test_who_may_read_a_dispatched_need(needs_world, make_need_in, person, statu
 
 def test_unknown_need_is_404(needs_world):
     response = client_for(needs_world.dispatcher_x).get("/api/v1/needs/999999")
-    assert response.status_code == 404 and response.json()["code"] == "need_not_found"
+    assert response.status_code == 404
+    assert (response.json()["code"], response.json()["entity"]) == ("not_found", "need")
 
 
 def test_lists_hold_only_rows_in_scope(needs_world, submit):

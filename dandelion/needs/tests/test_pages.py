@@ -133,9 +133,9 @@ def test_console_queues_are_scoped(needs_world, submit, django_assert_max_num_qu
 
 
 def test_console_pager_keeps_the_filters(needs_world, submit, monkeypatch):
-    from dandelion.needs import console_views
+    from dandelion.needs.console_views import needs as need_pages
 
-    monkeypatch.setattr(console_views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(need_pages, "PAGE_SIZE", 1)
     w = needs_world
     submit()
     submit()

@@ -1,0 +1,24 @@
+"""What the console pages of needs and problems share."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+
+from dandelion.core.errors import PermissionDenied
+
+from .. import selectors
+
+PAGE_SIZE = 30
+
+
+def page_required(user, action: str) -> None:
+    """A page for the holders of `action` only: the selector decides, the page says 403."""
+    try:
+        selectors.page_allowed(actor=user, action=action)
+    except PermissionDenied:
+        raise DjangoPermissionDenied from None
+
+
+def query_without_page(request) -> str:
+    """The page's filters as a query string, for the pager to carry to the next page."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
