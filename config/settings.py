@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dandelion.core.middleware.ProblemJsonMiddleware",
+    "dandelion.core.middleware.NulRefusingMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,13 +1,16 @@
 """Makes every failure under an API prefix speak problem+json, including Django's own 404/405/500
-that happen before an API handler runs (unknown path, wrong method)."""
+that happen before an API handler runs (unknown path, wrong method); and refuses NUL characters
+in the pages' forms and links, as the API's parser does in its own."""
 
 import logging
 from http import HTTPStatus
 
+from django.core.exceptions import BadRequest
 from django.utils.translation import gettext_lazy as _
 
 from .api import request_problem
 from .errors import CoreError
+from .parsers import NUL
 from .problems import PROBLEM_CONTENT_TYPE, problem_response
 
 logger = logging.getLogger(__name__)
@@ -45,4 +48,37 @@ class ProblemJsonMiddleware:
         logger.exception("Unhandled error on %s %s", request.method, request.path)
         return problem_response(
             status=500, code=CoreError.SERVER_ERROR, detail=_("发生了意外错误。")
+        )
+
+
+# Paths whose own parsers refuse NUL in their own error shapes: the JSON API (core.parsers) and
+# Open311 (its list of {code, description}).
+NUL_CHECKED_ELSEWHERE = ("/api/", "/open311/")
+
+
+class NulRefusingMiddleware:
+    """A NUL character in a page's query or form is a 400 before any view runs: no text a person
+    types carries one, PostgreSQL cannot store it, and SQLite would, so refusing it at the edge
+    makes both databases behave alike."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(NUL_CHECKED_ELSEWHERE) and self._carries_nul(request):
+            raise BadRequest("NUL character in the request")
+        return self.get_response(request)
+
+    @staticmethod
+    def _carries_nul(request) -> bool:
+        sources = [request.GET]
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            sources.append(request.POST)
+        return any(
+            NUL in key or any(NUL in value for value in values)
+            for source in sources
+            for key, values in source.lists()
         )

@@ -74,3 +74,16 @@ def test_nul_in_a_form_field_is_refused_naming_the_field(client, make_user):
     )
     body = _problem(response, 422, "validation_error")
     assert "description" in [e["field"] for e in body["errors"]]
+
+
+def test_nul_in_a_page_form_is_a_400_and_stores_nothing(client, make_user):
+    user = make_user(name="骑手")
+    client.force_login(user)
+    response = client.post("/me/", {"display_name": "骑\x00手"})
+    assert response.status_code == 400
+    user.refresh_from_db()
+    assert user.display_name == "骑手"
+
+
+def test_nul_in_a_page_link_is_a_400(client):
+    assert client.get("/?q=%00").status_code == 400
