@@ -206,7 +206,8 @@ def require(user, action: str, obj: models.Model | None = None) -> None:
 
 def get_permitted(user, action: str, queryset: models.QuerySet, **lookup) -> models.Model:
     """The one row matching `lookup`: `NotFound` (404) if there is none, `PermissionDenied` (403)
-    if it exists outside the caller's scope."""
+    if it exists outside the caller's scope. This tells the caller that the row exists: where
+    that is itself private, use `get_scoped`."""
     obj = queryset.filter(**lookup).first()
     if obj is None:
         raise NotFound(
@@ -216,3 +217,20 @@ def get_permitted(user, action: str, queryset: models.QuerySet, **lookup) -> mod
         )
     require(user, action, obj)
     return obj
+
+
+def get_scoped(user, action: str, queryset: models.QuerySet, **lookup) -> models.Model:
+    """The one row matching `lookup` among those the user may `action`, refusing alike whether
+    or not such a row exists outside their scope, so a refusal tells nothing about rows the
+    caller may not see: `NotFound` (404) when one of their roles allows `action` somewhere (the
+    row is elsewhere or nowhere), `PermissionDenied` (403) when none does, whatever the lookup.
+    Rows reached by a relation rule (one's own) are found either way."""
+    obj = scope_queryset(user, action, queryset).filter(**lookup).first()
+    if obj is not None:
+        return obj
+    require(user, action)
+    raise NotFound(
+        _("没有这项内容。"),
+        code=CoreError.NOT_FOUND,
+        extra={"entity": queryset.model._meta.model_name},
+    )

@@ -6,8 +6,15 @@ from django.contrib.auth.models import AnonymousUser
 from dandelion.accounts.models import RoleAssignment, User
 from dandelion.accounts.testing import *  # noqa: F403
 from dandelion.core import permissions
-from dandelion.core.errors import PermissionDenied
-from dandelion.core.permissions import Grant, can, grants_for, require, scope_queryset
+from dandelion.core.errors import NotFound, PermissionDenied
+from dandelion.core.permissions import (
+    Grant,
+    can,
+    get_scoped,
+    grants_for,
+    require,
+    scope_queryset,
+)
 from dandelion.orgs.models import Organisation, PartyMembership
 from dandelion.orgs.testing import *  # noqa: F403
 from dandelion.stations.models import Station
@@ -99,6 +106,26 @@ def test_an_action_no_role_holds_is_refused_with_403(world):
     with pytest.raises(PermissionDenied) as caught:
         require(world.worker_x, "station.change", world.station_x)
     assert caught.value.status == 403 and caught.value.extra == {"action": "station.change"}
+
+
+def _refusal(user, pk):
+    try:
+        get_scoped(user, "user.view", User.objects.all(), pk=pk)
+    except (NotFound, PermissionDenied) as exc:
+        return type(exc), exc.code, str(exc.message), exc.extra
+    raise AssertionError("found")
+
+
+def test_get_scoped_refuses_alike_whether_or_not_the_row_exists(world):
+    # Found: in the role's scope, or one's own by relation.
+    assert get_scoped(world.admin_x, "user.view", User.objects.all(), pk=world.worker_x.pk)
+    assert get_scoped(world.worker_x, "user.view", User.objects.all(), pk=world.worker_x.pk)
+    # A role that views people elsewhere: 404 for a person outside, as for nobody.
+    outside = _refusal(world.admin_l, world.worker_x.pk)
+    assert outside == _refusal(world.admin_l, 999_999) and outside[0] is NotFound
+    # No role that views people: 403 for anyone but oneself, existing or not.
+    other = _refusal(world.worker_l, world.worker_x.pk)
+    assert other == _refusal(world.worker_l, 999_999) and other[0] is PermissionDenied
 
 
 def test_a_model_without_a_scope_resolver_is_refused(world):
