@@ -150,23 +150,31 @@ def rate_limits_purge(*, now: datetime | None = None) -> int:
     return deleted
 
 
+def _submission_limits(*, person, kind: str) -> list[Limit]:
+    rates = rates_parse(getattr(settings, "SUBMISSION_RATES", "10/600,50/86400"))
+    return [
+        Limit(
+            key=f"submissions:{kind}:{person.pk}",
+            rate=rate,
+            message=_("提交太频繁了，请稍后再试。"),
+        )
+        for rate in rates
+    ]
+
+
 def submissions_consume(*, person, kind: str, now: datetime | None = None) -> None:
     """Count one submission of `kind` (a report, a need, a wish…) by `person`, or refuse it
     with a 429 naming how long to wait once they have made `SUBMISSION_RATES` of that kind
     (default 10 in 10 minutes and 50 a day). Call it inside the transaction that stores the
     submission, so a refused or failed one counts nothing."""
-    rates = rates_parse(getattr(settings, "SUBMISSION_RATES", "10/600,50/86400"))
-    rate_limits_consume(
-        limits=[
-            Limit(
-                key=f"submissions:{kind}:{person.pk}",
-                rate=rate,
-                message=_("提交太频繁了，请稍后再试。"),
-            )
-            for rate in rates
-        ],
-        now=now,
-    )
+    rate_limits_consume(limits=_submission_limits(person=person, kind=kind), now=now)
+
+
+def submissions_check(*, person, kind: str, now: datetime | None = None) -> None:
+    """Refuse (429) a person who has no submission of `kind` left, counting nothing: asked
+    before costly work done outside the transaction (decoding photos), so that a refused
+    submission costs little. `submissions_consume` still decides, in the transaction."""
+    rate_limits_check(limits=_submission_limits(person=person, kind=kind), now=now)
 
 
 def client_address(request) -> str:

@@ -134,3 +134,18 @@ def test_a_submission_that_is_not_stored_counts_nothing(settings, make_user):
         submissions_consume(person=rider, kind="report")
         raise ValueError("the report was refused")
     submissions_consume(person=rider, kind="report")
+
+
+@pytest.mark.django_db
+def test_a_submission_check_refuses_what_consume_would_and_counts_nothing(settings, make_user):
+    from dandelion.core.ratelimit import submissions_check, submissions_consume
+
+    settings.SUBMISSION_RATES = "1/600"
+    rider = make_user(name="骑手")
+    submissions_check(person=rider, kind="need")
+    submissions_check(person=rider, kind="need")  # asking twice spends nothing
+    submissions_consume(person=rider, kind="need")
+    with pytest.raises(RateLimited) as info:
+        submissions_check(person=rider, kind="need")
+    assert info.value.code == "rate_limited" and 0 < info.value.retry_after <= 600
+    submissions_check(person=rider, kind="wish")  # another kind counts apart
