@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.errors import InvalidInput, NotFound, field_error
 from dandelion.core.geo import BBox
-from dandelion.core.permissions import require, scope_queryset
+from dandelion.core.permissions import get_scoped, scope_queryset
 from dandelion.regions.selectors import region_get, regions_all
 
 from . import place_index
@@ -183,16 +183,17 @@ def station_page(*, station_id: int, moment: datetime) -> tuple[Station, dict]:
 
 
 def station_for_poster(*, actor, station_id: int, moment: datetime | None = None) -> Station:
-    """The station whose visit code (打卡码) and poster `actor` asks for: `NotFound` when it is
-    unknown or closed (suspended stations keep their codes), `PermissionDenied` unless the actor
-    may `station.print_poster` it (its station manager, a region admin above it)."""
-    station = station_get(station_id=station_id, moment=moment)
-    if station.status == Place.Status.CLOSED:
-        raise NotFound(
-            _("这个驿站已关闭。"), code=StationsError.STATION_NOT_FOUND, extra={"entity": "station"}
-        )
-    require(actor, "station.print_poster", station)
-    return station
+    """The station whose visit code (打卡码) and poster `actor` asks for, among those they may
+    `station.print_poster` (their own station for a station manager, their region's for a
+    region admin). Unknown, closed (suspended stations keep their codes) and someone else's
+    stations are refused alike: `NotFound` for those who print posters somewhere,
+    `PermissionDenied` for everyone else, so the sequential ids tell nothing."""
+    stations = (
+        Station.objects.select_related("region")
+        .prefetch_related(*_detail_prefetches(moment or timezone.now()))
+        .exclude(status=Place.Status.CLOSED)
+    )
+    return get_scoped(actor, "station.print_poster", stations, pk=station_id)
 
 
 def partner_get(*, partner_id: int, moment: datetime | None = None) -> PartnerPlace:

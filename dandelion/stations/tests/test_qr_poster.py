@@ -115,25 +115,27 @@ def test_codes_and_poster_need_a_sign_in(client, station, suffix):
 
 @pytest.mark.parametrize("suffix", ["qr.svg", "qr.png", "poster/"])
 @pytest.mark.parametrize(
-    "person",
+    ("person", "status"),
     [
-        "worker_x",  # a worker
-        "leader_x",  # a volunteer-team leader (organiser): is_staff, but runs no station
-        "secretary_x",  # a party-branch secretary of the station's own branch
-        "manager_l",  # the manager of another station
-        "admin_l",  # a region admin of another district
-        "dispatcher_x",  # staff of the station's district who do not run stations
-        "auditor_x",
+        ("worker_x", 403),  # a worker
+        ("leader_x", 403),  # a volunteer-team leader (organiser): is_staff, but runs no station
+        ("secretary_x", 403),  # a party-branch secretary of the station's own branch
+        ("dispatcher_x", 403),  # staff of the station's district who do not run stations
+        ("auditor_x", 403),
+        # Those who print posters elsewhere are told it is not theirs as if it did not exist.
+        ("manager_l", 404),  # the manager of another station
+        ("admin_l", 404),  # a region admin of another district
     ],
 )
-def test_nobody_but_those_who_run_the_station_gets_its_code(client, world, person, suffix):
-    user = getattr(world, person)
-    client.force_login(user)
+def test_nobody_but_those_who_run_the_station_gets_its_code(client, world, person, status, suffix):
+    client.force_login(getattr(world, person))
 
     response = client.get(f"/stations/{world.station_x.pk}/{suffix}")
 
-    assert response.status_code == 403
+    assert response.status_code == status
     assert "/s/" not in response.content.decode(errors="replace")
+    # An id no station has is refused the same way, so the ids tell nothing.
+    assert client.get(f"/stations/{world.station_x.pk + 1000}/{suffix}").status_code == status
 
 
 @pytest.mark.parametrize("suffix", ["qr.svg", "qr.png", "poster/"])
