@@ -35,28 +35,35 @@ def _page_errors(call, *args, **kwargs):
 
 @console_required
 def fulfil(request):
-    """Type or scan a code: the page shows what it is for, and one button hands it over."""
-    code = services.code_normalise(request.POST.get("code") or request.GET.get("code") or "")
-    error = ""
+    """Type or scan a code: the page shows what it is for, and one button hands it over. Who
+    may fulfil codes nowhere gets 403 whatever the code; staff see the same sentence for
+    another provider's code as for an unknown one (`selectors.redemption_to_fulfil`)."""
+    recent = _page_errors(selectors.fulfilments_recent, actor=request.user)
+    code = selectors.code_normalise(request.POST.get("code") or request.GET.get("code") or "")
+    found, error = None, ""
     if request.method == "POST" and request.POST.get("confirm"):
         try:
             done = services.redemption_fulfil(code=code, actor=request.user)
         except ApplicationError as exc:
-            placed = show_error(exc, fields=["code"])
-            error = placed.get("code") or placed.get("", "")
+            error = _code_error(exc)
         else:
             messages.success(request, _("核销成功：%(title)s") % {"title": done.reward.title})
             return redirect("points_console:fulfil")
-    found, recent = _page_errors(
-        selectors.fulfilment_desk, actor=request.user, code="" if error else code
-    )
-    if code and not error and found is None:
-        error = _("没有找到这个兑换码，或它不属于你负责的驿站/商户")
+    elif code:
+        try:
+            found = selectors.redemption_to_fulfil(actor=request.user, code=code)
+        except ApplicationError as exc:
+            error = _code_error(exc)
     return render(
         request,
         "points/console/fulfil.html",
         {"code": code, "found": found, "error": error, "recent": recent, "now": timezone.now()},
     )
+
+
+def _code_error(exc: ApplicationError) -> str:
+    placed = show_error(exc, fields=["code"])
+    return placed.get("code") or placed.get("", "")
 
 
 @console_required

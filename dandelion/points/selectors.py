@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.errors import CoreError, InvalidInput, NotFound, field_error
-from dandelion.core.permissions import require, scope_queryset
+from dandelion.core.permissions import get_scoped, require, scope_queryset
 from dandelion.orgs.selectors import merchants_active
 from dandelion.stations.selectors import partners_not_closed, stations_not_closed
 
@@ -15,6 +15,7 @@ from .errors import PointsError
 from .models import Account, EarningRule, Entry, Redemption, Reward, Transfer
 
 REWARD_RELATED = ("station", "partner", "organisation", "region")
+REDEMPTION_RELATED = (*(f"reward__{name}" for name in REWARD_RELATED), "user")
 
 
 def balance_of(*, user) -> int:
@@ -144,53 +145,71 @@ def redemptions_of(*, user) -> QuerySet[Redemption]:
     )
 
 
-def redemption_by_code(*, code: str) -> Redemption:
-    """The redemption with `code` (as typed: case and separators do not matter), or
-    `NotFound`."""
-    normalised = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+def code_normalise(code: str) -> str:
+    """A code as typed or scanned: case and separators do not matter (`abcd-2345`)."""
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def redemption_to_fulfil(*, actor, code: str) -> Redemption:
+    """The redemption with `code` that the actor may hand over (核销), in any state (the move
+    itself says why a used, expired or cancelled code cannot be fulfilled).
+
+    A refusal tells nobody which codes exist. Someone whose roles fulfil codes nowhere (a
+    worker, an auditor) gets `PermissionDenied` (403) for any code, before it is looked up.
+    Someone who may fulfil codes somewhere (a station manager, a merchant's staff, a region
+    admin) gets the one `NotFound` (404, `not_found`, entity `redemption`) for a code of
+    another provider exactly as for a code that does not exist: same message, same members.
+    An empty code is `required` (422) once the role is established."""
+    require(actor, "redemption.fulfil")
+    normalised = code_normalise(code)
+    if not normalised:
+        message = _("请输入兑换码。")
+        raise InvalidInput(
+            message,
+            code=CoreError.REQUIRED,
+            errors=[field_error("code", CoreError.REQUIRED, message)],
+        )
     found = (
-        Redemption.objects.select_related(
-            "reward__station", "reward__partner", "reward__organisation", "reward__region", "user"
+        scope_queryset(
+            actor,
+            "redemption.fulfil",
+            Redemption.objects.select_related(*REDEMPTION_RELATED, "fulfilled_by"),
         )
         .filter(code=normalised)
         .first()
     )
     if found is None:
         raise NotFound(
-            _("没有这个兑换码。"), code=CoreError.NOT_FOUND, extra={"entity": "redemption"}
+            _("没有找到这个兑换码，或它不属于你负责的驿站或商户。"),
+            code=CoreError.NOT_FOUND,
+            extra={"entity": "redemption"},
         )
     return found
 
 
-def redemptions_for_staff(*, actor, status: str | None = None) -> QuerySet[Redemption]:
-    qs = Redemption.objects.select_related(
+def fulfilments_recent(*, actor, limit: int = 10) -> list[Redemption]:
+    """The last codes fulfilled where the actor may fulfil them (the fulfilment page, 核销);
+    `PermissionDenied` for someone who may fulfil codes nowhere."""
+    require(actor, "redemption.fulfil")
+    fulfilled = Redemption.objects.filter(status=Redemption.Status.FULFILLED).select_related(
         "reward__station", "reward__partner", "reward__organisation", "user", "fulfilled_by"
     )
-    if status:
-        qs = qs.filter(status=status)
-    return scope_queryset(actor, "redemption.view", qs).order_by("-created_at", "-id")
-
-
-def fulfilment_desk(*, actor, code: str, recent: int = 10) -> tuple[Redemption | None, list]:
-    """What the fulfilment page (核销) shows: the redemption with `code` among those the actor
-    sees (None when there is none), and the last codes fulfilled there. `PermissionDenied` for
-    someone who may fulfil codes nowhere."""
-    require(actor, "redemption.fulfil")
-    found = None
-    if code:
-        found = redemptions_for_staff(actor=actor).filter(code=code).first()
-    done = list(redemptions_for_staff(actor=actor, status=Redemption.Status.FULFILLED)[:recent])
-    return found, done
+    return list(
+        scope_queryset(actor, "redemption.fulfil", fulfilled).order_by("-closed_at", "-id")[:limit]
+    )
 
 
 def transfer_for_reversal(*, actor, transfer_id: int) -> Transfer:
-    """A transfer the actor may correct (`points.award` over one of its accounts' regions):
-    `NotFound` when there is none, `PermissionDenied` when it is outside their regions."""
-    transfer = Transfer.objects.select_related("debit", "credit").filter(pk=transfer_id).first()
-    if transfer is None:
-        raise NotFound(_("没有这笔转账。"), code=CoreError.NOT_FOUND, extra={"entity": "transfer"})
-    require(actor, "points.award", transfer)
-    return transfer
+    """A transfer the actor may correct (`points.award` over one of its accounts' regions).
+    Transfers move people's points, so a refusal tells nothing about transfers elsewhere:
+    `NotFound` for one outside the actor's regions as for none at all, `PermissionDenied` for
+    someone who may award points nowhere, whatever the id."""
+    return get_scoped(
+        actor,
+        "points.award",
+        Transfer.objects.select_related("debit", "credit"),
+        pk=transfer_id,
+    )
 
 
 def rules_managed(*, actor) -> QuerySet[EarningRule]:

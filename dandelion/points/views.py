@@ -94,7 +94,7 @@ def my_redemptions(request):
 def _mine(request, code: str) -> Redemption:
     redemption = (
         selectors.redemptions_of(user=request.user)
-        .filter(code=services.code_normalise(code))
+        .filter(code=selectors.code_normalise(code))
         .first()
     )
     if redemption is None:

@@ -42,8 +42,12 @@ def redemptions_cancel(request: HttpRequest, redemption_id: int):
     response={200: RedemptionOut, **problems(404, 409)},
     operation_id="redemptions_fulfil",
     summary="Staff of the providing station or merchant hand the reward over by its code",
-    description="409 `illegal_transition` names the code's state (fulfilled, expired, cancelled).",
+    description=(
+        "403 `permission_denied` for a caller who may fulfil codes nowhere, whatever the code; "
+        "for staff, 404 `not_found` for another provider's code exactly as for an unknown one. "
+        "409 `illegal_transition` names the code's state (fulfilled, expired, cancelled)."
+    ),
 )
 def redemptions_fulfil(request: HttpRequest, payload: FulfilIn):
     redemption = services.redemption_fulfil(code=payload.code, actor=request.user)
-    return redemption_payload(selectors.redemption_by_code(code=redemption.code))
+    return redemption_payload(redemption)

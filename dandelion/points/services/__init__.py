@@ -11,7 +11,6 @@ from .ledger import (
     worker_account,
 )
 from .redemptions import (
-    code_normalise,
     redemption_cancel,
     redemption_fulfil,
     redemptions_expire,
@@ -36,7 +35,6 @@ __all__ = [
     "award_manual",
     "budget_account",
     "cap_remaining",
-    "code_normalise",
     "issuer_account",
     "issuer_fund",
     "provider_account",

@@ -16,15 +16,15 @@ from dandelion.core.errors import (
     CoreError,
     InvalidInput,
     NotFound,
-    PermissionDenied,
     field_error,
 )
-from dandelion.core.permissions import can, scope_queryset
+from dandelion.core.permissions import scope_queryset
 from dandelion.core.workflow import SYSTEM, transition
 from dandelion.notifications.services import notification_send
 
 from ..errors import PointsError
 from ..models import Redemption, RedemptionEvent, Reward, Transfer
+from ..selectors import redemption_to_fulfil
 from ..workflow import ISSUE, REDEMPTION, STAFF, WORKER
 from .ledger import accounts_lock, provider_account, transfer_make, worker_account
 
@@ -35,10 +35,6 @@ MAX_IDEMPOTENCY_KEY = 100
 RELATED = ("reward__station", "reward__partner", "reward__organisation", "reward__region", "user")
 
 
-def code_normalise(code: str) -> str:
-    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
-
-
 def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _position in range(CODE_LENGTH))
 
@@ -47,11 +43,6 @@ def _provider_of(reward: Reward):
     return provider_account(
         station=reward.station, partner=reward.partner, organisation=reward.organisation
     )
-
-
-def _not_found(entity: str) -> NotFound:
-    messages = {"reward": _("没有这个兑换商品。"), "redemption": _("没有这个兑换码。")}
-    return NotFound(messages[entity], code=CoreError.NOT_FOUND, extra={"entity": entity})
 
 
 @transaction.atomic
@@ -89,7 +80,9 @@ def reward_redeem(*, reward_id: int, user, idempotency_key: str) -> tuple[Redemp
         .first()
     )
     if reward is None:
-        raise _not_found("reward")
+        raise NotFound(
+            _("没有这个兑换商品。"), code=CoreError.NOT_FOUND, extra={"entity": "reward"}
+        )
     wallet = worker_account(user=user)
     provider = _provider_of(reward)
     accounts_lock([wallet.pk, provider.pk])
@@ -231,24 +224,12 @@ def _not_past_deadline(at):
 @transaction.atomic
 def redemption_fulfil(*, code: str, actor) -> Redemption:
     """Staff of the providing station or merchant hand the reward over (核销). Only an issued
-    code that has not expired can be fulfilled, once."""
-    normalised = code_normalise(code)
-    if not normalised:
-        message = _("请输入兑换码。")
-        raise InvalidInput(
-            message,
-            code=CoreError.REQUIRED,
-            errors=[field_error("code", CoreError.REQUIRED, message)],
-        )
-    redemption = Redemption.objects.filter(code=normalised).first()
-    if redemption is None:
-        raise _not_found("redemption")
-    if not can(actor, "redemption.fulfil", redemption):
-        raise PermissionDenied(
-            _("这个兑换码不属于你负责的驿站或商户。"),
-            code=CoreError.PERMISSION_DENIED,
-            extra={"action": "redemption.fulfil"},
-        )
+    code that has not expired can be fulfilled, once.
+
+    The code is found through `selectors.redemption_to_fulfil`, which decides what a refusal
+    says: 403 for someone who may fulfil codes nowhere, whatever the code; for staff, the same
+    404 for another provider's code as for a code that does not exist."""
+    redemption = redemption_to_fulfil(actor=actor, code=code)
     now = timezone.now()
 
     def fulfilled(locked: Redemption, move) -> list[str]:
@@ -265,6 +246,9 @@ def redemption_fulfil(*, code: str, actor) -> Redemption:
         at=now,
         guard=_not_past_deadline(now),
         changes=fulfilled,
+        queryset=scope_queryset(
+            actor, "redemption.fulfil", Redemption.objects.select_related(*RELATED)
+        ),
     )
     return moved.obj
 

@@ -1,6 +1,8 @@
 """The points API and pages: who may do what, the error shape, idempotent redemption over HTTP,
 query counts of the lists."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -118,7 +120,7 @@ def test_redeem_conflicts_name_the_problem(ledger):
     )
 
 
-def test_fulfil_by_code_for_the_station_only(ledger, world):
+def _code_at_station_x(ledger, world, key="z") -> Redemption:
     reward = Reward.objects.create(
         title="热饮",
         kind="drink",
@@ -131,39 +133,61 @@ def test_fulfil_by_code_for_the_station_only(ledger, world):
         valid_until=ledger.reward.valid_until,
     )
     _fund(ledger.worker)
-    redemption, _ = reward_redeem(reward_id=reward.pk, user=ledger.worker, idempotency_key="z")
-    url = "/api/v1/redemptions/fulfil"
-    _problem(
-        client_for(world.manager_l).post(
-            url, {"code": redemption.code}, content_type="application/json"
-        ),
-        403,
-        "permission_denied",
-    )
-    _problem(
-        client_for(ledger.worker).post(
-            url, {"code": redemption.code}, content_type="application/json"
-        ),
-        403,
-        "permission_denied",
-    )
-    _problem(
-        client_for(world.manager_x).post(url, {"code": ""}, content_type="application/json"),
-        422,
-        "validation_error",
-    )
-    ok = client_for(world.manager_x).post(
-        url, {"code": redemption.code}, content_type="application/json"
-    )
+    redemption, _ = reward_redeem(reward_id=reward.pk, user=ledger.worker, idempotency_key=key)
+    return redemption
+
+
+UNKNOWN_CODE = "ZZZZ2345"
+FULFIL = "/api/v1/redemptions/fulfil"
+
+
+def _fulfil(user, code):
+    return client_for(user).post(FULFIL, {"code": code}, content_type="application/json")
+
+
+def test_fulfil_refuses_alike_whether_or_not_the_code_exists(ledger, world):
+    """Who may not fulfil a code cannot tell an existing code from an unknown one: no role
+    that fulfils anywhere is 403 for any code; another station's manager gets the 404 an
+    unknown code gets; the two bodies are the same, byte for byte."""
+    redemption = _code_at_station_x(ledger, world)
+    for user in (ledger.worker, world.auditor_x):
+        existing, unknown = _fulfil(user, redemption.code), _fulfil(user, UNKNOWN_CODE)
+        _problem(existing, 403, "permission_denied")
+        assert existing.content == unknown.content
+    for user in (world.manager_l, world.admin_l):
+        existing, unknown = _fulfil(user, redemption.code), _fulfil(user, UNKNOWN_CODE)
+        body = _problem(existing, 404, "not_found")
+        assert body["entity"] == "redemption" and existing.content == unknown.content
+    # The right station's manager: the same 404 for an unknown code, and the code is theirs.
+    unknown_here = _fulfil(world.manager_x, UNKNOWN_CODE)
+    assert unknown_here.content == _fulfil(world.manager_l, redemption.code).content
+    redemption.refresh_from_db()
+    assert redemption.status == "issued" and not redemption.events.exclude(action="issue")
+    ok = _fulfil(world.manager_x, redemption.code.lower())
     assert ok.status_code == 200 and ok.json()["status"] == "fulfilled"
-    again = _problem(
-        client_for(world.manager_x).post(
-            url, {"code": redemption.code}, content_type="application/json"
-        ),
-        409,
-        "illegal_transition",
-    )
+    assert ok.json()["reward"]["provider"]["id"] == world.station_x.pk
+    again = _problem(_fulfil(world.manager_x, redemption.code), 409, "illegal_transition")
     assert again["entity"] == "redemption" and again["state"] == "fulfilled"
+    # A used code elsewhere still reads as no such code.
+    assert _fulfil(world.manager_l, redemption.code).content == unknown_here.content
+
+
+def test_fulfil_refuses_a_caller_without_the_role_before_looking_the_code_up(ledger, world):
+    redemption = _code_at_station_x(ledger, world)
+    client = client_for(ledger.worker)
+    client.get("/api/v1/auth/session")  # the session and the user are loaded from here on
+    with CaptureQueriesContext(connection) as queries:
+        refused = client.post(FULFIL, {"code": redemption.code}, content_type="application/json")
+    assert refused.status_code == 403
+    assert not [q for q in queries if "points_redemption" in q["sql"]]
+
+
+def test_fulfil_input_problems(ledger, world):
+    _problem(_fulfil(world.manager_x, ""), 422, "validation_error")
+    body = _problem(_fulfil(world.manager_x, "- -"), 422, "required")
+    assert body["errors"][0]["field"] == "code"
+    # No role: refused before the input is read.
+    _problem(_fulfil(ledger.worker, "- -"), 403, "permission_denied")
 
 
 def test_my_redemptions_and_cancel(ledger, django_assert_max_num_queries):
@@ -211,15 +235,23 @@ def test_manual_awards_and_reversals_are_for_region_admins(ledger, world):
     )
     assert again.status_code == 200 and not again.json()["created"]
     tid = made.json()["transfer_id"]
-    _problem(
-        client_for(world.admin_l).post(
-            f"/api/v1/points/transfers/{tid}/reverse",
-            {"memo": "x"},
-            content_type="application/json",
-        ),
-        403,
-        "permission_denied",
-    )
+    # Transfers move people's points: who may not correct one cannot tell whether it exists.
+    for user, status, code in (
+        (world.admin_l, 404, "not_found"),
+        (ledger.worker, 403, "permission_denied"),
+        (world.manager_x, 403, "permission_denied"),
+    ):
+        client = client_for(user)
+        existing, unknown = (
+            client.post(
+                f"/api/v1/points/transfers/{pk}/reverse",
+                {"memo": "x"},
+                content_type="application/json",
+            )
+            for pk in (tid, 999_999)
+        )
+        _problem(existing, status, code)
+        assert existing.content == unknown.content
     reversed_ = client_for(world.admin_x).post(
         f"/api/v1/points/transfers/{tid}/reverse", {"memo": "误发"}, content_type="application/json"
     )
@@ -277,22 +309,16 @@ def test_h5_pages(ledger):
     assert client_for(None).get("/points/").status_code == 302
 
 
+def _page_text(response, code: str) -> str:
+    """The page as the caller reads it, with what differs between any two renderings (the code
+    typed, the CSRF token) set aside."""
+    text = response.content.decode().replace(code, "CODE")
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
+    return re.sub(r'"X-CSRFToken": "[^"]*"', "", text)
+
+
 def test_console_fulfil_page(ledger, world):
-    reward = Reward.objects.create(
-        title="热饮",
-        kind="drink",
-        station=world.station_x,
-        region=world.station_x.region,
-        city_code="360400",
-        price=10,
-        stock=5,
-        valid_from=ledger.reward.valid_from,
-        valid_until=ledger.reward.valid_until,
-    )
-    _fund(ledger.worker)
-    redemption, _ = reward_redeem(reward_id=reward.pk, user=ledger.worker, idempotency_key="c")
-    other = client_for(world.manager_l).get(f"/console/points/fulfil/?code={redemption.code}")
-    assert "不属于你负责" in other.content.decode()
+    redemption = _code_at_station_x(ledger, world, key="c")
     manager = client_for(world.manager_x)
     preview = manager.get(f"/console/points/fulfil/?code={redemption.code.lower()}")
     assert "热饮" in preview.content.decode() and "确认核销" in preview.content.decode()
@@ -300,7 +326,44 @@ def test_console_fulfil_page(ledger, world):
     assert done.status_code == 302
     redemption.refresh_from_db()
     assert redemption.status == "fulfilled" and redemption.fulfilled_by == world.manager_x
-    assert client_for(ledger.worker).get("/console/points/fulfil/").status_code == 403
+    listed = manager.get("/console/points/fulfil/").content.decode()
+    assert redemption.code in listed
+
+
+def test_console_fulfil_page_refuses_alike_whether_or_not_the_code_exists(ledger, world):
+    redemption = _code_at_station_x(ledger, world, key="c")
+    url = "/console/points/fulfil/"
+    # Another station's manager: looking a code up and confirming it read the same for a
+    # code of station x as for no code at all.
+    other = client_for(world.manager_l)
+    for ask in (
+        lambda code: other.get(f"{url}?code={code}"),
+        lambda code: other.post(url, {"code": code, "confirm": "1"}),
+    ):
+        existing, unknown = ask(redemption.code), ask(UNKNOWN_CODE)
+        assert existing.status_code == unknown.status_code == 200
+        assert "不属于你负责的驿站或商户" in existing.content.decode()
+        assert _page_text(existing, redemption.code) == _page_text(unknown, UNKNOWN_CODE)
+    # The right manager sees the same sentence for an unknown code.
+    here = client_for(world.manager_x).get(f"{url}?code={UNKNOWN_CODE}")
+    assert _page_text(here, UNKNOWN_CODE) == _page_text(
+        other.get(f"{url}?code={redemption.code}"), redemption.code
+    ).replace("十里站长", "甘棠站长")
+    redemption.refresh_from_db()
+    assert redemption.status == "issued"
+    # No role that fulfils anywhere (a worker; staff such as an auditor or a dispatcher): 403
+    # for any code, existing or not, looked up or confirmed.
+    for user in (ledger.worker, world.auditor_x, world.dispatcher_x):
+        client = client_for(user)
+        for ask in (
+            lambda code, client=client: client.get(f"{url}?code={code}"),
+            lambda code, client=client: client.post(url, {"code": code, "confirm": "1"}),
+        ):
+            existing, unknown = ask(redemption.code), ask(UNKNOWN_CODE)
+            assert existing.status_code == unknown.status_code == 403
+            assert _page_text(existing, redemption.code) == _page_text(unknown, UNKNOWN_CODE)
+    redemption.refresh_from_db()
+    assert redemption.status == "issued"
 
 
 def test_console_rewards_pages(ledger, world):

@@ -142,10 +142,21 @@ def test_the_station_manager_fulfils_once(ledger, world):
     )
     _fund(ledger, ledger.worker)
     redemption, _ = reward_redeem(reward_id=reward.pk, user=ledger.worker, idempotency_key="f")
-    with pytest.raises(PermissionDenied):
+    # Another station's manager: no such code, as for an unknown one; a worker: no right to
+    # fulfil anything.
+    with pytest.raises(NotFound) as elsewhere:
         redemption_fulfil(code=redemption.code, actor=world.manager_l)
+    with pytest.raises(NotFound) as unknown:
+        redemption_fulfil(code="NOPE2345", actor=world.manager_l)
+    assert (elsewhere.value.code, str(elsewhere.value), elsewhere.value.extra) == (
+        unknown.value.code,
+        str(unknown.value),
+        unknown.value.extra,
+    )
     with pytest.raises(PermissionDenied):
         redemption_fulfil(code=redemption.code, actor=ledger.worker)
+    with pytest.raises(PermissionDenied):
+        redemption_fulfil(code="NOPE2345", actor=ledger.worker)
     done = redemption_fulfil(
         code=redemption.code.lower()[:4] + "-" + redemption.code[4:], actor=world.manager_x
     )
