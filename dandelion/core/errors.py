@@ -62,9 +62,7 @@ Message = str | Promise
 
 
 def _check_code(code) -> None:
-    # TRANSITION: plain strings are tolerated until every app declares its codes; then this
-    # becomes strict (TypeError) and stays so.
-    if not isinstance(code, ErrorCode) and not isinstance(code, str):
+    if not isinstance(code, ErrorCode):
         raise TypeError(f"Error codes are declared in an app's errors.py, not {code!r}.")
 
 

@@ -43,3 +43,13 @@ def test_unexpected_errors_become_problem_500_without_details(client, monkeypatc
     assert response.status_code == 500
     assert response["Content-Type"].startswith("application/problem+json")
     assert "secret" not in response.content.decode()
+
+
+def test_an_error_code_must_be_declared_in_an_apps_enum():
+    from dandelion.core.errors import Conflict, CoreError, field_error
+
+    with pytest.raises(TypeError):
+        Conflict("x", code="made_up_here")
+    with pytest.raises(TypeError):
+        field_error("name", "made_up_here", "x")
+    assert Conflict("x", code=CoreError.ILLEGAL_TRANSITION).code == "illegal_transition"

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.test import RequestFactory
 
-from dandelion.core.errors import RateLimited
+from dandelion.core.errors import CoreError, RateLimited
 from dandelion.core.models import RateLimitBucket
 from dandelion.core.ratelimit import (
     Limit,
@@ -35,13 +35,13 @@ def test_bad_rates_are_refused(text):
 
 
 def test_a_window_allows_its_limit_then_says_how_long_to_wait():
-    limit = Limit("k", Rate(2, 60), code="too_fast")
+    limit = Limit("k", Rate(2, 60), code=CoreError.PHOTOS_BUSY)
     rate_limits_consume(limits=[limit], now=T0)
     rate_limits_consume(limits=[limit], now=T0 + timedelta(seconds=10))
     with pytest.raises(RateLimited) as caught:
         rate_limits_consume(limits=[limit], now=T0 + timedelta(seconds=20))
     assert caught.value.retry_after == 40
-    assert caught.value.code == "too_fast"
+    assert caught.value.code == "photos_busy"
     rate_limits_consume(limits=[limit], now=T0 + timedelta(seconds=60))  # a new window
 
 
