@@ -1,7 +1,9 @@
 """The error codes of accounts: sign-in, registration (报到) and the profile, people and roles.
 
 The sign-in codes are stable strings API clients and the H5 rely on (`otp_invalid`, …). A
-missing field is `CoreError.REQUIRED`; a region or person that is not there is
+refused one-time code is always `otp_invalid`, whatever the reason (wrong, never requested,
+used, expired, too many wrong tries), so the answer never tells whether a code is pending for
+a phone. A missing field is `CoreError.REQUIRED`; a region or person that is not there is
 `CoreError.NOT_FOUND` with `extra={"entity": …}`.
 """
 
@@ -11,9 +13,6 @@ from dandelion.core.errors import ErrorCode
 class AccountsError(ErrorCode):
     # Signing in
     INVALID_PHONE = "invalid_phone"
-    OTP_NOT_REQUESTED = "otp_not_requested"
-    OTP_EXPIRED = "otp_expired"
-    OTP_ATTEMPTS_EXHAUSTED = "otp_attempts_exhausted"
     OTP_INVALID = "otp_invalid"
     OTP_PHONE_RATE_LIMITED = "otp_phone_rate_limited"
     OTP_ADDRESS_RATE_LIMITED = "otp_address_rate_limited"

@@ -2,7 +2,7 @@
 
 Rules (issue 3): a code has 6 digits, lives `OTP_TTL_SECONDS` (5 minutes), is stored only as a
 keyed hash, and dies after `OTP_MAX_ATTEMPTS` (5) wrong tries; only the newest code of a phone
-is live. Sending is limited per phone and per client address. A phone seen for the first time
+is live. Every refused code gets the same answer (`otp_invalid`), whatever the reason. Sending is limited per phone and per client address. A phone seen for the first time
 becomes a new account.
 """
 
@@ -150,7 +150,7 @@ def _new_worker(phone: str) -> User:
 
 
 @transaction.atomic
-def _otp_check(*, phone: str, code: str, now: datetime) -> tuple[_Outcome, int, User | None]:
+def _otp_check(*, phone: str, code: str, now: datetime) -> tuple[_Outcome, User | None]:
     record = (
         PhoneCode.objects.select_for_update()
         .filter(phone=phone, used_at__isnull=True)
@@ -158,59 +158,53 @@ def _otp_check(*, phone: str, code: str, now: datetime) -> tuple[_Outcome, int, 
         .first()
     )
     if record is None:
-        return _Outcome.NOT_REQUESTED, 0, None
+        return _Outcome.NOT_REQUESTED, None
     if record.expires_at <= now:
-        return _Outcome.EXPIRED, 0, None
+        return _Outcome.EXPIRED, None
     if record.attempts >= settings.OTP_MAX_ATTEMPTS:
-        return _Outcome.EXHAUSTED, 0, None
+        return _Outcome.EXHAUSTED, None
     expected = _code_hash(phone=phone, code=code, salt=record.salt)
     if not constant_time_compare(expected, record.code_hash):
         record.attempts += 1
         record.save(update_fields=["attempts"])
-        return _Outcome.WRONG, settings.OTP_MAX_ATTEMPTS - record.attempts, None
+        return _Outcome.WRONG, None
     user = User.objects.filter(phone=phone).first()
     if user is not None and not user.is_active:
-        return _Outcome.DISABLED, 0, None
+        return _Outcome.DISABLED, None
     record.used_at = now
     record.save(update_fields=["used_at"])
     if user is None:
         user = _new_worker(phone)
     user.last_login = now
     user.save(update_fields=["last_login"])
-    return _Outcome.OK, 0, user
+    return _Outcome.OK, user
 
 
 def otp_verify(*, phone: str, code: str, now: datetime | None = None) -> User:
     """The account of `phone` (created on first sign-in) if `code` is its live code.
 
+    Every refused code gets the one answer, `otp_invalid` (422, the same sentence and the same
+    `errors[]` item): a wrong code, no code requested, a used, expired or replaced code, and a
+    code killed by too many wrong tries all read alike, so nobody learns from a guess whether a
+    code is pending for a phone, nor how many tries it has left. The counting is unchanged: each
+    wrong try counts against the live code, which dies after `OTP_MAX_ATTEMPTS`; then even the
+    right code is refused until a new one is requested. Only the phone's owner, holding the
+    right live code, learns that the account is disabled.
+
     Not itself atomic: the wrong-try counter has to be committed before the refusal is raised,
     or a rolled-back transaction would forget the try.
     """
     phone = phone_normalise(phone)
-    outcome, attempts_left, user = _otp_check(
-        phone=phone, code=(code or "").strip(), now=now or timezone.now()
-    )
+    outcome, user = _otp_check(phone=phone, code=(code or "").strip(), now=now or timezone.now())
     if outcome is _Outcome.OK:
         return user
     if outcome is _Outcome.DISABLED:
         raise PermissionDenied(_("该账号已停用。"), code=AccountsError.ACCOUNT_DISABLED)
-    if outcome is _Outcome.WRONG:
-        error_code = AccountsError.OTP_INVALID
-        message = _("验证码不正确，还可以再试 %(left)s 次。") % {"left": attempts_left}
-    else:
-        error_code, message = {
-            _Outcome.NOT_REQUESTED: (AccountsError.OTP_NOT_REQUESTED, _("请先获取验证码。")),
-            _Outcome.EXPIRED: (AccountsError.OTP_EXPIRED, _("验证码已过期，请重新获取。")),
-            _Outcome.EXHAUSTED: (
-                AccountsError.OTP_ATTEMPTS_EXHAUSTED,
-                _("错误次数过多，请重新获取验证码。"),
-            ),
-        }[outcome]
+    message = _("验证码不正确或已失效，请检查后重试，或重新获取验证码。")
     raise InvalidInput(
         message,
-        code=error_code,
-        errors=[field_error("code", error_code, message)],
-        extra={"attempts_left": attempts_left} if outcome is _Outcome.WRONG else None,
+        code=AccountsError.OTP_INVALID,
+        errors=[field_error("code", AccountsError.OTP_INVALID, message)],
     )
 
 

@@ -1,12 +1,14 @@
 """Workers sign in with their phone: one-time codes, sessions, bearer tokens (issue 3)."""
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from dandelion.accounts.models import ApiToken, PhoneCode, User
 from dandelion.accounts.testing import last_code
@@ -78,7 +80,7 @@ def test_a_code_works_once(client):
     code = last_code(PHONE)
     assert login(client, code).status_code == 200
     again = login(Client(), code)
-    assert again.status_code == 422 and again.json()["code"] == "otp_not_requested"
+    assert again.status_code == 422 and again.json()["code"] == "otp_invalid"
 
 
 def test_a_code_expires_after_five_minutes(client):
@@ -87,7 +89,7 @@ def test_a_code_expires_after_five_minutes(client):
     code = last_code(PHONE)
     with time_machine.travel(T0 + timedelta(minutes=5), tick=False):
         response = login(client, code)
-    assert response.status_code == 422 and response.json()["code"] == "otp_expired"
+    assert response.status_code == 422 and response.json()["code"] == "otp_invalid"
 
 
 def test_a_code_is_still_good_just_before_it_expires(client):
@@ -101,14 +103,61 @@ def test_five_wrong_tries_kill_the_code(client):
     request_code(client)
     code = last_code(PHONE)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
-    lefts = []
-    for _ in range(5):
+    for tries in range(1, 6):
         response = login(client, wrong)
-        assert response.json()["code"] == "otp_invalid"
-        lefts.append(response.json()["attempts_left"])
-    assert lefts == [4, 3, 2, 1, 0]
+        assert response.status_code == 422 and response.json()["code"] == "otp_invalid"
+        assert "attempts_left" not in response.json()
+        assert PhoneCode.objects.get().attempts == tries
+    # Dead: even the right code is refused, in the same words, until a new one is requested.
     response = login(client, code)
-    assert response.status_code == 422 and response.json()["code"] == "otp_attempts_exhausted"
+    assert response.status_code == 422 and response.content == login(client, wrong).content
+    assert PhoneCode.objects.get().attempts == 5 and PhoneCode.objects.get().used_at is None
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        request_code(client)
+        assert login(client, last_code(PHONE)).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/auth/login", "/api/v1/auth/token"])
+def test_a_refused_code_reads_the_same_whether_or_not_a_code_is_pending(client, path):
+    """One answer for every refused code: a guess tells nobody whether a code is pending for
+    a phone (nor how many tries it has left, nor whether one expired or died)."""
+    pending, never, used, expired, dead = (f"1391234000{n}" for n in range(5))
+    with time_machine.travel(T0, tick=False):
+        request_code(client, phone=expired)
+    with time_machine.travel(T0 + timedelta(minutes=10), tick=False):
+        for phone in (pending, used, dead):
+            request_code(client, phone=phone)
+        assert login(Client(), last_code(used), phone=used).status_code == 200
+        for _ in range(5):
+            login(Client(), "999999" if last_code(dead) != "999999" else "999998", phone=dead)
+        answers = {}
+        for phone in (pending, never, used, expired, dead):
+            guess = "000000" if last_code(pending) != "000000" else "000001"
+            answers[phone] = post(Client(), path, {"phone": phone, "code": guess})
+    first = answers[pending]
+    assert first.status_code == 422
+    body = first.json()
+    assert body["code"] == "otp_invalid" and body["errors"][0]["code"] == "otp_invalid"
+    assert body["errors"][0]["field"] == "code" and "attempts_left" not in body
+    assert all(response.content == first.content for response in answers.values())
+    # The pending code still counts the wrong try, and still works.
+    assert PhoneCode.objects.get(phone=pending).attempts == 1
+
+
+def test_the_sign_in_page_says_the_same_whether_or_not_a_code_is_pending(client):
+    pending, never = "13912340001", "13912340002"
+    request_code(client, phone=pending)
+    guess = "000000" if last_code(pending) != "000000" else "000001"
+
+    def page(phone):
+        response = Client().post("/login/", {"action": "login", "phone": phone, "code": guess})
+        text = response.content.decode().replace(phone, "PHONE")
+        return response.status_code, re.sub(r'value="[^"]{32,}"|"X-CSRFToken": "[^"]*"', "", text)
+
+    status, text = page(pending)
+    assert status == 200 and "验证码不正确或已失效" in text and 'id="code-error"' in text
+    assert page(never) == (status, text)
+    assert PhoneCode.objects.get(phone=pending).attempts == 1
 
 
 def test_a_new_code_replaces_the_old_one(client):
