@@ -2,8 +2,9 @@
 
 Rules (issue 3): a code has 6 digits, lives `OTP_TTL_SECONDS` (5 minutes), is stored only as a
 keyed hash, and dies after `OTP_MAX_ATTEMPTS` (5) wrong tries; only the newest code of a phone
-is live. Every refused code gets the same answer (`otp_invalid`), whatever the reason. Sending is limited per phone and per client address. A phone seen for the first time
-becomes a new account.
+is live. Every refused code gets the same answer (`otp_invalid`), whatever the reason.
+Sending is limited per phone and per client address. A phone seen for the first time becomes a
+new account.
 """
 
 import hashlib
