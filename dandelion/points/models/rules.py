@@ -31,6 +31,13 @@ class EarningRule(models.Model):
         blank=True,
         help_text=_("Points per worker per month; empty: none."),
     )
+    # A station visit (驿站打卡) is verified when the device's location put the worker at the
+    # station; a rule that requires it pays nothing for the others (`award_by_rule`).
+    requires_verified = models.BooleanField(
+        _("只计已核验位置的打卡"),
+        default=False,
+        help_text=_("Station visits only: pay only for visits whose location was verified."),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
