@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dandelion.core.audit import SensitiveRead, audit_event_list, audit_reads, audit_record
 from dandelion.core.errors import CoreError, NotFound
 from dandelion.core.models import AuditEvent
-from dandelion.core.permissions import get_permitted, grants_for, require, scope_queryset
+from dandelion.core.permissions import get_scoped, grants_for, require, scope_queryset
 from dandelion.regions.selectors import region_get
 
 from .hooks import export_sections
@@ -85,7 +85,10 @@ def user_list(*, actor: User, text: str | None = None, role: str | None = None) 
 
 
 def user_get(*, actor: User, user_id: int) -> User:
-    return get_permitted(
+    """A person the actor may see (`user.view` in their scope, or themselves). Refused alike
+    whether or not the person exists: 404 for someone whose roles see people elsewhere, 403
+    for someone whose roles see no people (`core.permissions.get_scoped`)."""
+    return get_scoped(
         actor,
         "user.view",
         User.objects.select_related("worker_profile__work_region"),
@@ -95,8 +98,8 @@ def user_get(*, actor: User, user_id: int) -> User:
 
 def user_phone_read(*, actor: User, user_id: int) -> User:
     """The person whose full phone number the actor may read (`user.view_phone`); the read is
-    written to the audit log."""
-    user = get_permitted(
+    written to the audit log. Refused alike whether or not the person exists (`get_scoped`)."""
+    user = get_scoped(
         actor,
         "user.view_phone",
         User.objects.select_related("worker_profile__work_region"),
@@ -132,8 +135,10 @@ def role_assignment_list(
 
 
 def role_assignment_for_revoking(*, actor: User, assignment_id: int) -> RoleAssignment:
-    """A role assignment the actor may take away (`role.assign` over its scope)."""
-    return get_permitted(
+    """A role assignment the actor may take away (`role.assign` over its scope). Refused alike
+    whether or not it exists: 404 for a region admin outside their scope, 403 for everyone
+    else (`core.permissions.get_scoped`)."""
+    return get_scoped(
         actor,
         "role.assign",
         RoleAssignment.objects.select_related("user", "region", "organisation", "station"),
@@ -145,8 +150,12 @@ def _not_found(entity: str) -> NotFound:
     return NotFound(_("没有找到。"), code=CoreError.NOT_FOUND, extra={"entity": entity})
 
 
-def person_get(*, user_id: int) -> User:
-    """The person a role is given to (the service checks the granter's scope)."""
+def person_get(*, actor: User, user_id: int) -> User:
+    """The person a role is given to. Only someone who may grant roles somewhere learns
+    whether a person exists (they name the person by id, who may not be in anyone's scope
+    yet); everyone else is refused (403) before the person is looked up. The service checks
+    the granter's scope."""
+    require(actor, "role.assign")
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         raise _not_found("user")
@@ -155,13 +164,16 @@ def person_get(*, user_id: int) -> User:
 
 def role_scope_get(
     *,
+    actor: User,
     region_code: str | None = None,
     organisation_id: int | None = None,
     station_id: int | None = None,
 ) -> dict[str, Any]:
-    """The scope a role is held over, as the keyword role_assign takes (`{"region": …}`).
-    Organisations and stations are reached through the assignment's foreign keys, so accounts
-    imports neither app."""
+    """The scope a role is held over, as the keyword role_assign takes (`{"region": …}`);
+    403 before anything is looked up for someone who may grant roles nowhere. Organisations
+    and stations are reached through the assignment's foreign keys, so accounts imports
+    neither app."""
+    require(actor, "role.assign")
     if region_code is not None:
         return {"region": region_get(code=region_code)}
     key, pk = (

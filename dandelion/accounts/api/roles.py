@@ -45,11 +45,12 @@ def roles_assign(request: HttpRequest, payload: RoleAssignmentIn):
     if len(given) != 1:
         raise services.role_scope_invalid()
     scope = selectors.role_scope_get(
+        actor=request.user,
         region_code=payload.region_code,
         organisation_id=payload.organisation_id,
         station_id=payload.station_id,
     )
-    user = selectors.person_get(user_id=payload.user_id)
+    user = selectors.person_get(actor=request.user, user_id=payload.user_id)
     assignment = services.role_assign(user=user, role=payload.role, actor=request.user, **scope)
     return 201, role_assignment_payload(assignment)
 

@@ -36,8 +36,12 @@ def test_the_full_number_is_for_roles_that_need_it_and_each_read_is_audited(worl
         world.worker_x,
         "360403001",
     )
-    for caller in (world.dispatcher_x, world.leader_x, world.auditor_x, world.admin_l):
+    for caller in (world.dispatcher_x, world.leader_x, world.auditor_x, world.worker_l):
         assert client_for(caller).get(f"/api/v1/users/{world.worker_x.pk}/phone").status_code == 403
+    # A region admin elsewhere: no such person, as for an id nobody has.
+    assert client_for(world.admin_l).get(
+        f"/api/v1/users/{world.worker_x.pk}/phone"
+    ).status_code == (404)
     assert AuditEvent.objects.filter(field="phone").count() == 1
 
 

@@ -2,8 +2,10 @@
 and its lists hold only rows inside the caller's scope.
 
 Each row names the people (attributes of the `world` fixture) who may call the endpoint on a
-row of 浔阳区; everyone else must be refused. Each call runs in a transaction that is rolled
-back, so writes by one caller do not change what the next one meets.
+row of 浔阳区; everyone else must be refused. Where a row's existence is itself private, those
+whose roles allow the action elsewhere get the 404 an unknown row gets (`hidden`); the rest 403.
+Each call runs in a transaction that is rolled back, so writes by one caller do not change what
+the next one meets.
 """
 
 from dataclasses import dataclass
@@ -51,6 +53,7 @@ class Endpoint:
     path: str  # formatted with the world's attributes
     allowed: frozenset
     body: dict | None = None
+    hidden: frozenset = frozenset()
 
     def call(self, client, world):
         path = self.path.format(w=world, **_ids(world))
@@ -69,16 +72,19 @@ def _ids(world):
     return {"manager_x_role": RoleAssignment.objects.get(user=world.manager_x).pk}
 
 
-def E(method, path, allowed, body=None):
-    return Endpoint(method, path, frozenset(allowed), body)
+def E(method, path, allowed, body=None, hidden=()):
+    return Endpoint(method, path, frozenset(allowed), body, frozenset(hidden))
 
 
 ENDPOINTS = {
     "users_list": E("get", "/api/v1/users", {"admin_x", "admin_l", "dispatcher_x", "auditor_x"}),
     "users_get": E(
-        "get", "/api/v1/users/{w.worker_x.pk}", {"admin_x", "dispatcher_x", "auditor_x", "worker_x"}
+        "get",
+        "/api/v1/users/{w.worker_x.pk}",
+        {"admin_x", "dispatcher_x", "auditor_x", "worker_x"},
+        hidden={"admin_l"},
     ),
-    "users_phone": E("get", "/api/v1/users/{w.worker_x.pk}/phone", {"admin_x"}),
+    "users_phone": E("get", "/api/v1/users/{w.worker_x.pk}/phone", {"admin_x"}, hidden={"admin_l"}),
     "roles_list": E("get", "/api/v1/roles", {"admin_x", "admin_l", "auditor_x"}),
     "roles_assign": E(
         "post",
@@ -86,7 +92,7 @@ ENDPOINTS = {
         {"admin_x"},
         body=lambda w: {"user_id": w.outsider.pk, "role": "auditor", "region_code": "360403001"},
     ),
-    "roles_revoke": E("delete", "/api/v1/roles/{manager_x_role}", {"admin_x"}),
+    "roles_revoke": E("delete", "/api/v1/roles/{manager_x_role}", {"admin_x"}, hidden={"admin_l"}),
     "audit_events_list": E("get", "/api/v1/audit-events", {"auditor_x"}),
     "orgs_get": E(
         "get",
@@ -157,6 +163,8 @@ def test_every_endpoint_admits_exactly_its_roles(world, make_user, name):
             if person == "anonymous"
             else "ok"
             if person in endpoint.allowed or person == "root"
+            else 404
+            if person in endpoint.hidden
             else 403
         )
         for person in outcomes
