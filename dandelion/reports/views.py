@@ -17,7 +17,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dandelion.core.errors import ApplicationError, CoreError, InvalidInput, field_error
+from dandelion.core.errors import (
+    ApplicationError,
+    CoreError,
+    InvalidInput,
+    RateLimited,
+    field_error,
+)
 from dandelion.core.forms import show_error
 from dandelion.core.geo import to_wgs84, valid_wgs84
 from dandelion.core.h5 import sign_in_required
@@ -183,8 +189,18 @@ def report_new(request):
             )
             errors = _form_errors(exc, fields["categories"])
             errors.update(notes)
-            context.update(fields, errors=errors, form_error=errors.get("", ""))
+            context.update(
+                fields,
+                errors=errors,
+                form_error=errors.get("", ""),
+                fields_marked=any(field for field in errors),
+            )
             context["map_config"]["chosen"] = _chosen(values["category"], context["answers"])
+            if isinstance(exc, RateLimited):
+                # Too many reports, or the photo decoder busy: nothing to correct, try later.
+                response = render(request, "reports/new.html", context, status=exc.status)
+                response["Retry-After"] = str(exc.retry_after)
+                return response
             return render(request, "reports/new.html", context, status=422)
         messages.success(request, _("已提交，感谢你的随手拍！处理进展会通知你。"))
         return redirect("reports:detail", report_id=report.pk)

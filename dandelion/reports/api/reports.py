@@ -77,13 +77,15 @@ def reports_get(request: HttpRequest, report_id: int):
 
 @router.post(
     "/reports",
-    response={201: ReportDetailOut, **problems(404)},
+    response={201: ReportDetailOut, **problems(404, 429)},
     operation_id="reports_create",
     summary="Report a problem (multipart: fields and 1–4 photos)",
     description=(
         "Photos are JPEG, PNG or WebP up to 10 MB each, checked by decoding; they are stored "
         "re-encoded with the orientation applied and no EXIF. Extra questions go as "
-        "`attribute[code]` fields. Errors are 422 naming the field (`photos[1]`, `category`…)."
+        "`attribute[code]` fields. Errors are 422 naming the field (`photos[1]`, `category`…). "
+        "429 with `Retry-After`: `rate_limited` once a person has submitted too many reports "
+        "in a while, `photos_busy` while other large photos are being decoded."
     ),
 )
 def reports_create(

@@ -24,7 +24,14 @@ from .render import respond
 
 DEFAULT_WINDOW = timedelta(days=90)
 MAX_REQUESTS = 1000
-MAX_DESCRIPTION = 4000
+CONTACT = ("email", "device_id", "account_id", "first_name", "last_name", "phone")
+# What a text parameter may hold: longer is refused, naming it, never cut short.
+TEXT_LIMITS = {
+    "description": services.MAX_DESCRIPTION,
+    "address_string": services.MAX_ADDRESS,
+    "media_url": Report._meta.get_field("media_url").max_length,
+    **dict.fromkeys(CONTACT, 200),
+}
 
 
 def _not_found(name: str, value: str, entity: str) -> NotFound:
@@ -62,24 +69,21 @@ def _request_create(request, fmt: str):
         else:
             message = _("请提供位置：lat and long。")
         raise params.bad("lat", message, code=CoreError.REQUIRED)
+    for name, limit in TEXT_LIMITS.items():
+        if len(form.get(name) or "") > limit:
+            raise params.bad(
+                name,
+                _("%(name)s 不能超过 %(n)s 字。") % {"name": name, "n": limit},
+                code=CoreError.TOO_LONG,
+            )
     description = form.get("description") or ""
-    if len(description) > MAX_DESCRIPTION:
-        raise params.bad(
-            "description",
-            _("description 不能超过 %(n)s 字。") % {"n": MAX_DESCRIPTION},
-            code=CoreError.TOO_LONG,
-        )
     media_url = (form.get("media_url") or "").strip()
     if media_url:
         try:
             URLValidator(schemes=["http", "https"])(media_url)
         except ValidationError:
             raise params.bad("media_url", _("media_url 须为 http(s) 链接。")) from None
-    contact = {
-        name: form.get(name, "").strip()[:200]
-        for name in ("email", "device_id", "account_id", "first_name", "last_name", "phone")
-        if form.get(name, "").strip()
-    }
+    contact = {name: form.get(name, "").strip() for name in CONTACT if form.get(name, "").strip()}
     if selectors.region_for_point(lat=lat, lng=lng).city_code != city:
         raise params.bad(
             "lat",
@@ -92,12 +96,12 @@ def _request_create(request, fmt: str):
         lat=lat,
         lng=lng,
         description=description,
-        address=form.get("address_string", "")[:200],
+        address=form.get("address_string", ""),
         attributes=attributes_from_post(form),
         source=Report.Source.OPEN311,
         api_key=key,
         contact=contact,
-        media_url=media_url[:500],
+        media_url=media_url,
     )
     return respond(
         fmt,

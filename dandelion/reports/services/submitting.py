@@ -1,6 +1,7 @@
 """Submitting a report: its place, category, extra questions and photos, routed on arrival."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from dandelion.core import geo
 from dandelion.core.errors import CoreError, PermissionDenied
 from dandelion.core.photos import ProcessedPhoto, StoredFiles, atomic_with_files, photos_process
+from dandelion.core.ratelimit import submissions_check, submissions_consume
 
 from .. import selectors
 from ..errors import ReportsError
@@ -95,6 +97,29 @@ def _store_photos(
     return stored
 
 
+@dataclass(frozen=True)
+class ClientSubmitter:
+    """Someone submitting through an Open311 client, who has no account here: what the
+    per-person submission limit counts against (`pk` is its key, never a user's id)."""
+
+    pk: str
+
+
+def _submitter(*, reporter, api_key: ApiKey | None, contact: dict):
+    """Whom a report counts against in `submissions_consume`: the person reporting; for an
+    Open311 client, the citizen it names (`account_id`, else `device_id`) within its API key,
+    or the client itself when it names nobody; None when there is neither (nothing to count
+    against)."""
+    if reporter is not None:
+        return reporter
+    if api_key is None:
+        return None
+    citizen = contact.get("account_id") or contact.get("device_id")
+    return ClientSubmitter(
+        f"open311:{api_key.pk}:{citizen}" if citizen else f"open311:{api_key.pk}"
+    )
+
+
 def report_create(
     *,
     reporter,
@@ -116,7 +141,13 @@ def report_create(
     as JPEG, PNG or WebP (Open311 may send none, or a `media_url`); every required extra
     question answered. The report starts `for_triage` and goes to the organisation the routing
     rules name, whose handlers are told. Photos are checked before anything is written, and
-    their files are deleted again if the report is not saved."""
+    their files are deleted again if the report is not saved.
+
+    A person submits at most `SUBMISSION_RATES` reports (`RateLimited`, 429 with Retry-After);
+    an Open311 client's reports count against the citizen it names (see `_submitter`). Someone
+    with none left is refused before their photos are decoded. The photos are decoded before
+    the transaction opens, so a slow decode never holds the database's write lock (SQLite
+    takes it when the transaction begins)."""
     now = now or timezone.now()
     # Open311 clients may leave out the description and the photos (or link one by URL).
     strict = source != Report.Source.OPEN311
@@ -143,6 +174,10 @@ def report_create(
     uploads = list(photos or [])
     if strict and not uploads:
         raise refuse("photos", CoreError.REQUIRED, _("请至少拍一张照片"))
+    submitter = _submitter(reporter=reporter, api_key=api_key, contact=contact or {})
+    if submitter is not None:
+        # Asked before the costly decoding, so a refused submission costs little.
+        submissions_check(person=submitter, kind="report", now=now)
     processed = photos_process(uploads)
 
     region = selectors.region_for_point(lat=lat, lng=lng)
@@ -161,6 +196,10 @@ def report_create(
     organisation = selectors.routing_target(category=category, region=region)
 
     with atomic_with_files() as files:
+        if submitter is not None:
+            # Decided in the transaction that stores the report: a refused or failed one
+            # counts nothing.
+            submissions_consume(person=submitter, kind="report", now=now)
         report = Report.objects.create(
             category=category,
             region=region,

@@ -1,11 +1,13 @@
 """The JSON API: submitting with photos, the public list and detail (never the reporter),
 nearby duplicates, "me too", the reporter's confirm/reopen, and staff endpoints by role."""
 
+import io
 import json
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from PIL import Image
 
 from dandelion.accounts.testing import client_for
 from dandelion.core.geo import wgs84_to_gcj02
@@ -311,14 +313,53 @@ def test_categories_with_their_questions(rw):
     assert "lianxi_only" in [c["code"] for c in english]
 
 
-def test_a_nul_character_is_a_422_problem_where_the_database_refuses_it(rw):
-    from django.db import connection
-
+def test_a_nul_character_is_a_422_problem_naming_the_field_on_every_database(rw):
     response = _create(client_for(rw.worker), description="垃圾\x00桶满了")
-    if connection.vendor == "postgresql":
-        assert response.status_code == 422, response.content
-        assert response["Content-Type"] == "application/problem+json"
-        assert response.json()["code"] == "unstorable_value"
-        assert not Report.objects.exists()
-    else:
-        assert response.status_code == 201, response.content
+    assert response.status_code == 422, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert "description" in [e["field"] for e in response.json()["errors"]]
+    assert not Report.objects.exists()
+
+
+def test_the_report_after_the_limit_is_a_429_and_stores_nothing(rw, settings):
+    # Given a limit of two reports in ten minutes, and a worker who has made two,
+    settings.SUBMISSION_RATES = "2/600"
+    worker = client_for(rw.worker)
+    assert [_create(worker).status_code for _ in range(2)] == [201, 201]
+
+    # when they report a third time,
+    response = _create(worker, description="第三次")
+
+    # then they are told to wait, nothing is stored, and others may still report.
+    assert response.status_code == 429, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert 0 < int(response["Retry-After"]) <= 600
+    assert response.json()["code"] == "rate_limited"
+    assert Report.objects.count() == 2 and not Report.objects.filter(description="第三次")
+    assert _create(client_for(rw.other_worker)).status_code == 201
+
+
+def test_a_refused_report_does_not_count_against_the_limit(rw, settings):
+    settings.SUBMISSION_RATES = "1/600"
+    worker = client_for(rw.worker)
+    assert _create(worker, category="nope").status_code == 422
+    assert _create(worker).status_code == 201
+
+
+def test_large_photos_wait_for_a_decoding_slot_and_are_a_429_when_none_frees(
+    rw, settings, tmp_path
+):
+    from dandelion.core.photos import decoding_slot
+
+    settings.PHOTO_DECODE_SLOTS = 1
+    settings.PHOTO_DECODE_WAIT_SECONDS = 0
+    settings.PHOTO_LOCK_DIR = str(tmp_path)
+    # A PNG decodes at full size: 2100 × 2000 is more than a small request's pixels.
+    out = io.BytesIO()
+    Image.new("RGB", (2100, 2000), (10, 200, 30)).save(out, format="PNG")
+    large = photo("large.png", out.getvalue(), "image/png")
+    with decoding_slot():  # another request is decoding
+        response = _create(client_for(rw.worker), photos=[large])
+    assert response.status_code == 429, response.content
+    assert response.json()["code"] == "photos_busy" and int(response["Retry-After"]) > 0
+    assert not Report.objects.exists()

@@ -191,6 +191,11 @@ def test_posting_in_xml_with_attributes(client, rw, key):
         ({"jurisdiction_id": "999900"}, 404, "jurisdiction_id"),
         ({"service_code": "broken_lift"}, 400, "attribute[floor]"),
         ({"description": "x" * 4001}, 400, "description"),
+        # Too long is refused, naming the parameter; nothing is cut short.
+        ({"address_string": "路" * 201}, 400, "address_string"),
+        ({"account_id": "a" * 201}, 400, "account_id"),
+        ({"email": "a" * 200 + "@example.cn"}, 400, "email"),
+        ({"media_url": "https://example.cn/" + "p" * 490}, 400, "media_url"),
         ({"media_url": "javascript:alert(1)"}, 400, "media_url"),
         ({"lat": "39.9", "long": "116.4"}, 400, "outside"),
     ],
@@ -342,16 +347,120 @@ def test_xml_stays_well_formed_with_control_characters_in_the_text(client, rw, m
     assert body[0]["description"] == "井盖\x1b没了\x0b，小心\t通行"
 
 
-def test_a_nul_character_is_stored_where_the_database_can_and_refused_where_not(client, rw, key):
-    """PostgreSQL takes no NUL in text: the client gets the specification's 400, not a 500, and
-    nothing is written. SQLite stores the text as sent."""
-    from django.db import connection
+def test_the_longest_address_string_is_stored_whole(client, rw, key):
+    response = client.post(f"{BASE}/requests.json", _form(key, address_string="路" * 200))
+    assert response.status_code == 201, response.content
+    assert Report.objects.get().address == "路" * 200
 
-    response = client.post(f"{BASE}/requests.json", _form(key, description="井盖\x00没了"))
-    if connection.vendor == "postgresql":
-        assert response.status_code == 400, response.content
-        assert response.json()[0]["code"] == 400
-        assert not Report.objects.exists()
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize(
+    ("change", "parameter"),
+    [
+        ({"description": "井盖\x00没了"}, "description"),
+        ({"address_string": "甘棠\x00北路"}, "address_string"),
+        ({"service_code": "broken_lift", "attribute[floor]": "5\x00"}, "attribute[floor]"),
+        ({"account_id": "hotline\x0042"}, "account_id"),
+        ({"first_name": "\x00"}, "first_name"),
+        ({"api_key": "o311_\x00"}, "api_key"),
+        ({"note\x00": "x"}, "note␀"),
+    ],
+)
+def test_a_nul_character_anywhere_in_a_post_is_a_400_naming_it_on_every_database(
+    client, rw, key, fmt, change, parameter
+):
+    """PostgreSQL takes no NUL in text and SQLite would store it: both refuse it the same way,
+    in the specification's error shape, before anything is written."""
+    response = client.post(
+        f"{BASE}/requests.{fmt}", _form(key, **change), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400, response.content
+    if fmt == "json":
+        [error] = response.json()
     else:
-        assert response.status_code == 201, response.content
-        assert Report.objects.get().description == "井盖\x00没了"
+        found = xml(response).find("error")
+        error = {"code": found.find("code").text, "description": found.find("description").text}
+    assert int(error["code"]) == 400
+    assert error["description"] == f"{parameter}: Must not contain NUL control characters."
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "services.json?jurisdiction_id=3604%0000",
+        "services/garbage.xml?jurisdiction_id=%00",
+        "requests.json?service_code=garbage%00",
+        "requests.xml?service_request_id=1%00",
+        "requests.json?start_date=2026-01-01%00",
+        "requests.json?%00=1",
+        "requests/1%00.json",
+        "tokens/%00.xml",
+        "servicerequestupdates.json?end_date=%00",
+        "discovery.json?x=%00",
+    ],
+)
+def test_a_nul_character_in_a_query_or_path_is_a_400_in_the_specifications_shape(
+    client, rw, make_report, url
+):
+    make_report()
+    response = client.get(f"{BASE}/{url}", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400, response.content
+    if ".xml" in url:
+        description = xml(response).find("error/description").text
+    else:
+        [error] = response.json()
+        assert error["code"] == 400
+        description = error["description"]
+    assert "NUL" in description
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_the_request_after_the_limit_is_a_429_counted_per_citizen_of_a_client(
+    client, rw, key, settings, fmt
+):
+    # Given a limit of two reports in ten minutes, and a citizen of the hotline who has made two,
+    settings.SUBMISSION_RATES = "2/600"
+    url = f"{BASE}/requests.{fmt}"
+    assert [client.post(url, _form(key)).status_code for _ in range(2)] == [201, 201]
+
+    # when the hotline posts a third for them,
+    response = client.post(url, _form(key, description="第三次"), HTTP_ACCEPT_LANGUAGE="en")
+
+    # then it is told to wait, in the specification's shape, and nothing is stored;
+    assert response.status_code == 429, response.content
+    assert 0 < int(response["Retry-After"]) <= 600
+    if fmt == "json":
+        [error] = response.json()
+    else:
+        found = xml(response).find("error")
+        error = {"code": found.find("code").text, "description": found.find("description").text}
+    assert int(error["code"]) == 429 and "too often" in error["description"]
+    assert Report.objects.count() == 2
+    # another citizen of the same hotline counts apart (by account_id, else device_id).
+    others = [
+        _form(key, account_id="hotline-43"),
+        _form(key, account_id="", device_id="phone-7"),
+        _form(key, account_id="", device_id="phone-7"),
+    ]
+    assert [client.post(url, form).status_code for form in others] == [201, 201, 201]
+    assert client.post(url, _form(key, account_id="", device_id="phone-7")).status_code == 429
+
+
+def test_requests_naming_no_citizen_count_against_the_client(client, rw, key, settings):
+    settings.SUBMISSION_RATES = "1/600"
+    anonymous = _form(key, account_id="")
+    url = f"{BASE}/requests.json"
+    assert client.post(url, anonymous).status_code == 201
+    assert client.post(url, anonymous).status_code == 429
+    assert client.post(url, _form(key)).status_code == 201  # hotline-42 counts apart
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_an_unreadable_form_is_a_400_in_the_specifications_shape(client, rw, fmt):
+    response = client.post(
+        f"{BASE}/requests.{fmt}", b"api_key=x", content_type="multipart/form-data"
+    )
+    assert response.status_code == 400, response.content
+    code = xml(response).find("error/code").text if fmt == "xml" else response.json()[0]["code"]
+    assert int(code) == 400

@@ -135,6 +135,30 @@ def test_a_report_is_submitted_and_shown_to_its_reporter(rw):
     assert f'data-report="{report.pk}"' in mine
 
 
+def test_the_report_after_the_limit_keeps_the_input_and_says_why_on_top(rw, settings):
+    # Given a limit of one report in ten minutes, and a worker who has made one,
+    settings.SUBMISSION_RATES = "1/600"
+    client = client_for(rw.worker)
+    assert client.post("/reports/new/", _form()).status_code == 302
+
+    # when they submit another,
+    response = client.post(
+        "/reports/new/",
+        _form(category="broken_lift", description="电梯卡在五楼", **{"attribute[floor]": "5"}),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    # then the page says so on top, marks no field, keeps what they typed, and stores nothing.
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 600
+    html = response.content.decode()
+    assert "You are submitting too often" in html and "form-error_top" in html
+    assert "Please check the fields marked in red" not in html
+    assert "电梯卡在五楼" in html and 'value="甘棠北路 8 号"' in html
+    assert '<option value="broken_lift" selected>' in html and '"attribute[floor]": "5"' in html
+    assert Report.objects.count() == 1
+
+
 def test_the_reporter_confirms_or_reopens_from_the_page(rw, make_report):
     report = make_report()
     services.report_status_change(

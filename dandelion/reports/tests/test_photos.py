@@ -196,3 +196,51 @@ def test_the_files_of_a_committed_write_stay_when_a_later_on_commit_callback_fai
     # then the committed write's file stays: only a rollback takes files back.
     assert files.committed
     assert [path.name for path in _files_in(settings.MEDIA_ROOT)] == ["kept.jpg"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("url", ["/api/v1/reports", "/reports/new/"])
+def test_photos_are_decoded_before_the_reports_transaction_opens(rw, monkeypatch, url):
+    """A long decode must not hold the database: SQLite takes its write lock when a
+    transaction begins, so the photos are decoded before the report's transaction opens."""
+    from django.db import connection
+
+    from dandelion.accounts.testing import client_for
+    from dandelion.reports.services import submitting
+
+    seen = []
+
+    def recording(uploads, **kwargs):
+        seen.append(connection.in_atomic_block)
+        return photos.photos_process(uploads, **kwargs)
+
+    monkeypatch.setattr(submitting, "photos_process", recording)
+    form = {
+        "category": "garbage",
+        "lat": str(HERE[0]),
+        "lng": str(HERE[1]),
+        "description": "垃圾",
+        "photos": [photo()],
+    }
+    response = client_for(rw.worker).post(url, form)
+    assert response.status_code in (201, 302), response.content
+    assert seen == [False] and Report.objects.count() == 1
+
+
+def test_the_photos_of_a_report_after_the_limit_are_not_decoded(rw, settings, monkeypatch):
+    from dandelion.core.errors import RateLimited
+    from dandelion.reports.services import report_create, submitting
+
+    settings.SUBMISSION_RATES = "1/600"
+    decoded = []
+
+    def recording(uploads, **kwargs):
+        decoded.append(len(uploads))
+        return photos.photos_process(uploads, **kwargs)
+
+    monkeypatch.setattr(submitting, "photos_process", recording)
+    fields = {"category_code": "garbage", "lat": HERE[0], "lng": HERE[1], "description": "垃圾"}
+    report_create(reporter=rw.worker, photos=[photo()], **fields)
+    with pytest.raises(RateLimited):
+        report_create(reporter=rw.worker, photos=[photo(), photo()], **fields)
+    assert decoded == [1]
