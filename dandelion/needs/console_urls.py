@@ -17,5 +17,6 @@ urlpatterns = [
     path("problems/new/", views.problem_new, name="problem_new"),
     path("problems/<int:problem_id>/", views.problem_detail, name="problem"),
     path("<int:need_id>/", views.need_detail, name="detail"),
+    path("<int:need_id>/contact/", views.need_contact, name="contact"),
     path("<int:need_id>/<str:action>/", views.need_action, name="action"),
 ]

@@ -6,6 +6,8 @@
   organisation and the organisations below it, nothing else;
 - region_admin (region scope): everything a dispatcher may, the escalation target, and the
   routing rules;
+- the handlers of a need's department and its region's dispatchers and admins may reveal its
+  worker's phone (`need.contact_worker`, audited); nobody else;
 - auditor: reads;
 - a worker (no role): their own needs, by relation.
 """

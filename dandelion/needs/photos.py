@@ -12,7 +12,9 @@ MAX_PHOTOS = 3
 
 
 def photos_validate(files: list[UploadedFile]) -> list[ProcessedPhoto]:
-    """The non-empty uploads, decoded and re-encoded; one bad photo refuses them all."""
+    """The non-empty uploads, decoded and re-encoded; one bad photo refuses them all. Called
+    before the need's transaction opens: a decode can take seconds, and must not hold the
+    database's write lock meanwhile."""
     return photos_process([f for f in files if f and f.size], max_photos=MAX_PHOTOS)
 
 

@@ -7,7 +7,6 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.audit import audit_record
 from dandelion.core.errors import CoreError, NotFound
 from dandelion.core.permissions import can, get_permitted, require, scope_queryset
 from dandelion.orgs.selectors import departments_active, organisations_all
@@ -179,21 +178,21 @@ def need_queue(
     return qs
 
 
-def need_contact(*, actor, need_id: int) -> str:
-    """The worker's full phone number, for the staff handling the need; each read audited."""
-    need = get_permitted(
-        actor, "need.view", Need.objects.select_related("worker", "region"), pk=need_id
+def need_for_contact(*, actor, need_id: int) -> Need:
+    """The need whose worker the caller may call (`need.contact_worker`): the department it is
+    routed to, the dispatchers and admins of its region. 403 for a caller who may call no worker
+    at all; 404 for any other need, whether or not it exists, so that the answer tells nothing
+    about needs outside the caller's work."""
+    require(actor, "need.contact_worker")
+    need = (
+        scope_queryset(actor, "need.contact_worker", Need.objects.all())
+        .select_related("worker", "region", "department")
+        .filter(pk=need_id)
+        .first()
     )
-    require(actor, "need.contact_worker", need)
-    audit_record(
-        actor=actor,
-        action="need.worker_phone_read",
-        subject=need.worker,
-        target=need,
-        field="phone",
-        region_code=need.region.code,
-    )
-    return need.worker.phone or ""
+    if need is None:
+        raise NotFound(_("没有这条诉求。"), code=CoreError.NOT_FOUND, extra={"entity": "need"})
+    return need
 
 
 def own_need_find(*, actor, need_id) -> Need | None:

@@ -12,12 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dandelion.catalog import selectors as catalog_selectors
 from dandelion.catalog.selectors import answers_display, answers_from_form, item_questions
-from dandelion.core.errors import ApplicationError, NotFound
+from dandelion.core.errors import ApplicationError, NotFound, RateLimited
 from dandelion.core.forms import show_error
 from dandelion.core.h5 import sign_in_required
-from dandelion.core.photos import atomic_with_files
 
-from . import photos, selectors, services
+from . import selectors, services
 from .models import MicroWish, Need, WishPledge
 from .payloads import event_payload
 
@@ -41,6 +40,16 @@ def menu(request):
     return render(request, "needs/menu.html", {"categories": categories, "region": region})
 
 
+def _shown_again(page, refusal: ApplicationError | None):
+    """A form page shown again after a refusal answers with the refusal's status, and says how
+    long to wait after too many submissions (429, `Retry-After`)."""
+    if refusal is not None:
+        page.status_code = refusal.status
+        if isinstance(refusal, RateLimited):
+            page["Retry-After"] = str(refusal.retry_after)
+    return page
+
+
 def _item_from(value: str):
     if not value or value == "other":
         return None
@@ -59,6 +68,7 @@ def need_new(request):
     item = _item_from(request.POST.get("item") or request.GET.get("item", ""))
     questions = catalog_selectors.item_questions(item)
     errors: dict[str, str] = {}
+    refusal = None
     values = {"urgency": "normal", "client_token": uuid.uuid4().hex, "answers": {}}
     if request.method == "POST":
         raw_answers = answers_from_form(questions=questions, data=request.POST)
@@ -69,25 +79,22 @@ def need_new(request):
             "client_token": request.POST.get("client_token", "")[:64],
             "answers": raw_answers,
         }
-        uploads = request.FILES.getlist("photos")
         try:
-            with atomic_with_files() as files:
-                images = photos.photos_validate(uploads)
-                need, created = services.need_submit(
-                    worker=request.user,
-                    item=item,
-                    description=values["description"],
-                    answers=raw_answers,
-                    address=values["address"],
-                    urgency=values["urgency"],
-                    client_token=values["client_token"],
-                )
-                if created:
-                    photos.photos_attach(need=need, images=images, files=files)
+            need, _created = services.need_submit(
+                worker=request.user,
+                item=item,
+                description=values["description"],
+                answers=raw_answers,
+                address=values["address"],
+                urgency=values["urgency"],
+                client_token=values["client_token"],
+                photos=request.FILES.getlist("photos"),
+            )
         except ApplicationError as exc:
             errors = show_error(
                 exc, fields=[*NEED_FIELDS, *(f"answers.{q.key}" for q in questions)]
             )
+            refusal = exc
         else:
             return redirect("needs:detail", need_id=need.pk)
     fields = [
@@ -99,7 +106,7 @@ def need_new(request):
         }
         for q in questions
     ]
-    return render(
+    page = render(
         request,
         "needs/new.html",
         {
@@ -108,11 +115,12 @@ def need_new(request):
             "values": values,
             "errors": errors,
             "form_error": errors.get("", ""),
+            "fields_refused": bool(errors.keys() - {""}),
             "region": region,
             "urgencies": Need.Urgency.choices,
         },
-        status=422 if errors else 200,
     )
+    return _shown_again(page, refusal)
 
 
 @sign_in_required
@@ -195,6 +203,7 @@ def wall(request):
 @require_http_methods(["GET", "POST"])
 def wish_new(request):
     errors: dict[str, str] = {}
+    refusal = None
     values = {"title": "", "description": ""}
     need = None
     need_id = request.POST.get("need") or request.GET.get("need")
@@ -212,14 +221,21 @@ def wish_new(request):
             wish = services.wish_create(worker=request.user, need=need, **values)
         except ApplicationError as exc:
             errors = show_error(exc, fields=WISH_FIELDS)
+            refusal = exc
         else:
             return redirect("needs:wish", wish_id=wish.pk)
-    return render(
+    page = render(
         request,
         "needs/wish_new.html",
-        {"values": values, "errors": errors, "form_error": errors.get("", ""), "need": need},
-        status=422 if errors else 200,
+        {
+            "values": values,
+            "errors": errors,
+            "form_error": errors.get("", ""),
+            "fields_refused": bool(errors.keys() - {""}),
+            "need": need,
+        },
     )
+    return _shown_again(page, refusal)
 
 
 def _wish_context(request, wish: MicroWish, errors=None, values=None) -> dict:

@@ -29,6 +29,9 @@ PUBLIC = "public"
 
 REOPEN_WINDOW = timedelta(days=7)
 SUBMIT = "submit"  # the event that creates a need: "" → submitted
+# A staff member handling the need revealed the worker's phone: an event that moves nothing
+# (its from and to are the need's state), so the worker's timeline shows which office looked.
+CONTACT = "contact"
 
 NEED = Workflow(
     entity="need",
@@ -91,7 +94,8 @@ NEED = Workflow(
     ],
 )
 
-# Every (from, to) pair a need's event may record, its creation included.
+# Every (from, to) pair a need's event may record as a move, its creation included (a `CONTACT`
+# event records the state it found, unchanged).
 ALLOWED_MOVES: frozenset[tuple[str, str]] = frozenset({("", S.SUBMITTED)} | NEED.moves())
 
 WISH = Workflow(
@@ -167,4 +171,5 @@ ACTION_LABELS = {
     "rate": _("评价"),
     "reopen": _("重新办理"),
     "cancel": _("撤销"),
+    CONTACT: _("查看提出人电话"),
 }

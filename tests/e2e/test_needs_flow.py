@@ -145,6 +145,14 @@ def test_worker_orders_dispatcher_dispatches_handler_resolves_worker_rates(
     expect(handler.locator('[data-action="dispatch"]')).to_have_count(0)
     handler.locator('[data-action="accept"] button').click()
     expect(handler.locator('[data-testid="need-state"]')).to_have_text("已接单")
+    # To call the worker back, the handler reveals the phone (audited, and in the timeline).
+    expect(handler.locator('[data-testid="need-worker"]')).to_contain_text("139****7777")
+    handler.locator('[data-testid="reveal-phone"]').click()
+    expect(handler.locator('[data-testid="worker-phone"]')).to_have_attribute(
+        "href", f"tel:{PHONE}"
+    )
+    expect(handler.locator('.timeline [data-event="contact"]')).to_contain_text("浔阳区司法局")
+    screenshot(handler, "5b-phone-revealed", full_page=True)
     handler.locator('[data-action="resolve"] button').click()
     expect(handler.locator('[data-action="resolve"] .console-field__error')).to_be_visible()
     handler.locator("#resolve_note").fill("已约平台调解，工资于本周补发。")
@@ -174,6 +182,7 @@ def test_worker_orders_dispatcher_dispatches_handler_resolves_worker_rates(
         "submit",
         "dispatch",
         "accept",
+        "contact",
         "resolve",
         "rate",
     ]

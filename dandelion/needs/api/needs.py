@@ -57,13 +57,14 @@ def _item(code: str | None):
 
 @router.post(
     "/needs",
-    response={200: NeedDetailOut, 201: NeedDetailOut},
+    response={200: NeedDetailOut, 201: NeedDetailOut, **problems(429)},
     operation_id="needs_create",
     summary="Submit a need (小哥点单)",
     description=(
         "A menu item (or `other`), a description, answers to the item's questions, an optional "
         "place. A routing rule dispatches it at once; otherwise it waits for a dispatcher. "
-        "A retry with the same `client_token` answers 200 with the first need."
+        "A retry with the same `client_token` answers 200 with the first need. A worker who "
+        "has submitted too many needs lately is told how long to wait (429, `Retry-After`)."
     ),
 )
 def needs_create(request: HttpRequest, payload: NeedIn):
@@ -140,14 +141,21 @@ def needs_get(request: HttpRequest, need_id: int):
     return detail(request, need_id)
 
 
-@router.get(
+@router.post(
     "/needs/{need_id}/contact",
-    response={200: ContactOut, **problems(404)},
+    response={200: ContactOut, **problems(403, 404)},
     operation_id="needs_contact",
-    summary="The worker's full phone number, for the staff handling the need (audited)",
+    summary="Reveal the worker's full phone number (the staff handling the need; audited)",
+    description=(
+        "For the department the need is routed to and the dispatchers and admins of its region, "
+        "so they can call the worker back. Each call is written to the audit log and to the "
+        "need's timeline (as the office, never the person). 403 for callers who may call no "
+        "worker; 404 alike for a need outside the caller's work and for no such need."
+    ),
 )
 def needs_contact(request: HttpRequest, need_id: int):
-    return {"phone": selectors.need_contact(actor=request.user, need_id=need_id)}
+    need = selectors.need_for_contact(actor=request.user, need_id=need_id)
+    return {"phone": services.need_contact_reveal(need=need, actor=request.user)}
 
 
 def _act(request: HttpRequest, need_id: int, action: str, **details) -> dict:

@@ -42,9 +42,13 @@ def wishes_mine(request: HttpRequest):
 
 @router.post(
     "/wishes",
-    response={201: MyWishOut},
+    response={201: MyWishOut, **problems(429)},
     operation_id="wishes_create",
     summary="Publish a micro-wish (微心愿), on its own or from one of the caller's needs",
+    description=(
+        "A worker who has published too many wishes lately is told how long to wait "
+        "(429, `Retry-After`)."
+    ),
 )
 def wishes_create(request: HttpRequest, payload: WishIn):
     need = None

@@ -105,7 +105,7 @@ def _need_or_404(request, need_id: int) -> Need:
         raise DjangoPermissionDenied from None
 
 
-def _detail(request, need: Need, *, errors=None, values=None, status=200):
+def _detail(request, need: Need, *, errors=None, values=None, status=200, phone=None):
     actions = selectors.actions_allowed(actor=request.user, need=need)
     payload = need_detail_payload(need, actions=actions, show_worker=True)
     return render(
@@ -121,6 +121,8 @@ def _detail(request, need: Need, *, errors=None, values=None, status=200):
                 else []
             ),
             "escalations": list(need.escalations.all()),
+            "may_contact": can(request.user, "need.contact_worker", need),
+            "revealed_phone": phone,
             "action_error": " ".join((errors or {}).values()),
             "values": values or {},
             "now": timezone.now(),
@@ -163,6 +165,21 @@ def need_action(request, need_id: int, action: str):
     if can(request.user, "need.view", need):
         return redirect("needs_console:detail", need_id=need_id)
     return redirect("needs_console:dispatch_queue")
+
+
+@console_required
+@require_POST
+def need_contact(request, need_id: int):
+    """Reveal the worker's phone on the need's page (one audited read); the number is in this
+    response only, never in a link or the session."""
+    try:
+        need = selectors.need_for_contact(actor=request.user, need_id=need_id)
+    except NotFound:
+        raise Http404 from None
+    except PermissionDenied:
+        raise DjangoPermissionDenied from None
+    phone = services.need_contact_reveal(need=need, actor=request.user)
+    return _detail(request, _need_or_404(request, need_id), phone=phone)
 
 
 def _action_label(action: str) -> str:

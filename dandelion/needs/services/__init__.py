@@ -1,7 +1,9 @@
 """Every write of the needs app, by concern: a need's submission and routing
-(`submission`), its moves (`transitions`) and who hears of them (`notices`), reviews of low
-ratings, micro-wishes, problems and consultations, deadlines, and a person's data."""
+(`submission`), its moves (`transitions`) and who hears of them (`notices`), the staff
+reaching its worker (`contact`), reviews of low ratings, micro-wishes, problems and
+consultations, deadlines, and a person's data."""
 
+from .contact import need_contact_reveal
 from .deadlines import needs_escalate_overdue
 from .people import needs_export, person_anonymise
 from .problems import consultation_record, problem_close, problem_create
@@ -31,6 +33,7 @@ __all__ = [
     "consultation_record",
     "need_accept",
     "need_cancel",
+    "need_contact_reveal",
     "need_decline",
     "need_dispatch",
     "need_rate",

@@ -1,7 +1,9 @@
 """A worker's new need (小哥点单), routed at once when a rule matches, and the routing rules."""
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
@@ -14,10 +16,13 @@ from dandelion.catalog.selectors import (
     items_serving,
 )
 from dandelion.core.errors import CoreError, InvalidInput, field_error
+from dandelion.core.photos import atomic_with_files
+from dandelion.core.ratelimit import submissions_check, submissions_consume
 from dandelion.regions.selectors import region_find
 
 from ..errors import NeedsError
 from ..models import Need, NeedEvent, RoutingRule
+from ..photos import photos_attach, photos_validate
 from ..workflow import SUBMIT, WORKER
 from .common import OTHER_ACCEPT_HOURS, OTHER_RESOLVE_HOURS
 from .notices import need_waiting_notify
@@ -41,32 +46,19 @@ def _too_long(field: str, limit: int) -> dict:
     return field_error(field, CoreError.TOO_LONG, _("最多 %(limit)d 字") % {"limit": limit})
 
 
-@transaction.atomic
-def need_submit(
+def _checked(
     *,
     worker,
     item,
     description: str,
-    answers: dict | None = None,
-    address: str = "",
-    lat: float | None = None,
-    lng: float | None = None,
-    region_code: str | None = None,
-    urgency: str = Need.Urgency.NORMAL,
-    client_token: str = "",
-    now: datetime | None = None,
-) -> tuple[Need, bool]:
-    """A worker's new need (小哥点单). The region is the given street or the worker's work
-    street; the deadlines come from the item (or the defaults for "other"). A rule matching the
-    item and region dispatches it at once (as the system); otherwise it waits in the
-    dispatchers' queue.
-
-    A retried submission with the same `client_token` returns the first need (created=False)."""
-    now = now or timezone.now()
-    if client_token:
-        existing = Need.objects.filter(worker=worker, client_token=client_token).first()
-        if existing is not None:
-            return existing, False
+    answers: dict | None,
+    address: str,
+    lat: float | None,
+    lng: float | None,
+    region_code: str | None,
+    urgency: str,
+) -> dict:
+    """The need's fields, cleaned, or the one `InvalidInput` listing every field problem."""
     errors: list[dict] = []
     description = (description or "").strip()
     if len(description) < 2:
@@ -110,19 +102,87 @@ def need_submit(
         raise InvalidInput(
             _("诉求没有填完整，或有填错的地方。"), code=NeedsError.INVALID_NEED, errors=errors
         )
+    return {
+        "description": description,
+        "answers": clean_answers,
+        "address": address,
+        "lat": lat,
+        "lng": lng,
+        "urgency": urgency,
+        "region": region,
+    }
 
-    accept_hours = item.accept_hours if item else OTHER_ACCEPT_HOURS
-    resolve_hours = item.resolve_hours if item else OTHER_RESOLVE_HOURS
-    need = Need(
+
+def need_submit(
+    *,
+    worker,
+    item,
+    description: str,
+    answers: dict | None = None,
+    address: str = "",
+    lat: float | None = None,
+    lng: float | None = None,
+    region_code: str | None = None,
+    urgency: str = Need.Urgency.NORMAL,
+    client_token: str = "",
+    photos: Sequence[UploadedFile] = (),
+    now: datetime | None = None,
+) -> tuple[Need, bool]:
+    """A worker's new need (小哥点单). The region is the given street or the worker's work
+    street; the deadlines come from the item (or the defaults for "other"). A rule matching the
+    item and region dispatches it at once (as the system); otherwise it waits in the
+    dispatchers' queue.
+
+    A retried submission with the same `client_token` returns the first need (created=False).
+    Each need stored counts against the worker's submission limit (`SUBMISSION_RATES`, 429
+    beyond it), in the transaction that stores it.
+
+    The photos are decoded and re-encoded before the transaction opens, once the fields are
+    known to be good and the worker known to have a submission left: a long decode must not hold
+    the database's write lock (SQLite has one, taken at BEGIN). They are stored inside the
+    need's `atomic_with_files` block, so a need not saved leaves no file behind."""
+    now = now or timezone.now()
+    if client_token:
+        existing = Need.objects.filter(worker=worker, client_token=client_token).first()
+        if existing is not None:
+            return existing, False
+    fields = _checked(
         worker=worker,
         item=item,
         description=description,
-        answers=clean_answers,
+        answers=answers,
         address=address,
         lat=lat,
         lng=lng,
+        region_code=region_code,
         urgency=urgency,
-        region=region,
+    )
+    uploads = [upload for upload in photos if upload and upload.size]
+    images = []
+    if uploads:
+        submissions_check(person=worker, kind="need")
+        images = photos_validate(uploads)
+    with atomic_with_files() as files:
+        return _stored(
+            worker=worker,
+            item=item,
+            fields=fields,
+            client_token=client_token,
+            images=images,
+            files=files,
+            now=now,
+        )
+
+
+def _stored(*, worker, item, fields: dict, client_token: str, images, files, now) -> tuple:
+    """The checked need saved with its first event and photos, counted, and routed."""
+    accept_hours = item.accept_hours if item else OTHER_ACCEPT_HOURS
+    resolve_hours = item.resolve_hours if item else OTHER_RESOLVE_HOURS
+    region = fields["region"]
+    need = Need(
+        worker=worker,
+        item=item,
+        **fields,
         city_code=region.city_code,
         client_token=client_token,
         submitted_at=now,
@@ -138,6 +198,7 @@ def need_submit(
         if existing is None:
             raise
         return existing, False
+    submissions_consume(person=worker, kind="need")
     # The need's first event: its creation, not a move of the table.
     NeedEvent.objects.create(
         need=need,
@@ -148,6 +209,7 @@ def need_submit(
         actor_role=WORKER,
         created_at=now,
     )
+    photos_attach(need=need, images=images, files=files)
     rule = _routing_rule_for(need)
     if rule is not None:
         need = need_transition(

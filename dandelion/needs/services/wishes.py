@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.errors import Conflict, CoreError, InvalidInput, field_error
+from dandelion.core.ratelimit import submissions_consume
 from dandelion.core.workflow import SYSTEM
 from dandelion.notifications.services import notification_send
 
@@ -85,7 +86,8 @@ def wish_create(
     now: datetime | None = None,
 ) -> MicroWish:
     """A worker's wish on the wall; published from one of their needs or on its own. The wall
-    shows the wish and its street, never who made it."""
+    shows the wish and its street, never who made it. Each wish counts against the worker's
+    submission limit (`SUBMISSION_RATES`, 429 beyond it)."""
     errors = []
     title = (title or "").strip()
     description = (description or "").strip()
@@ -113,6 +115,8 @@ def wish_create(
         raise InvalidInput(
             _("心愿没有填完整，或有填错的地方。"), code=NeedsError.INVALID_WISH, errors=errors
         )
+    # Counted in this transaction: a wish refused below counts nothing.
+    submissions_consume(person=worker, kind="wish")
     try:
         with transaction.atomic():
             return MicroWish.objects.create(

@@ -108,3 +108,10 @@ def make_need_in(needs_world, submit):
 
     make.actor_for = actor_for
     return make
+
+
+@pytest.fixture
+def submissions_unlimited(settings):
+    """For tests that make many needs or wishes for one worker: the submission limit (tested on
+    its own in `test_limits`) out of their way."""
+    settings.SUBMISSION_RATES = "100000/60"

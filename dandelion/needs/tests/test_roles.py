@@ -46,6 +46,7 @@ def test_the_tables_name_only_known_roles():
     }
 
 
+@pytest.mark.usefixtures("submissions_unlimited")
 def test_only_the_roles_a_need_table_names_move_a_need(needs_world, submit):
     w = needs_world
 
@@ -115,6 +116,7 @@ def test_only_the_roles_a_need_table_names_move_a_need(needs_world, submit):
     NeedRoles.TestCase("runTest").runTest()
 
 
+@pytest.mark.usefixtures("submissions_unlimited")
 def test_only_the_roles_a_wish_table_names_move_a_wish(needs_world, make_user):
     w = needs_world
     helper = make_user(name="爱心志愿者")

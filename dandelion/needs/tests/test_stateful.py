@@ -28,6 +28,7 @@ DEPARTMENTS = ["office_x", "justice_x", "office_l"]
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("submissions_unlimited")
 def test_no_sequence_of_actions_escapes_the_table(needs_world, submit):
     w = needs_world
 
