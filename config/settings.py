@@ -138,7 +138,18 @@ OTP_RATE_PER_ADDRESS = os.environ.get("OTP_RATE_PER_ADDRESS", "20/3600")
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: use the peer).
 # Reports, needs and wishes one person may submit, per kind (core.ratelimit.submissions_consume).
 SUBMISSION_RATES = os.environ.get("SUBMISSION_RATES", "10/600,50/86400")
+# Kinds that count differently: an Open311 client (a 12345 hotline) that names no citizen
+# submits for many people at once.
+SUBMISSION_RATES_BY_KIND = {
+    "open311_client": os.environ.get("OPEN311_CLIENT_SUBMISSION_RATES", "300/600,5000/86400"),
+}
 RATELIMIT_TRUSTED_PROXIES = int(os.environ.get("RATELIMIT_TRUSTED_PROXIES", "0"))
+# Station visits (打卡): a device location farther than this from the station is refused; visits
+# a worker may record (COUNT/SECONDS, comma-separated, all apply); a worker's two visits further
+# apart than this speed allows in the time between them are flagged for review.
+STATION_VISIT_RADIUS_M = int(os.environ.get("STATION_VISIT_RADIUS_M", "300"))
+STATION_VISIT_RATE = os.environ.get("STATION_VISIT_RATE", "6/600,30/86400")
+VISIT_MAX_SPEED_KMH = float(os.environ.get("VISIT_MAX_SPEED_KMH", "60"))
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 
 # SMS delivery, like Django's email backends: "console" (writes to the log), "locmem" (tests),

@@ -151,7 +151,10 @@ def rate_limits_purge(*, now: datetime | None = None) -> int:
 
 
 def _submission_limits(*, person, kind: str) -> list[Limit]:
-    rates = rates_parse(getattr(settings, "SUBMISSION_RATES", "10/600,50/86400"))
+    by_kind = getattr(settings, "SUBMISSION_RATES_BY_KIND", {}) or {}
+    rates = rates_parse(
+        by_kind.get(kind) or getattr(settings, "SUBMISSION_RATES", "10/600,50/86400")
+    )
     return [
         Limit(
             key=f"submissions:{kind}:{person.pk}",

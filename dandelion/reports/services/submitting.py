@@ -103,6 +103,7 @@ class ClientSubmitter:
     per-person submission limit counts against (`pk` is its key, never a user's id)."""
 
     pk: str
+    kind: str = "report"
 
 
 def _submitter(*, reporter, api_key: ApiKey | None, contact: dict):
@@ -115,8 +116,15 @@ def _submitter(*, reporter, api_key: ApiKey | None, contact: dict):
     if api_key is None:
         return None
     citizen = contact.get("account_id") or contact.get("device_id")
-    return ClientSubmitter(
-        f"open311:{api_key.pk}:{citizen}" if citizen else f"open311:{api_key.pk}"
+    if citizen:
+        return ClientSubmitter(f"open311:{api_key.pk}:{citizen}")
+    # A client naming nobody (a hotline) reports for many people: its own, wider limit.
+    return ClientSubmitter(f"open311:{api_key.pk}", kind="open311_client")
+
+
+def _kind(submitter) -> str:
+    return (
+        getattr(submitter, "kind", "report") if isinstance(submitter, ClientSubmitter) else "report"
     )
 
 
@@ -177,7 +185,7 @@ def report_create(
     submitter = _submitter(reporter=reporter, api_key=api_key, contact=contact or {})
     if submitter is not None:
         # Asked before the costly decoding, so a refused submission costs little.
-        submissions_check(person=submitter, kind="report", now=now)
+        submissions_check(person=submitter, kind=_kind(submitter), now=now)
     processed = photos_process(uploads)
 
     region = selectors.region_for_point(lat=lat, lng=lng)
@@ -199,7 +207,7 @@ def report_create(
         if submitter is not None:
             # Decided in the transaction that stores the report: a refused or failed one
             # counts nothing.
-            submissions_consume(person=submitter, kind="report", now=now)
+            submissions_consume(person=submitter, kind=_kind(submitter), now=now)
         report = Report.objects.create(
             category=category,
             region=region,

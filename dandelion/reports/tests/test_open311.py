@@ -447,13 +447,19 @@ def test_the_request_after_the_limit_is_a_429_counted_per_citizen_of_a_client(
     assert client.post(url, _form(key, account_id="", device_id="phone-7")).status_code == 429
 
 
-def test_requests_naming_no_citizen_count_against_the_client(client, rw, key, settings):
+def test_requests_naming_no_citizen_count_against_the_client_at_its_own_rate(
+    client, rw, key, settings
+):
+    # A hotline naming nobody reports for many people: it has its own, wider limit
     settings.SUBMISSION_RATES = "1/600"
+    settings.SUBMISSION_RATES_BY_KIND = {"open311_client": "2/600"}
     anonymous = _form(key, account_id="")
     url = f"{BASE}/requests.json"
     assert client.post(url, anonymous).status_code == 201
+    assert client.post(url, anonymous).status_code == 201
     assert client.post(url, anonymous).status_code == 429
     assert client.post(url, _form(key)).status_code == 201  # hotline-42 counts apart
+    assert client.post(url, _form(key)).status_code == 429  # at the per-citizen rate
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
