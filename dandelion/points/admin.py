@@ -51,8 +51,16 @@ class TransferAdmin(ReadOnlyAdmin):
 @admin.register(EarningRule)
 class EarningRuleAdmin(ScopedAdminMixin, admin.ModelAdmin):
     view_action = change_action = add_action = "points.rule_manage"
-    list_display = ("region", "event", "points", "daily_cap", "monthly_cap", "is_active")
-    list_filter = ("event", "is_active")
+    list_display = (
+        "region",
+        "event",
+        "points",
+        "daily_cap",
+        "monthly_cap",
+        "requires_verified",
+        "is_active",
+    )
+    list_filter = ("event", "is_active", "requires_verified")
     autocomplete_fields = ("region",)
 
 

@@ -67,6 +67,11 @@ def _award(
 
 
 def on_station_visit(visit: VisitRecorded) -> None:
+    """A visit flagged for review (implausible travel) earns nothing now: a reviewer who accepts
+    it announces it again, unflagged, and it earns then. An unverified visit earns nothing
+    under a rule that requires verified visits."""
+    if visit.flagged:
+        return
     _award(
         user_id=visit.user_id,
         source_key=f"station_visit:{visit.visit_id}",
@@ -74,6 +79,7 @@ def on_station_visit(visit: VisitRecorded) -> None:
         region_code=visit.region_code,
         occurred_at=visit.occurred_at,
         memo=f"驿站打卡 · {visit.station_name}".strip(" ·"),
+        verified=visit.verified,
     )
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.admin import PartOfParentInline, ScopedAdminMixin
-from dandelion.core.errors import InvalidInput
+from dandelion.core.errors import ApplicationError, InvalidInput
 from dandelion.core.permissions import can
 from dandelion.regions.selectors import Level as RegionLevel
 from dandelion.regions.selectors import regions_by_code, regions_by_id
@@ -38,9 +38,11 @@ from .models import (
     Place,
     Station,
     StationPhoto,
+    StationVisit,
 )
+from .qr import station_visit_url
 from .selectors import regions_for_new_places
-from .services import place_refresh_derived
+from .services import place_refresh_derived, station_visit_code_rotate, visit_review
 from .station_file import COLUMNS
 from .tabular import MAX_DATA_ROWS, MAX_FILE_BYTES
 from .widgets import MapPointWidget
@@ -242,13 +244,14 @@ class StationAdmin(PlaceAdmin):
     list_display = ("name", "kind", "origin", "region", "status", "is_24h", "updated_at")
     list_filter = ("kind", "origin", *PLACE_LIST_FILTERS)
     search_fields = (*PLACE_SEARCH_FIELDS, "host_org_name")
-    readonly_fields = (*PLACE_READONLY_FIELDS, "visit_code")
+    readonly_fields = (*PLACE_READONLY_FIELDS, "visit_poster")
     inlines = (StationHoursInline, StationExceptionInline, StationPhotoInline)
+    actions = ("rotate_visit_codes",)
     fieldsets = (
         (None, {"fields": ("name", "kind", "origin", "status", "region", "host_org_name")}),
         LOCATION_FIELDSET,
         (_("服务"), {"fields": ("is_24h", "phone", "area_m2", "amenities", "notes")}),
-        (_("打卡码"), {"fields": ("visit_code",)}),
+        (_("打卡码"), {"fields": ("visit_poster",)}),
         SYSTEM_FIELDSET,
     )
 
@@ -257,19 +260,42 @@ class StationAdmin(PlaceAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and can(request.user, "station.print_poster", obj):
             return fieldsets
-        return [f for f in fieldsets if f[1]["fields"] != ("visit_code",)]
+        return [f for f in fieldsets if f[1]["fields"] != ("visit_poster",)]
 
     @admin.display(description=_("打卡码与海报"))
-    def visit_code(self, obj: Station) -> str:
+    def visit_poster(self, obj: Station) -> str:
         if obj.pk is None or obj.status == Place.Status.CLOSED:
             return "—"
         return format_html(
-            '<a href="{}">SVG</a> · <a href="{}">PNG</a> · <a href="{}" target="_blank">{}</a>',
+            '<a href="{}">SVG</a> · <a href="{}">PNG</a> · <a href="{}" target="_blank">{}</a>'
+            '<br><code>{}</code><br><span class="help">{}</span>',
             reverse("stations:qr_svg", args=[obj.pk]),
             reverse("stations:qr_png", args=[obj.pk]),
             reverse("stations:poster", args=[obj.pk]),
             gettext("打印海报"),
+            station_visit_url(obj),
+            gettext(
+                "海报上的二维码含有本站的打卡密钥。海报外泄时，在驿站列表中选中本站，"
+                "用“轮换打卡码”换新密钥并重新打印：旧海报立即失效。"
+            ),
         )
+
+    @admin.action(description=_("轮换打卡码（旧海报立即失效）"))
+    def rotate_visit_codes(self, request, queryset):
+        rotated = 0
+        for station in queryset:
+            try:
+                station_visit_code_rotate(station=station, actor=request.user)
+            except ApplicationError as exc:
+                self.message_user(request, f"{station.name}: {exc.message}", messages.ERROR)
+            else:
+                rotated += 1
+        if rotated:
+            self.message_user(
+                request,
+                gettext("已为 %(count)d 个驿站换了新打卡码，请重新打印海报。") % {"count": rotated},
+                messages.SUCCESS,
+            )
 
     def get_urls(self):
         return [
@@ -373,3 +399,76 @@ class PartnerPlaceAdmin(PlaceAdmin):
         (_("服务"), {"fields": ("is_24h", "phone", "amenities")}),
         SYSTEM_FIELDSET,
     )
+
+
+class VisitReviewFilter(admin.SimpleListFilter):
+    title = _("核查")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("pending", _("待核查")),
+            ("accepted", _("核查通过")),
+            ("rejected", _("核查未通过")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.filter(flagged=True, reviewed_at__isnull=True)
+        if self.value() == "accepted":
+            return queryset.filter(flagged=False, reviewed_at__isnull=False)
+        if self.value() == "rejected":
+            return queryset.filter(flagged=True, reviewed_at__isnull=False)
+        return queryset
+
+
+@admin.register(StationVisit)
+class StationVisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The visit log (驿站打卡), read-only: whether the device's location verified each visit,
+    and the visits flagged as implausible travel, which the region admins accept (they earn
+    their points then) or reject."""
+
+    view_action = "station_visit.view"
+    list_display = (
+        "visited_at",
+        "user",
+        "station",
+        "verified",
+        "distance_m",
+        "flagged",
+        "flag_reason",
+        "reviewed_by",
+    )
+    list_filter = (VisitReviewFilter, "flagged", "verified", "day")
+    list_select_related = ("user", "station", "reviewed_by")
+    search_fields = ("station__name", "=user__phone")
+    date_hierarchy = "visited_at"
+    actions = ("accept_visits", "reject_visits")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_review_permission(self, request) -> bool:
+        return self._can(request, "station_visit.review")
+
+    def _review(self, request, queryset, *, accept: bool) -> None:
+        done = 0
+        for visit in queryset.select_related("station__region"):
+            try:
+                visit_review(actor=request.user, visit=visit, accept=accept)
+            except ApplicationError as exc:
+                self.message_user(request, f"{visit}: {exc.message}", messages.WARNING)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request, gettext("已核查 %(count)d 条打卡。") % {"count": done}, messages.SUCCESS
+            )
+
+    @admin.action(description=_("核查通过（补发积分）"), permissions=["review"])
+    def accept_visits(self, request, queryset):
+        self._review(request, queryset, accept=True)
+
+    @admin.action(description=_("核查未通过"), permissions=["review"])
+    def reject_visits(self, request, queryset):
+        self._review(request, queryset, accept=False)

@@ -16,6 +16,10 @@ class StationsError(ErrorCode):
     INVALID_PLACE = "invalid_place"
     INVALID_HOURS = "invalid_hours"
     UNKNOWN_AMENITY = "unknown_amenity"
+    # Visits (打卡)
+    TOO_FAR_FROM_STATION = "too_far_from_station"
+    INVALID_LOCATION = "invalid_location"
+    VISIT_NOT_FLAGGED = "visit_not_flagged"
     # Searches
     INVALID_LIMIT = "invalid_limit"
     TOO_MANY_FEATURES = "too_many_features"

@@ -6,7 +6,9 @@ from dandelion.core.events import Event, declare
 @declare
 class VisitRecorded(Event):
     """A worker's first visit (打卡) of the day at a station; `occurred_at` is when they were
-    there."""
+    there. `verified`: the device's location put them at the station. `flagged`: held for
+    review (too far from their other visits for the time between); a reviewer who accepts it
+    announces it again, unflagged."""
 
     name = "stations.visit_recorded"
 
@@ -15,3 +17,5 @@ class VisitRecorded(Event):
     station_id: int
     station_name: str
     region_code: str
+    verified: bool
+    flagged: bool = False

@@ -1,3 +1,4 @@
+import secrets
 import uuid
 
 from django.conf import settings
@@ -88,6 +89,11 @@ def _place_indexes(prefix: str) -> list:
     ]
 
 
+def new_visit_code() -> str:
+    """A fresh secret for a station's visit QR code (打卡码): 192 random bits, URL-safe."""
+    return secrets.token_urlsafe(24)
+
+
 class Station(Place):
     """A warm station (驿站): a place where workers rest, heat a meal, charge, get help."""
 
@@ -106,6 +112,12 @@ class Station(Place):
         PARTNER_MERCHANT = "partner_merchant", _("合作共建·商户")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The secret printed in the station's visit QR code (打卡码). Unlike `uuid` and `id`, no
+    # public output shows it: only those who may `station.print_poster` see it, and rotating it
+    # (`services.station_visit_code_rotate`) makes every poster printed before useless.
+    visit_code = models.CharField(
+        _("打卡码密钥"), max_length=64, unique=True, default=new_visit_code, editable=False
+    )
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     origin = models.CharField(_("建设方式"), max_length=20, choices=Origin.choices)
     host_org_name = models.CharField(_("承建/托管单位"), max_length=120, blank=True)
@@ -289,6 +301,25 @@ class StationVisit(models.Model):
     day = models.DateField(_("日期"))
     visited_at = models.DateTimeField(_("打卡时间"))
     city_code = models.CharField(_("所属市代码"), max_length=6, db_index=True)
+    # Verified: the device sent a location within STATION_VISIT_RADIUS_M of the station, to
+    # within that accuracy. A visit without one is recorded, unverified.
+    verified = models.BooleanField(_("位置已核验"), default=False)
+    distance_m = models.PositiveIntegerField(_("距驿站（米）"), null=True, blank=True)
+    accuracy_m = models.PositiveIntegerField(_("定位精度（米）"), null=True, blank=True)
+    # Flagged: the worker could not have travelled from their visit before (or to the one
+    # after) in the time between them. A flagged visit earns nothing until a reviewer accepts
+    # it; a rejected one stays flagged, with its reviewer.
+    flagged = models.BooleanField(_("待核查"), default=False)
+    flag_reason = models.CharField(_("核查原因"), max_length=255, blank=True)
+    reviewed_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核查人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("驿站打卡")
@@ -299,7 +330,10 @@ class StationVisit(models.Model):
                 fields=["user", "station", "day"], name="visit_one_per_station_day"
             ),
         ]
-        indexes = [models.Index(fields=["station", "day"], name="visit_station_day")]
+        indexes = [
+            models.Index(fields=["station", "day"], name="visit_station_day"),
+            models.Index(fields=["user", "visited_at"], name="visit_user_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.station} {self.day}"

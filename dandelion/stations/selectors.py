@@ -3,15 +3,15 @@
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import NamedTuple
-from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.errors import InvalidInput, NotFound, field_error
-from dandelion.core.geo import BBox
+from dandelion.core.geo import BBox, haversine_m, valid_wgs84
 from dandelion.core.permissions import get_scoped, scope_queryset
 from dandelion.regions.selectors import region_get, regions_all
 
@@ -276,13 +276,79 @@ def stations_nearby(
     ]
 
 
-def station_by_uuid(*, station_uuid: UUID | str, include_closed: bool = True) -> Station | None:
-    """The station whose code (its uuid, printed in its QR code) was scanned, with its region;
-    None when no station has it, or it is closed and `include_closed` is false."""
-    qs = Station.objects.select_related("region").filter(uuid=station_uuid)
-    if not include_closed:
-        qs = qs.exclude(status=Station.Status.CLOSED)
-    return qs.first()
+def station_by_visit_code(*, code: str) -> Station | None:
+    """The station, not closed, whose visit QR code (打卡码) carries `code`, with its region;
+    None when no such station has it (an old poster's code after a rotation, a made-up one)."""
+    code = (code or "").strip()
+    if not code or len(code) > Station._meta.get_field("visit_code").max_length:
+        return None
+    return (
+        Station.objects.select_related("region")
+        .exclude(status=Station.Status.CLOSED)
+        .filter(visit_code=code)
+        .first()
+    )
+
+
+class VisitLocation(NamedTuple):
+    """Where the device said it was, as checked against the station: `distance_m` from it, and
+    whether that proves the worker was there (`verified`)."""
+
+    distance_m: float
+    accuracy_m: float | None
+    verified: bool
+
+
+def _invalid_location(message) -> InvalidInput:
+    return InvalidInput(
+        message,
+        code=StationsError.INVALID_LOCATION,
+        errors=[
+            field_error("lat", StationsError.INVALID_LOCATION, message),
+            field_error("lng", StationsError.INVALID_LOCATION, message),
+        ],
+    )
+
+
+def visit_location_check(
+    *,
+    station: Station,
+    lat: float | None,
+    lng: float | None,
+    accuracy_m: float | None = None,
+) -> VisitLocation | None:
+    """Check the device's location (WGS-84, as browsers give it) sent with a visit or an
+    attendance by station QR: None when none was sent; `InvalidInput` (`too_far_from_station`)
+    when it is farther than `STATION_VISIT_RADIUS_M` from the station. A location within the
+    radius verifies the visit unless its own accuracy is coarser than the radius (a position
+    known only to a few kilometres proves nothing)."""
+    if lat is None and lng is None:
+        return None
+    if lat is None or lng is None:
+        raise _invalid_location(_("请同时提供纬度和经度。"))
+    if not valid_wgs84(lat, lng) or (accuracy_m is not None and not accuracy_m >= 0):
+        raise _invalid_location(_("位置应是 WGS-84 坐标系中的一个点。"))
+    radius = settings.STATION_VISIT_RADIUS_M
+    distance = haversine_m(lat, lng, station.lat, station.lng)
+    if distance > radius:
+        message = _("你离驿站约 %(distance)s 米，需在 %(radius)s 米以内才能打卡。") % {
+            "distance": _rounded_distance(distance),
+            "radius": radius,
+        }
+        raise InvalidInput(
+            message,
+            code=StationsError.TOO_FAR_FROM_STATION,
+            errors=[field_error("lat", StationsError.TOO_FAR_FROM_STATION, message)],
+            extra={"distance_m": round(distance), "radius_m": radius},
+        )
+    verified = accuracy_m is None or accuracy_m <= radius
+    return VisitLocation(distance, accuracy_m, verified)
+
+
+def _rounded_distance(distance: float) -> int:
+    """Metres to the nearest 10, or to the nearest 100 beyond a kilometre."""
+    step = 100 if distance >= 1000 else 10
+    return int(round(distance / step) * step)
 
 
 def visit_day(*, station: Station, at: datetime) -> date:
@@ -295,6 +361,23 @@ def visit_today(*, user, station: Station, now: datetime | None = None) -> Stati
     """The worker's visit to the station on the station's local today, if any."""
     day = visit_day(station=station, at=now or timezone.now())
     return StationVisit.objects.filter(user=user, station=station, day=day).first()
+
+
+def visits_around(*, user, at: datetime) -> list[StationVisit]:
+    """The worker's visits just before and just after `at` (each at most one), with their
+    stations: what a new visit at `at` is compared with for the travel check."""
+    qs = StationVisit.objects.filter(user=user).select_related("station")
+    before = qs.filter(visited_at__lte=at).order_by("-visited_at", "-id").first()
+    after = qs.filter(visited_at__gt=at).order_by("visited_at", "id").first()
+    return [v for v in (before, after) if v is not None]
+
+
+def visits_flagged(*, actor) -> QuerySet[StationVisit]:
+    """Visits held for review that `actor` may review (`station_visit.review`), oldest first."""
+    qs = StationVisit.objects.filter(flagged=True, reviewed_at__isnull=True).select_related(
+        "user", "station__region"
+    )
+    return scope_queryset(actor, "station_visit.review", qs).order_by("visited_at", "id")
 
 
 def visits_of(*, user) -> QuerySet[StationVisit]:

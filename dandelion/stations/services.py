@@ -4,17 +4,22 @@ Each place's H3 cells and city code are derived from its point and region here, 
 place that changes them, so they can never disagree with lat/lng.
 """
 
+import math
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dandelion.core.audit import audit_record
 from dandelion.core.errors import (
+    Conflict,
     CoreError,
     InvalidInput,
     field_error,
@@ -22,12 +27,22 @@ from dandelion.core.errors import (
     validated_save,
 )
 from dandelion.core.events import publish
-from dandelion.core.geo import h3_cells, valid_wgs84
+from dandelion.core.geo import h3_cells, haversine_m, valid_wgs84
+from dandelion.core.permissions import require
+from dandelion.core.ratelimit import Limit, rate_limits_consume, rates_parse
 
 from .errors import StationsError
 from .events import VisitRecorded
-from .models import Amenity, HoursException, OpeningInterval, PartnerPlace, Station, StationVisit
-from .selectors import visit_day
+from .models import (
+    Amenity,
+    HoursException,
+    OpeningInterval,
+    PartnerPlace,
+    Station,
+    StationVisit,
+    new_visit_code,
+)
+from .selectors import visit_day, visit_location_check, visits_around
 
 PLACE_FIELDS = {"name", "region", "address", "lat", "lng", "phone", "is_24h", "status"}
 STATION_FIELDS = PLACE_FIELDS | {"kind", "origin", "host_org_name", "area_m2", "notes"}
@@ -249,34 +264,163 @@ def place_set_exceptions(
     HoursException.objects.bulk_create(rows.values())
 
 
+def _visit_limits(user) -> list[Limit]:
+    return [
+        Limit(
+            key=f"station_visits:{user.pk}",
+            rate=rate,
+            message=_("打卡太频繁了，请稍后再试。"),
+        )
+        for rate in rates_parse(settings.STATION_VISIT_RATE)
+    ]
+
+
+def _travel_flag(*, user, station: Station, at: datetime) -> str:
+    """Why the visit is implausible, or "": the worker's visit just before or just after `at`
+    is at a station farther away than `VISIT_MAX_SPEED_KMH` covers in the time between (two
+    stations within the visit radius of each other count as one place)."""
+    max_speed = settings.VISIT_MAX_SPEED_KMH
+    for other in visits_around(user=user, at=at):
+        distance = haversine_m(station.lat, station.lng, other.station.lat, other.station.lng)
+        if distance <= settings.STATION_VISIT_RADIUS_M:
+            continue
+        seconds = abs((at - other.visited_at).total_seconds())
+        speed = math.inf if seconds == 0 else distance / seconds * 3.6
+        if speed > max_speed:
+            # Stored for reviewers, in the programme's language whatever the request's.
+            with translation.override(settings.LANGUAGE_CODE):
+                return gettext(
+                    "与 %(station)s 的打卡（%(when)s）相距 %(km).1f 公里，只隔 %(seconds)d 秒，"
+                    "超过每小时 %(max)d 公里。"
+                ) % {
+                    "station": other.station.name,
+                    "when": timezone.localtime(other.visited_at).strftime("%m-%d %H:%M:%S"),
+                    "km": distance / 1000,
+                    "seconds": int(seconds),
+                    "max": int(max_speed),
+                }
+    return ""
+
+
+def _announce(visit: StationVisit) -> None:
+    station = visit.station
+    publish(
+        VisitRecorded(
+            visit_id=visit.pk,
+            user_id=visit.user_id,
+            station_id=station.pk,
+            station_name=station.name,
+            region_code=station.region.code,
+            verified=visit.verified,
+            flagged=visit.flagged,
+            occurred_at=visit.visited_at,
+        )
+    )
+
+
 @transaction.atomic
 def visit_record(
-    *, user, station: Station, at: datetime | None = None
+    *,
+    user,
+    station: Station,
+    at: datetime | None = None,
+    lat: float | None = None,
+    lng: float | None = None,
+    accuracy_m: float | None = None,
 ) -> tuple[StationVisit, bool]:
     """Record that the worker is at the station (驿站打卡): once per worker, station and local
     day (the station's region's time zone); a second scan that day returns the first visit
     (`False`). A new visit is announced as `stations.visit_recorded`, which points may award and
-    the station's figures count."""
+    the station's figures count.
+
+    The rules that make a visit evidence of presence:
+    - the device's location (`lat`, `lng`, WGS-84, and its `accuracy_m`), when sent, must be
+      within `STATION_VISIT_RADIUS_M` of the station (else `too_far_from_station`, nothing
+      recorded); it makes the visit `verified`. Without one the visit is recorded, unverified,
+      and earning rules that require verified visits pay nothing for it;
+    - a worker records at most `STATION_VISIT_RATE` new visits (429 with the wait); the bucket's
+      row lock also serialises one worker's visits, so the travel check below sees each one;
+    - a visit farther from the worker's visit just before (or after) than `VISIT_MAX_SPEED_KMH`
+      allows in the time between is `flagged`: it earns nothing until a reviewer accepts it
+      (`visit_review`)."""
     at = at or timezone.now()
+    location = visit_location_check(station=station, lat=lat, lng=lng, accuracy_m=accuracy_m)
     day = visit_day(station=station, at=at)
     existing = StationVisit.objects.filter(user=user, station=station, day=day).first()
     if existing is not None:
         return existing, False
+    rate_limits_consume(limits=_visit_limits(user))
+    reason = _travel_flag(user=user, station=station, at=at)
+    accuracy = None
+    if location is not None and location.accuracy_m is not None:
+        accuracy = round(min(location.accuracy_m, 1_000_000))
     try:
         with transaction.atomic():
             visit = StationVisit.objects.create(
-                user=user, station=station, day=day, visited_at=at, city_code=station.city_code
+                user=user,
+                station=station,
+                day=day,
+                visited_at=at,
+                city_code=station.city_code,
+                verified=location is not None and location.verified,
+                distance_m=round(location.distance_m) if location is not None else None,
+                accuracy_m=accuracy,
+                flagged=bool(reason),
+                flag_reason=reason[:255],
             )
     except IntegrityError:
         return StationVisit.objects.get(user=user, station=station, day=day), False
-    publish(
-        VisitRecorded(
-            visit_id=visit.pk,
-            user_id=user.pk,
-            station_id=station.pk,
-            station_name=station.name,
-            region_code=station.region.code,
-            occurred_at=at,
-        )
-    )
+    _announce(visit)
     return visit, True
+
+
+@transaction.atomic
+def visit_review(*, actor, visit: StationVisit, accept: bool) -> StationVisit:
+    """A reviewer decides a flagged visit (`station_visit.review`: the region admins above the
+    station). Accepted, it is unflagged and announced again, so the points it earns are paid
+    now; rejected, it stays flagged with its reviewer and earns nothing. Audited either way."""
+    require(actor, "station_visit.review", visit)
+    visit = (
+        StationVisit.objects.select_for_update()
+        .select_related("station__region", "user")
+        .get(pk=visit.pk)
+    )
+    if not visit.flagged or visit.reviewed_at is not None:
+        raise Conflict(
+            _("这条打卡不在待核查之列。"),
+            code=StationsError.VISIT_NOT_FLAGGED,
+            extra={"entity": "station_visit"},
+        )
+    visit.flagged = not accept
+    visit.reviewed_at = timezone.now()
+    visit.reviewed_by = actor
+    visit.save(update_fields=["flagged", "reviewed_at", "reviewed_by"])
+    audit_record(
+        actor=actor,
+        action="stations.visit_accepted" if accept else "stations.visit_rejected",
+        subject=visit.user,
+        target=visit,
+        region_code=visit.station.region.code,
+        detail={"station_id": visit.station_id, "flag_reason": visit.flag_reason},
+    )
+    if accept:
+        _announce(visit)
+    return visit
+
+
+@transaction.atomic
+def station_visit_code_rotate(*, station: Station, actor) -> Station:
+    """Give the station a new visit code secret (打卡码), for those who may print its poster:
+    every poster printed before stops working at once, so it is reprinted. Audited, without
+    the secret."""
+    require(actor, "station.print_poster", station)
+    station = Station.objects.select_for_update().select_related("region").get(pk=station.pk)
+    station.visit_code = new_visit_code()
+    station.save(update_fields=["visit_code", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="stations.visit_code_rotated",
+        target=station,
+        region_code=station.region.code,
+    )
+    return station

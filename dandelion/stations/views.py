@@ -24,7 +24,8 @@ from . import qr, selectors
 from .hours_text import format_weekly_hours
 from .models import OpeningInterval, Station
 
-QR_MAX_AGE = 24 * 60 * 60  # the code changes only if SITE_URL does
+# The code is a secret that a rotation replaces: no cache keeps it, nor an old one.
+no_store = cache_control(private=True, no_store=True, max_age=0)
 
 # Those who print posters sign in to the admin, where the links to these pages are.
 print_login_required = login_required(login_url="admin:login")
@@ -43,7 +44,7 @@ def _printable_station(request: HttpRequest, station_id: int) -> Station:
 
 @require_GET
 @print_login_required
-@cache_control(private=True, max_age=QR_MAX_AGE)
+@no_store
 def station_qr_svg(request: HttpRequest, station_id: int) -> HttpResponse:
     station = _printable_station(request, station_id)
     svg = core_qr.qr_svg(qr.station_visit_url(station, request))
@@ -52,7 +53,7 @@ def station_qr_svg(request: HttpRequest, station_id: int) -> HttpResponse:
 
 @require_GET
 @print_login_required
-@cache_control(private=True, max_age=QR_MAX_AGE)
+@no_store
 def station_qr_png(request: HttpRequest, station_id: int) -> HttpResponse:
     station = _printable_station(request, station_id)
     png = core_qr.qr_png(qr.station_visit_url(station, request))
@@ -73,6 +74,7 @@ def _hours_summary(station: Station) -> str:
 
 @require_GET
 @print_login_required
+@no_store
 def station_poster(request: HttpRequest, station_id: int) -> HttpResponse:
     station = _printable_station(request, station_id)
     context = {

@@ -344,9 +344,9 @@ def volunteer_for_record(*, user_id: int):
     return user
 
 
-def station_for_visit(*, station_uuid):
-    """The station whose QR code was scanned, or 404."""
-    station = stations_selectors.station_by_uuid(station_uuid=station_uuid)
+def station_for_visit(*, code: str):
+    """The station, not closed, whose visit code (from its poster's QR) was scanned, or 404."""
+    station = stations_selectors.station_by_visit_code(code=code)
     if station is None:
         raise NotFound(_("没有这个驿站。"), code=CoreError.NOT_FOUND, extra={"entity": "station"})
     return station

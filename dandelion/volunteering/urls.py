@@ -1,5 +1,6 @@
 """The volunteering app's worker pages (H5), and the page a station's QR code opens to record a
-visit (打卡); its address, `/s/<uuid>/checkin`, is printed on every station's poster and stays."""
+visit (打卡): `/v/<visit code>`. The old posters' address, `/s/<uuid>/checkin`, stays to say the
+poster is out of date (410)."""
 
 from django.urls import path
 
@@ -18,5 +19,6 @@ urlpatterns = [
     path("volunteer/mine/", views.my_signups, name="mine"),
     path("volunteer/hours/", views.my_hours, name="hours"),
     path("volunteer/hours/certificate.pdf", views.certificate, name="certificate"),
-    path("s/<uuid:station_uuid>/checkin", views.station_visit, name="station_visit"),
+    path("v/<str:code>", views.station_visit, name="station_visit"),
+    path("s/<uuid:station_uuid>/checkin", views.poster_out_of_date, name="poster_out_of_date"),
 ]

@@ -1,16 +1,17 @@
 """The worker's volunteering pages (H5): activities near me (updating without a reload), an
 activity with sign-up and attendance (签到), my sign-ups, my hours and certificate, the page the
-activity's attendance code opens, and the page a station's QR code opens (驿站打卡, a visit;
-its address `/s/<uuid>/checkin` is printed on every station's poster, so it stays)."""
+activity's attendance code opens, and the page a station's QR code opens (驿站打卡, a visit:
+`/v/<visit code>`; posters printed before the code was a secret point at `/s/<uuid>/checkin`,
+which now only says the poster is out of date)."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dandelion.core.errors import ApplicationError
+from dandelion.core.errors import ApplicationError, RateLimited
 from dandelion.core.forms import show_error
 from dandelion.core.h5 import safe_next, sign_in_required
 from dandelion.stations import selectors as stations_selectors
@@ -116,14 +117,19 @@ def signup_cancel_view(request, activity_id: int):
 @require_POST
 def attend_view(request, activity_id: int):
     """Arrive (签到) or leave (签退): the form carries the activity's attendance code or the
-    station's uuid, which the page got from the QR code that was scanned."""
+    station's visit code, which the page got from the QR code that was scanned, and the
+    device's location when the browser gave it."""
     activity = _visible_or_404(request, activity_id)
     back = safe_next(request, reverse("volunteering:activity", args=[activity_id]))
+    lat, lng, accuracy_m = _device_location(request.POST)
     try:
         method = services.attendance_method(
             activity=activity,
             code=request.POST.get("code") or None,
-            station_uuid=request.POST.get("station_uuid") or None,
+            station_code=request.POST.get("station_code") or None,
+            lat=lat,
+            lng=lng,
+            accuracy_m=accuracy_m,
         )
         if request.POST.get("action") == "leave":
             services.attendance_leave(activity=activity, user=request.user, method=method)
@@ -179,26 +185,65 @@ def certificate(request):
     )
 
 
+def _number(text) -> float | None:
+    try:
+        return float(text) if text not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _device_location(data) -> tuple[float | None, float | None, float | None]:
+    """The location the page's script put in the form (the browser's geolocation), if any; a
+    value that is no number counts as none sent."""
+    return _number(data.get("lat")), _number(data.get("lng")), _number(data.get("accuracy_m"))
+
+
+def _station_visit_page(request, station, *, error: str = "", status: int = 200):
+    visit = stations_selectors.visit_today(user=request.user, station=station)
+    activity, attendance = selectors.activity_happening_at_station(
+        user=request.user, station=station
+    )
+    context = {
+        "station": station,
+        "visit": visit,
+        "activity": activity,
+        "attendance": attendance,
+        "visit_error": error,
+    }
+    return render(request, "volunteering/station_visit.html", context, status=status)
+
+
 @sign_in_required
-def station_visit(request, station_uuid):
-    """The station's QR code opens this page: the worker taps to record the visit (打卡), and
-    when an activity they signed up for is on here now, arrives at it or leaves it too."""
-    station = stations_selectors.station_by_uuid(station_uuid=station_uuid, include_closed=False)
+@require_http_methods(["GET", "POST"])
+def station_visit(request, code: str):
+    """The station's QR code opens this page (`/v/<visit code>`): the worker taps to record the
+    visit (打卡), sending the device's location when the browser allows, and when an activity
+    they signed up for is on here now, arrives at it or leaves it too."""
+    station = stations_selectors.station_by_visit_code(code=code)
     if station is None:
         raise Http404
     if request.method == "POST":
-        _visit, created = stations_services.visit_record(user=request.user, station=station)
+        lat, lng, accuracy_m = _device_location(request.POST)
+        try:
+            _visit, created = stations_services.visit_record(
+                user=request.user, station=station, lat=lat, lng=lng, accuracy_m=accuracy_m
+            )
+        except ApplicationError as exc:
+            response = _station_visit_page(
+                request, station, error=show_error(exc)[""], status=exc.status
+            )
+            if isinstance(exc, RateLimited):
+                response["Retry-After"] = str(exc.retry_after)
+            return response
         if created:
             messages.success(request, _("打卡成功"))
         else:
             messages.info(request, _("今天已经在这里打过卡了"))
         return redirect(request.path)
-    visit = stations_selectors.visit_today(user=request.user, station=station)
-    activity, attendance = selectors.activity_happening_at_station(
-        user=request.user, station=station
-    )
-    return render(
-        request,
-        "volunteering/station_visit.html",
-        {"station": station, "visit": visit, "activity": activity, "attendance": attendance},
-    )
+    return _station_visit_page(request, station)
+
+
+def poster_out_of_date(request, station_uuid):
+    """Posters printed before visit codes were secret carry the station's public uuid: that
+    proves nothing, so nothing is recorded; the worker is told to ask for the new poster."""
+    return render(request, "volunteering/poster_out_of_date.html", status=410)

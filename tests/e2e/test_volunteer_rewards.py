@@ -17,6 +17,7 @@ from dandelion.orgs.models import Membership
 from dandelion.orgs.services import membership_add, organisation_create
 from dandelion.points.models import EarningRule, Redemption, Reward
 from dandelion.points.services import issuer_fund
+from dandelion.stations.models import StationVisit
 from dandelion.volunteering.models import Attendance
 from dandelion.volunteering.services import activity_create, activity_publish, attendance_confirm
 
@@ -45,7 +46,10 @@ def test_volunteer_earns_hours_and_points_and_redeems_a_reward(
     admin = User.objects.create(username="root", is_superuser=True, is_staff=True)
     issuer_fund(region=xunyang, amount=10_000, actor=admin, source_key="fund:e2e")
     EarningRule.objects.create(region=xunyang, event="volunteer_hour", points=10, daily_cap=100)
-    EarningRule.objects.create(region=xunyang, event="station_visit", points=5, daily_cap=5)
+    # As in the demo, a visit earns only when the phone's location puts the worker there.
+    EarningRule.objects.create(
+        region=xunyang, event="station_visit", points=5, daily_cap=5, requires_verified=True
+    )
     team = organisation_create(
         name="甘棠骑手志愿队", kind="volunteer_team", region=jiujiang["street"]
     )
@@ -91,7 +95,8 @@ def test_volunteer_earns_hours_and_points_and_redeems_a_reward(
         valid_until=timezone.now() + timedelta(days=30),
     )
 
-    page = make_page()
+    # The phone is at the station, and lets the page read its location.
+    page = make_page(geolocation={"latitude": station.lat, "longitude": station.lng})
     _signed_in(page, live_server, worker)
 
     # The activity feed: the new activity is there; sign up.
@@ -107,7 +112,7 @@ def test_volunteer_earns_hours_and_points_and_redeems_a_reward(
 
     # Twenty minutes before the start the volunteer scans the station's QR code.
     with time_machine.travel(start - timedelta(minutes=20)):
-        page.goto(f"{live_server.url}/s/{station.uuid}/checkin")
+        page.goto(f"{live_server.url}/v/{station.visit_code}")
         expect(page.locator(".station-visit__name")).to_have_text("甘棠驿站")
         page.locator(".station-visit__go").click()
         expect(page.locator(".flash")).to_contain_text("打卡成功")
@@ -116,11 +121,12 @@ def test_volunteer_earns_hours_and_points_and_redeems_a_reward(
         screenshot(page, "3-arrived")
     # Ninety minutes into the activity they scan again and leave.
     with time_machine.travel(start + timedelta(minutes=90)):
-        page.goto(f"{live_server.url}/s/{station.uuid}/checkin")
+        page.goto(f"{live_server.url}/v/{station.visit_code}")
         page.locator(".activity-leave").click()
         expect(page.locator(".flash")).to_contain_text("签退成功")
         screenshot(page, "4-left")
 
+    assert StationVisit.objects.get(user=worker).verified  # the page sent the location
     attendance = Attendance.objects.get(activity=activity, user=worker)
     assert attendance.computed_minutes == 90
     attendance_confirm(actor=leader, attendance_id=attendance.pk)  # the organiser confirms

@@ -93,7 +93,7 @@ class AwardResult:
     transfer: Transfer | None
     created: bool
     points: int
-    note: str  # "awarded", "duplicate", "no_rule", "capped", "no_points"
+    note: str  # "awarded", "duplicate", "no_rule", "unverified", "capped", "no_points"
 
 
 @transaction.atomic
@@ -108,9 +108,12 @@ def award_by_rule(
     points_per_unit: int | None = None,
     memo: str = "",
     actor=None,
+    verified: bool = True,
 ) -> AwardResult:
     """Award `quantity` × the rule's points (or `points_per_unit`, e.g. an activity's points
     per hour, still under the rule's caps) to `user` for `event` in `region_code`.
+    `verified`: whether the source proved presence (a station visit whose device location was
+    checked); a rule that `requires_verified` awards nothing without it.
 
     The rule of the most specific region decides; its caps are counted per worker in the
     region's local day and month of `occurred_at`, under the lock of the worker's account so
@@ -131,6 +134,8 @@ def award_by_rule(
     rule = rule_for(event=event, region_code=region_code)
     if rule is None:
         return AwardResult(None, False, 0, "no_rule")
+    if rule.requires_verified and not verified:
+        return AwardResult(None, False, 0, "unverified")
     per_unit = rule.points if points_per_unit is None else points_per_unit
     points = round(per_unit * quantity)
     if points <= 0:

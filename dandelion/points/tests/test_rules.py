@@ -79,6 +79,48 @@ def test_no_rule_no_award(ledger):
     assert result.note == "no_rule" and balance_of(user=ledger.worker) == 0
 
 
+def test_a_rule_that_requires_verified_visits_pays_only_those(ledger):
+    rule = ledger.rules["station_visit"]
+    rule.requires_verified = True
+    rule.save()
+
+    def award(key: str, verified: bool):
+        return award_by_rule(
+            user=ledger.worker,
+            event="station_visit",
+            region_code="360403001",
+            source_key=key,
+            verified=verified,
+        )
+
+    assert award("station_visit:1", verified=False).note == "unverified"
+    assert award("station_visit:2", verified=True).note == "awarded"
+    assert balance_of(user=ledger.worker) == ledger.rules["station_visit"].points
+
+
+def test_unverified_and_flagged_visit_events_earn_nothing_under_such_a_rule(
+    ledger, django_capture_on_commit_callbacks
+):
+    rule = ledger.rules["station_visit"]
+    rule.requires_verified = True
+    rule.save()
+    base = {
+        "user_id": ledger.worker.pk,
+        "station_id": 1,
+        "station_name": "甘棠驿站",
+        "region_code": "360403001",
+        "occurred_at": WHEN,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        events.publish(VisitRecorded(visit_id=1, verified=False, **base))
+        events.publish(VisitRecorded(visit_id=2, verified=True, flagged=True, **base))
+    assert balance_of(user=ledger.worker) == 0
+    # Accepted on review, the flagged visit is announced again, unflagged, and earns.
+    with django_capture_on_commit_callbacks(execute=True):
+        events.publish(VisitRecorded(visit_id=2, verified=True, **base))
+    assert balance_of(user=ledger.worker) == rule.points
+
+
 def test_the_daily_cap_counts_shanghai_days(ledger):
     # 5 points a visit, at most 10 a day.
     late_evening = datetime(2025, 6, 1, 23, 30, tzinfo=SHANGHAI)
@@ -293,6 +335,7 @@ def _events(worker_id: int) -> list[tuple[events.Event, str, int]]:
                 station_id=1,
                 station_name="甘棠驿站",
                 region_code="360403001",
+                verified=True,
                 occurred_at=WHEN,
             ),
             "station_visit:4",
@@ -368,6 +411,7 @@ def test_caps_count_on_the_day_of_the_event_not_of_its_delivery(
         station_id=1,
         station_name="甘棠驿站",
         region_code="360403",
+        verified=True,
         occurred_at=datetime(2025, 3, 3, 23, 50, tzinfo=SHANGHAI),
     )
     after_midnight = datetime(2025, 3, 4, 0, 10, tzinfo=SHANGHAI)

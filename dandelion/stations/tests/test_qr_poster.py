@@ -34,7 +34,7 @@ def station(make_station):
 
 
 def visit_url(station) -> str:
-    return f"http://testserver/s/{station.uuid}/checkin"
+    return f"http://testserver/v/{station.visit_code}"
 
 
 def png_modules(png: bytes, *, scale: int, border: int) -> list[list[bool]]:
@@ -53,9 +53,15 @@ def png_modules(png: bytes, *, scale: int, border: int) -> list[list[bool]]:
     ]
 
 
-def test_visit_path_is_built_from_the_uuid(station):
-    # Printed on posters already on station walls: it must not change.
-    assert qr.station_visit_path(station) == f"/s/{station.uuid}/checkin"
+def test_visit_path_carries_the_secret_visit_code_not_the_public_uuid(station):
+    assert qr.station_visit_path(station) == f"/v/{station.visit_code}"
+    assert str(station.uuid) not in qr.station_visit_path(station)
+    assert len(station.visit_code) >= 32  # 192 random bits, URL-safe
+
+
+def test_every_station_has_its_own_code(make_station):
+    codes = {make_station(name=f"驿站{i}").visit_code for i in range(5)}
+    assert len(codes) == 5
 
 
 def test_png_is_a_qr_code_of_the_visit_url(staff_client, station):
@@ -64,7 +70,7 @@ def test_png_is_a_qr_code_of_the_visit_url(staff_client, station):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response.content.startswith(b"\x89PNG\r\n\x1a\n")
-    assert "max-age" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]  # a rotation must not leave an old code
     expected = core_qr.qr_code(visit_url(station))
     modules = png_modules(response.content, scale=core_qr.PNG_SCALE, border=4)
     assert modules == [[bool(m) for m in row] for row in expected.matrix]
@@ -87,7 +93,7 @@ def test_site_url_wins_over_the_request_host(staff_client, station, settings):
     response = staff_client.get(f"/stations/{station.pk}/qr.svg")
 
     assert response.content == core_qr.qr_svg(
-        f"https://dandelion.jiujiang.example/s/{station.uuid}/checkin"
+        f"https://dandelion.jiujiang.example/v/{station.visit_code}"
     )
 
 
@@ -133,7 +139,8 @@ def test_nobody_but_those_who_run_the_station_gets_its_code(client, world, perso
     response = client.get(f"/stations/{world.station_x.pk}/{suffix}")
 
     assert response.status_code == status
-    assert "/s/" not in response.content.decode(errors="replace")
+    assert "/v/" not in response.content.decode(errors="replace")
+    assert world.station_x.visit_code not in response.content.decode(errors="replace")
     # An id no station has is refused the same way, so the ids tell nothing.
     assert client.get(f"/stations/{world.station_x.pk + 1000}/{suffix}").status_code == status
 

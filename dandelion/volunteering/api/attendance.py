@@ -26,12 +26,21 @@ router = Router(tags=["volunteering"])
     response={200: AttendanceOut, **problems(404, 409)},
     operation_id="volunteering_attend",
     summary="Arrive (签到) or leave (签退), with the activity's code or at its station",
-    description="Send `code` (the activity's attendance QR) or `station_uuid` (the station's QR).",
+    description=(
+        "Send `code` (the activity's attendance QR) or `station_code` (the visit code of its "
+        "station's QR). With `station_code`, a device location (`lat`, `lng`) farther than "
+        "`STATION_VISIT_RADIUS_M` from the station is refused (422 `too_far_from_station`)."
+    ),
 )
 def attend(request: HttpRequest, activity_id: int, payload: AttendIn):
     activity = selectors.activity_get_visible(user=request.user, activity_id=activity_id)
     method = services.attendance_method(
-        activity=activity, code=payload.code, station_uuid=payload.station_uuid
+        activity=activity,
+        code=payload.code,
+        station_code=payload.station_code,
+        lat=payload.lat,
+        lng=payload.lng,
+        accuracy_m=payload.accuracy_m,
     )
     if payload.action == "arrive":
         attendance, _created = services.attendance_arrive(

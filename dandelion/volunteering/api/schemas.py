@@ -79,10 +79,24 @@ class SignUpOut(Schema):
     promoted_at: datetime | None
 
 
-class AttendIn(Schema):
+class DeviceLocationIn(Schema):
+    """Where the device is, when it can tell (the browser's geolocation): WGS-84."""
+
+    lat: float | None = Field(None, ge=-90, le=90, description="The device's latitude (WGS-84)")
+    lng: float | None = Field(None, ge=-180, le=180, description="The device's longitude (WGS-84)")
+    accuracy_m: float | None = Field(
+        None, ge=0, le=1_000_000, description="The location's accuracy in metres, as reported"
+    )
+
+
+class AttendIn(DeviceLocationIn):
     action: Literal["arrive", "leave"] = Field(description="arrive (签到) or leave (签退)")
     code: UUID | None = Field(None, description="The activity's attendance code (from its QR)")
-    station_uuid: UUID | None = Field(None, description="The station's QR code, if scanned there")
+    station_code: str | None = Field(
+        None,
+        max_length=64,
+        description="The visit code of the activity's station (from its poster's QR: /v/<code>)",
+    )
 
 
 class AttendanceOut(Schema):
@@ -129,8 +143,12 @@ class MyHoursOut(Schema):
     items: list[AttendanceOut]
 
 
-class VolunteeringVisitIn(Schema):
-    station_uuid: UUID
+class VolunteeringVisitIn(DeviceLocationIn):
+    code: str = Field(
+        min_length=1,
+        max_length=64,
+        description="The station's visit code, from its poster's QR code (/v/<code>)",
+    )
 
 
 class VolunteeringVisitOut(Schema):
@@ -139,3 +157,5 @@ class VolunteeringVisitOut(Schema):
     day: str
     visited_at: datetime
     created: bool
+    verified: bool = Field(description="The device's location put the worker at the station")
+    flagged: bool = Field(description="Held for review: too far from the worker's other visits")

@@ -2,6 +2,7 @@
 or its station's, the organiser records or corrects the times and confirms the hours
 (`workflow.ATTENDANCE`). Confirmed hours are announced as `volunteering.hours_confirmed`."""
 
+import hmac
 import math
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from dandelion.core.events import publish
 from dandelion.core.permissions import require
 from dandelion.core.workflow import transition
 from dandelion.notifications.services import notification_send
+from dandelion.stations.selectors import visit_location_check
 
 from ..errors import VolunteeringError
 from ..events import HoursConfirmed
@@ -312,16 +314,28 @@ def attendance_confirm(
     return attendance
 
 
-def attendance_method(*, activity: Activity, code, station_uuid) -> str:
-    """How the volunteer proved they are there: the activity's attendance code, or the QR code
-    of the station it is held at; `InvalidInput` for any other code."""
+def attendance_method(
+    *,
+    activity: Activity,
+    code,
+    station_code,
+    lat: float | None = None,
+    lng: float | None = None,
+    accuracy_m: float | None = None,
+) -> str:
+    """How the volunteer proved they are there: the activity's attendance code, or the visit
+    code of the station it is held at (from the station's poster; the station's public uuid
+    proves nothing). With the station's code, a device location sent along must be within
+    `STATION_VISIT_RADIUS_M` of the station (`too_far_from_station`); `InvalidInput` for any
+    other code."""
     if code is not None and str(code) == str(activity.attendance_code):
         return Attendance.Method.ORGANISER_CODE
     if (
-        station_uuid is not None
+        station_code
         and activity.station_id
-        and str(station_uuid) == str(activity.station.uuid)
+        and hmac.compare_digest(str(station_code).encode(), activity.station.visit_code.encode())
     ):
+        visit_location_check(station=activity.station, lat=lat, lng=lng, accuracy_m=accuracy_m)
         return Attendance.Method.STATION_QR
     message = _("请扫描本活动的签到码或活动所在驿站的二维码。")
     raise InvalidInput(

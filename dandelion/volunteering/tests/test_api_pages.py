@@ -168,9 +168,19 @@ def test_attendance_needs_this_activitys_code(world, make_activity, volunteers):
             422,
             "invalid_attendance_code",
         )
+        # The station's public uuid proves nothing; its poster's visit code does.
+        _problem(
+            client.post(
+                url,
+                {"action": "arrive", "station_code": str(world.station_x.uuid)},
+                content_type="application/json",
+            ),
+            422,
+            "invalid_attendance_code",
+        )
         ok = client.post(
             url,
-            {"action": "arrive", "station_uuid": str(world.station_x.uuid)},
+            {"action": "arrive", "station_code": world.station_x.visit_code},
             content_type="application/json",
         )
         assert ok.status_code == 200
@@ -218,25 +228,25 @@ def test_visits_over_the_api(world, volunteers):
     client = client_for(volunteers[0])
     first = client.post(
         "/api/v1/volunteering/visits",
-        {"station_uuid": str(world.station_x.uuid)},
+        {"code": world.station_x.visit_code},
         content_type="application/json",
     )
     again = client.post(
         "/api/v1/volunteering/visits",
-        {"station_uuid": str(world.station_x.uuid)},
+        {"code": world.station_x.visit_code},
         content_type="application/json",
     )
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"]
-    _problem(
-        client.post(
-            "/api/v1/volunteering/visits",
-            {"station_uuid": "00000000-0000-0000-0000-000000000000"},
-            content_type="application/json",
-        ),
-        404,
-        "not_found",
-    )
+    assert first.json()["verified"] is False  # no location sent
+    for code in (str(world.station_x.uuid), "not-a-code"):
+        _problem(
+            client.post(
+                "/api/v1/volunteering/visits", {"code": code}, content_type="application/json"
+            ),
+            404,
+            "not_found",
+        )
 
 
 def test_station_visit_page_records_a_visit_and_offers_the_activity(
@@ -245,7 +255,7 @@ def test_station_visit_page_records_a_visit_and_offers_the_activity(
     activity = make_activity()
     signup_create(activity_id=activity.pk, user=volunteers[0])
     client = client_for(volunteers[0])
-    url = f"/s/{world.station_x.uuid}/checkin"
+    url = f"/v/{world.station_x.visit_code}"
     assert client_for(None).get(url).status_code == 302
     with time_machine.travel(activity.starts_at - timedelta(minutes=10)):
         page = client.get(url).content.decode()
@@ -258,13 +268,13 @@ def test_station_visit_page_records_a_visit_and_offers_the_activity(
             f"/volunteer/activities/{activity.pk}/attend/",
             {
                 "action": "arrive",
-                "station_uuid": str(world.station_x.uuid),
+                "station_code": world.station_x.visit_code,
                 "next": url,
             },
         )
         assert done["Location"] == url
     assert Attendance.objects.filter(user=volunteers[0], activity=activity).exists()
-    assert client.get("/s/00000000-0000-0000-0000-000000000000/checkin").status_code == 404
+    assert client.get("/v/not-a-code").status_code == 404
 
 
 def test_h5_pages_render(world, make_activity, volunteers):
@@ -436,7 +446,7 @@ def test_the_station_page_knows_todays_visit_in_the_stations_time_zone(world, vo
     region.timezone = "Asia/Urumqi"
     region.save(update_fields=["timezone"])
     client = client_for(volunteers[0])
-    url = f"/s/{world.station_x.uuid}/checkin"
+    url = f"/v/{world.station_x.visit_code}"
     # When a worker visits at 23:30 there, already 01:30 the next day in Shanghai
     late = datetime(2025, 6, 1, 23, 30, tzinfo=ZoneInfo("Asia/Urumqi"))
     with time_machine.travel(late, tick=False):
