@@ -73,15 +73,29 @@ PARTNER_REWARDS = (
 )
 
 
+# Events whose rule pays only for verified visits: the device's location put the worker at
+# the station (a visit recorded without a location earns nothing).
+REQUIRES_VERIFIED = {"station_visit"}
+
+
 def _rules(admin, counts: Counter) -> None:
     district = Region.objects.get(code=DISTRICT_CODE)
     for event, points, daily, monthly in RULES:
-        _, created = EarningRule.objects.get_or_create(
+        rule, created = EarningRule.objects.get_or_create(
             region=district,
             event=event,
             is_active=True,
-            defaults={"points": points, "daily_cap": daily, "monthly_cap": monthly},
+            defaults={
+                "points": points,
+                "daily_cap": daily,
+                "monthly_cap": monthly,
+                "requires_verified": event in REQUIRES_VERIFIED,
+            },
         )
+        if not created and rule.requires_verified != (event in REQUIRES_VERIFIED):
+            # A demo loaded before the flag existed gets it on the next load.
+            rule.requires_verified = event in REQUIRES_VERIFIED
+            rule.save(update_fields=["requires_verified", "updated_at"])
         counts["earning rules"] += created
     issuer_fund(
         region=district, amount=FUNDING, actor=admin, source_key=f"demo:fund:{DISTRICT_CODE}"
@@ -255,7 +269,15 @@ def _visits_and_a_code(rng: random.Random, counts: Counter) -> None:
                 user=profile.user, station=station, day=at.date()
             ).exists():
                 continue
-            visit, created = visit_record(user=profile.user, station=station, at=at)
+            # The worker's phone was at the station, a few metres off: a verified visit.
+            visit, created = visit_record(
+                user=profile.user,
+                station=station,
+                at=at,
+                lat=station.lat + 0.0001,
+                lng=station.lng,
+                accuracy_m=20,
+            )
             counts["station visits"] += created
             award_by_rule(
                 user=profile.user,
@@ -264,6 +286,7 @@ def _visits_and_a_code(rng: random.Random, counts: Counter) -> None:
                 source_key=f"station_visit:{visit.pk}",
                 occurred_at=at,
                 memo=f"驿站打卡 · {station.name}",
+                verified=visit.verified and not visit.flagged,
             )
     reward = Reward.objects.filter(station=stations[0], price__lte=30).order_by("price").first()
     if reward is None or Redemption.objects.filter(idempotency_key="demo-1").exists():
