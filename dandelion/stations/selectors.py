@@ -372,14 +372,6 @@ def visits_around(*, user, at: datetime) -> list[StationVisit]:
     return [v for v in (before, after) if v is not None]
 
 
-def visits_flagged(*, actor) -> QuerySet[StationVisit]:
-    """Visits held for review that `actor` may review (`station_visit.review`), oldest first."""
-    qs = StationVisit.objects.filter(flagged=True, reviewed_at__isnull=True).select_related(
-        "user", "station__region"
-    )
-    return scope_queryset(actor, "station_visit.review", qs).order_by("visited_at", "id")
-
-
 def visits_of(*, user) -> QuerySet[StationVisit]:
     """The worker's own visits, latest first, with their stations (their data export)."""
     return (

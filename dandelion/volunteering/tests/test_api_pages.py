@@ -193,6 +193,62 @@ def test_attendance_needs_this_activitys_code(world, make_activity, volunteers):
     assert out.json()["computed_minutes"] == 60
 
 
+def test_attendance_by_the_station_code_from_afar_is_refused(world, make_activity, volunteers):
+    activity = make_activity()
+    signup_create(activity_id=activity.pk, user=volunteers[0])
+    client = client_for(volunteers[0])
+    url = f"/api/v1/volunteering/activities/{activity.pk}/attendance"
+    station = world.station_x
+    with time_machine.travel(activity.starts_at, tick=False):
+        # The phone says it is 2.5 km north of the station
+        body = _problem(
+            client.post(
+                url,
+                {
+                    "action": "arrive",
+                    "station_code": station.visit_code,
+                    "lat": station.lat + 0.0225,
+                    "lng": station.lng,
+                },
+                content_type="application/json",
+            ),
+            422,
+            "too_far_from_station",
+        )
+        assert "300 米以内" in body["detail"]
+        assert not Attendance.objects.filter(activity=activity).exists()
+        # At the station it is accepted
+        ok = client.post(
+            url,
+            {
+                "action": "arrive",
+                "station_code": station.visit_code,
+                "lat": station.lat,
+                "lng": station.lng,
+                "accuracy_m": 20,
+            },
+            content_type="application/json",
+        )
+        assert ok.status_code == 200
+
+
+def test_the_visit_page_offers_attendance_by_the_station_code_not_its_uuid(
+    world, make_activity, volunteers
+):
+    activity = make_activity()
+    signup_create(activity_id=activity.pk, user=volunteers[0])
+    client = client_for(volunteers[0])
+    with time_machine.travel(activity.starts_at - timedelta(minutes=10)):
+        page = client.get(f"/v/{world.station_x.visit_code}").content.decode()
+        refused = client.post(
+            f"/volunteer/activities/{activity.pk}/attend/",
+            {"action": "arrive", "station_code": str(world.station_x.uuid)},
+        )
+    assert 'name="station_code"' in page and str(world.station_x.uuid) not in page
+    assert refused.status_code == 302
+    assert not Attendance.objects.filter(activity=activity).exists()
+
+
 def test_confirm_over_the_api_and_hours(world, make_activity, volunteers, points_rules):
     activity = make_activity()
     signup_create(activity_id=activity.pk, user=volunteers[0])
