@@ -42,7 +42,9 @@ def _signed_in(page, live_server, user) -> None:
     )
 
 
-def test_a_phone_far_from_the_station_is_refused(live_server, jiujiang, places, make_page):
+def test_a_phone_far_from_the_station_is_refused(
+    live_server, jiujiang, places, make_page, screenshot
+):
     station = places["gantang"]
     page = make_page(geolocation={"latitude": station.lat + 0.03, "longitude": station.lng})
     _signed_in(page, live_server, _worker(jiujiang))
@@ -51,6 +53,7 @@ def test_a_phone_far_from_the_station_is_refused(live_server, jiujiang, places, 
     page.locator(".station-visit__go").click()
 
     expect(page.locator(".station-visit__error")).to_contain_text("300 米以内")
+    screenshot(page, "refused")
     assert not StationVisit.objects.exists()
 
 
@@ -68,3 +71,13 @@ def test_a_phone_that_will_not_tell_records_an_unverified_visit(
 
     expect(page.locator(".flash")).to_contain_text("打卡成功")
     assert not StationVisit.objects.get(user=worker).verified
+
+
+def test_an_old_poster_says_it_is_out_of_date(live_server, places, make_page, screenshot):
+    page = make_page()
+
+    response = page.goto(f"{live_server.url}/s/{places['gantang'].uuid}/checkin")
+
+    assert response.status == 410
+    expect(page.locator(".poster-out-of-date")).to_contain_text("这张打卡海报已过期")
+    screenshot(page)
