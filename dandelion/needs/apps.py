@@ -8,7 +8,7 @@ class NeedsConfig(AppConfig):
     verbose_name = _("诉求")
 
     def ready(self) -> None:
-        from dandelion.accounts.hooks import register_anonymiser, register_export_section
+        from dandelion.accounts.services import register_anonymiser, register_export_section
         from dandelion.core.periodic import register_periodic
 
         from . import permissions, registrations

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from dandelion.core.console import register_section
 from dandelion.core.h5 import register_me_link, register_service_entry
 from dandelion.core.permissions import can
-from dandelion.notifications.kinds import register_kind
+from dandelion.notifications.services import register_kind
 
 from .models import Need
 from .selectors import need_list, queue_count, review_list

@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dandelion.core.errors import CoreError, NotFound
 from dandelion.core.permissions import can, get_permitted, require, scope_queryset
 from dandelion.orgs.selectors import departments_active, organisations_all
-from dandelion.regions.divisions import code_prefix
-from dandelion.regions.selectors import Level, regions_all
+from dandelion.regions.selectors import Level, code_prefix, regions_all
 
 from .models import (
     Consultation,

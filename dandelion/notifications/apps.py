@@ -8,7 +8,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("通知")
 
     def ready(self) -> None:
-        from dandelion.accounts.hooks import register_anonymiser, register_export_section
+        from dandelion.accounts.services import register_anonymiser, register_export_section
         from dandelion.core.periodic import register_periodic
 
         from .services import deliveries_retry, notifications_export, person_anonymise

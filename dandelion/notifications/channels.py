@@ -13,7 +13,7 @@ import urllib.request
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from dandelion.accounts.sms import SmsDeliveryError, SmsMessage, sms_send
+from dandelion.accounts.services import SmsDeliveryError, SmsMessage, sms_send
 
 
 class ChannelError(Exception):

@@ -13,6 +13,7 @@ from dandelion.core.tasks import enqueue_on_commit
 
 from . import kinds, tasks
 from .channels import enabled_channels
+from .kinds import register_kind  # noqa: F401  (how other apps declare their kinds)
 from .models import Delivery, Notification
 from .selectors import notification_payload
 from .sending import MAX_ATTEMPTS, delivery_send

@@ -8,7 +8,7 @@ class OrgsConfig(AppConfig):
     verbose_name = _("组织")
 
     def ready(self) -> None:
-        from dandelion.accounts.hooks import register_anonymiser, register_export_section
+        from dandelion.accounts.services import register_anonymiser, register_export_section
 
         from . import exports, permissions
         from .services import person_anonymise

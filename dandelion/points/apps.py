@@ -8,11 +8,11 @@ class PointsConfig(AppConfig):
     verbose_name = _("积分")
 
     def ready(self) -> None:
-        from dandelion.accounts.hooks import register_export_section
+        from dandelion.accounts.services import register_export_section
         from dandelion.core import console, events, h5
         from dandelion.core.periodic import register_periodic
         from dandelion.core.permissions import can
-        from dandelion.notifications.kinds import register_kind
+        from dandelion.notifications.services import register_kind
 
         from . import permissions
         from .handlers import SUBSCRIPTIONS

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.errors import NotFound
 
+from .divisions import code_prefix  # noqa: F401  (the prefix a code's subtree shares)
 from .errors import RegionsError
 from .models import Region
 

@@ -8,12 +8,12 @@ class ReportsConfig(AppConfig):
     verbose_name = _("随手拍")
 
     def ready(self) -> None:
-        from dandelion.accounts.hooks import register_anonymiser, register_export_section
+        from dandelion.accounts.services import register_anonymiser, register_export_section
         from dandelion.core.console import register_section
         from dandelion.core.h5 import register_me_link, register_service_entry
         from dandelion.core.periodic import register_periodic
         from dandelion.core.permissions import can
-        from dandelion.notifications.kinds import register_kind
+        from dandelion.notifications.services import register_kind
 
         from . import permissions, selectors, services
 

@@ -8,11 +8,11 @@ class VolunteeringConfig(AppConfig):
     verbose_name = _("志愿服务")
 
     def ready(self) -> None:
-        from dandelion.accounts.hooks import register_export_section
+        from dandelion.accounts.services import register_export_section
         from dandelion.core import console, h5
         from dandelion.core.periodic import register_periodic
         from dandelion.core.permissions import can
-        from dandelion.notifications.kinds import register_kind
+        from dandelion.notifications.services import register_kind
 
         from . import permissions
         from .services import activities_finish_due
