@@ -1,0 +1,71 @@
+"""Every API operation, driven by schemathesis from the API's own OpenAPI document: anonymous,
+as a registered worker and as a region admin. Whatever the generated input, the API never
+answers with a server error, and every answer (status, content type, body) is one the document
+declares. Bounded and seeded, so the run is the same every time and stays short."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from config.wsgi import application
+from dandelion.accounts.services import role_assign, token_issue
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+EXAMPLES_PER_OPERATION = 4
+
+
+# Read from the running application (the committed copy is checked against it elsewhere); this
+# request touches no database, so it can run while the tests are collected.
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def world(jiujiang, make_station, make_worker, make_user):
+    """A station, a registered worker and a region admin of 浔阳区, each with a bearer token."""
+    make_station(name="甘棠驿站", region=jiujiang["street"])
+    worker = make_worker()
+    admin = make_user(name="区管理员")
+    role_assign(user=admin, role="region_admin", region=jiujiang["xunyang"])
+    return {
+        "worker": {"Authorization": f"Bearer {token_issue(user=worker)[1]}"},
+        "staff": {"Authorization": f"Bearer {token_issue(user=admin)[1]}"},
+    }
+
+
+BOUNDED = settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@schema.parametrize()
+@BOUNDED
+def test_anonymous_callers_get_what_the_document_says(case, world):
+    case.call_and_validate(checks=CHECKS)
+
+
+@schema.parametrize()
+@BOUNDED
+def test_workers_get_what_the_document_says(case, world):
+    case.call_and_validate(headers=world["worker"], checks=CHECKS)
+
+
+@schema.parametrize()
+@BOUNDED
+def test_staff_get_what_the_document_says(case, world):
+    case.call_and_validate(headers=world["staff"], checks=CHECKS)
