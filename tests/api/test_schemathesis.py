@@ -5,6 +5,8 @@ declares. Bounded and seeded, so the run is the same every time and stays short.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -28,6 +30,18 @@ EXAMPLES_PER_OPERATION = 4
 # Read from the running application (the committed copy is checked against it elsewhere); this
 # request touches no database, so it can run while the tests are collected.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture(autouse=True)
+def _one_connection_per_test():
+    """Schemathesis calls the WSGI application directly, so Django's request signals would close
+    the test's database connection after each call (Django's own test client unhooks them the
+    same way): the test's transaction, and its rollback, would be lost."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
