@@ -122,7 +122,7 @@ def test_submissions_are_limited_per_person_and_kind(settings, make_user):
     submissions_consume(person=other, kind="report")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_submission_that_is_not_stored_counts_nothing(settings, make_user):
     from django.db import transaction
 
