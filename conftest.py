@@ -8,6 +8,20 @@ from dandelion.regions.services import region_upsert
 from dandelion.stations.services import place_set_weekly_hours, station_create
 
 
+def pytest_collection_modifyitems(config, items):
+    """A transactional test without serialized_rollback flushes the database and re-creates
+    content types with new ids, which breaks every serialized test after it in the same
+    process: refuse it when the suite is collected."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction"):
+            continue
+        if not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(
+                f"{item.nodeid}: transactional tests need serialized_rollback=True"
+            )
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language; a request in English must not leak into the
