@@ -4,10 +4,13 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from django.views.static import serve
 
+from dandelion.directory.api import api as hsds_api
+
 from .api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("hsds/", hsds_api.urls),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("stations/", include("dandelion.stations.urls")),

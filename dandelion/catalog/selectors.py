@@ -18,10 +18,12 @@ __all__ = [
     "answers_from_form",
     "answers_validate",
     "catalog_for_region",
+    "categories_active",
     "item_find",
     "item_get",
     "item_questions",
     "items_active",
+    "items_for_directory",
     "items_serving",
 ]
 
@@ -94,3 +96,22 @@ def item_find(*, code: str) -> ServiceItem | None:
 def items_active() -> QuerySet[ServiceItem]:
     """Every active item, in the menu's order (a console's filter)."""
     return ServiceItem.objects.filter(is_active=True).order_by("category__sort_order", "sort_order")
+
+
+# ---- for the directory app (the HSDS directory) ----
+
+
+def categories_active() -> QuerySet[ServiceCategory]:
+    """Active categories of the menu, in order."""
+    return ServiceCategory.objects.filter(is_active=True).order_by("sort_order", "id")
+
+
+def items_for_directory() -> QuerySet[ServiceItem]:
+    """Active items of active categories, in the menu's order, with their category, providers
+    and the regions they serve."""
+    return (
+        items_serving(region_code=None)
+        .select_related("category")
+        .prefetch_related("providers", "regions_served")
+        .order_by("category__sort_order", "sort_order", "id")
+    )

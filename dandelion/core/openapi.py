@@ -8,7 +8,10 @@ from django.utils.module_loading import import_string
 
 # name → (the NinjaAPI object's dotted path, its URL prefix). The APIs live in `config`, above
 # every app, so the kernel finds them by name rather than importing them.
-APIS = {"api-v1": ("config.api.api", "/api/v1")}
+APIS = {
+    "api-v1": ("config.api.api", "/api/v1"),
+    "hsds": ("dandelion.directory.api.api", "/hsds"),
+}
 DOCUMENTS = {name: settings.BASE_DIR / "docs" / "openapi" / f"{name}.json" for name in APIS}
 
 

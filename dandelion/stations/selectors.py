@@ -17,6 +17,8 @@ from dandelion.regions.selectors import region_get, regions_all
 
 from . import place_index
 from .errors import StationsError
+from .hours import DayException as DayException  # re-exported: the directory reads hours
+from .hours import WeeklyHours as WeeklyHours
 from .hours import exception_window
 from .models import (
     Amenity,
@@ -392,3 +394,26 @@ def stations_not_closed() -> QuerySet[Station]:
 def partners_not_closed() -> QuerySet[PartnerPlace]:
     """Partner places that are active or suspended, with their region."""
     return PartnerPlace.objects.select_related("region").exclude(status=Place.Status.CLOSED)
+
+
+# ---- for the directory app (the HSDS directory) ----
+
+
+def places_for_directory(*, since: date) -> tuple[QuerySet[Station], QuerySet[PartnerPlace]]:
+    """Stations and partner places that are not closed, with their region, amenities, weekly
+    hours and their dated exceptions from `since` on (as `upcoming_exceptions`, which
+    `place_hours` reads). The visit code is deferred: the directory never shows it."""
+    prefetches = [
+        Prefetch("amenities", queryset=Amenity.objects.order_by("sort_order", "code")),
+        Prefetch("hours", queryset=OpeningInterval.objects.order_by("weekday", "opens")),
+        Prefetch(
+            "exceptions",
+            queryset=HoursException.objects.filter(date__gte=since).order_by("date", "opens"),
+            to_attr="upcoming_exceptions",
+        ),
+    ]
+    stations = (
+        stations_not_closed().defer("visit_code").prefetch_related(*prefetches).order_by("id")
+    )
+    partners = partners_not_closed().prefetch_related(*prefetches).order_by("id")
+    return stations, partners
