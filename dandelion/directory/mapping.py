@@ -17,7 +17,6 @@ Never shown: a station's visit code (the poster secret; not even loaded), anyone
 phone (people are not in the directory at all), database ids.
 """
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -28,14 +27,21 @@ from dandelion.orgs.selectors import organisations_active
 from dandelion.regions.selectors import regions_by_code
 from dandelion.stations.selectors import PlaceStatus, amenity_list, places_for_directory
 
+from .entries import Directory, Entry, text_of
 from .ids import hsds_id
 from .schedules import place_schedules
+from .taxonomy import (
+    TAXONOMY_AMENITIES,
+    TAXONOMY_MENU,
+    amenity_term_id,
+    attribute,
+    category_term_id,
+    item_term_id,
+    taxonomies_add,
+    terms_add,
+)
 
 COUNTRY = "CN"
-LANGUAGE = "zh"
-
-TAXONOMY_AMENITIES = hsds_id("taxonomy", "amenities")
-TAXONOMY_MENU = hsds_id("taxonomy", "service-menu")
 PUBLISHER_ID = hsds_id("organization", "publisher")
 
 SERVICE_STATUS = {
@@ -49,134 +55,11 @@ def publisher_name() -> str:
     return settings.SITE_NAME or "蒲公英 Dandelion"
 
 
-def amenity_term_id(code: str) -> str:
-    return hsds_id("taxonomy_term", "amenity", code)
-
-
-def category_term_id(code: str) -> str:
-    return hsds_id("taxonomy_term", "category", code)
-
-
-def item_term_id(code: str) -> str:
-    return hsds_id("taxonomy_term", "item", code)
-
-
-@dataclass
-class Entry:
-    """One object of a list with what its filters read: the text searched, the terms (with
-    their ancestors) and taxonomies it is linked to, its organisation, when its source row last
-    changed and, for places, the point."""
-
-    object: dict
-    text: str = ""
-    term_ids: set[str] = field(default_factory=set)
-    taxonomy_ids: set[str] = field(default_factory=set)
-    organization_id: str | None = None
-    modified: datetime | None = None
-    point: tuple[float, float] | None = None
-    service_id: str | None = None
-    location_id: str | None = None
-
-
-@dataclass
-class Directory:
-    organizations: dict[str, Entry] = field(default_factory=dict)
-    locations: dict[str, Entry] = field(default_factory=dict)
-    services: dict[str, Entry] = field(default_factory=dict)
-    service_at_locations: dict[str, Entry] = field(default_factory=dict)
-    taxonomies: dict[str, Entry] = field(default_factory=dict)
-    taxonomy_terms: dict[str, Entry] = field(default_factory=dict)
-
-
-def _text(*parts) -> str:
-    return " ".join(str(p) for p in parts if p).casefold()
-
-
-def _term_brief(term: dict) -> dict:
-    return {k: term[k] for k in ("id", "code", "name", "description", "taxonomy_id") if k in term}
-
-
-def _attribute(link_id: str, link_type: str, term: dict) -> dict:
-    return {
-        "id": hsds_id("attribute", link_id, term["id"]),
-        "link_id": link_id,
-        "link_type": link_type,
-        "link_entity": link_type,
-        "taxonomy_term_id": term["id"],
-        "taxonomy_term": _term_brief(term),
-        "label": term["name"],
-    }
-
-
-def _taxonomies(d: Directory) -> None:
-    for tid, name, description in (
-        (TAXONOMY_AMENITIES, "驿站设施 (station amenities)", "驿站与合作点位提供的设施。"),
-        (TAXONOMY_MENU, "服务清单 (service menu)", "劳动者可以点单的服务：类别与事项。"),
-    ):
-        d.taxonomies[tid] = Entry(
-            {"id": tid, "name": name, "description": description, "version": "1"},
-            text=_text(name, description),
-        )
-
-
-def _terms(d: Directory, amenities, categories, items) -> None:
-    def add(term: dict, parents: tuple[str, ...] = ()) -> None:
-        d.taxonomy_terms[term["id"]] = Entry(
-            term,
-            text=_text(term["code"], term["name"], term.get("alternate_name")),
-            term_ids={term["id"], *parents},
-            taxonomy_ids={term["taxonomy_id"]},
-        )
-
-    for amenity in amenities:
-        add(
-            {
-                "id": amenity_term_id(amenity.code),
-                "code": amenity.code,
-                "name": amenity.name_zh,
-                "alternate_name": amenity.name_en,
-                "description": amenity.name_en or amenity.name_zh,
-                "taxonomy": "dandelion-amenities",
-                "taxonomy_id": TAXONOMY_AMENITIES,
-                "language": LANGUAGE,
-            }
-        )
-    for category in categories:
-        add(
-            {
-                "id": category_term_id(category.code),
-                "code": category.code,
-                "name": category.name,
-                "alternate_name": category.name_en,
-                "description": category.name_en or category.name,
-                "taxonomy": "dandelion-service-menu",
-                "taxonomy_id": TAXONOMY_MENU,
-                "language": LANGUAGE,
-            }
-        )
-    for item in items:
-        parent = category_term_id(item.category.code)
-        add(
-            {
-                "id": item_term_id(item.code),
-                "code": item.code,
-                "name": item.name,
-                "alternate_name": item.name_en,
-                "description": item.description or item.name_en or item.name,
-                "parent_id": parent,
-                "taxonomy": "dandelion-service-menu",
-                "taxonomy_id": TAXONOMY_MENU,
-                "language": LANGUAGE,
-            },
-            parents=(parent,),
-        )
-
-
 def _organization(d: Directory, oid: str, obj: dict, *, modified=None) -> None:
     obj = {"id": oid, **obj}
     d.organizations[oid] = Entry(
         obj,
-        text=_text(obj["name"], obj.get("alternate_name"), obj["description"]),
+        text=text_of(obj["name"], obj.get("alternate_name"), obj["description"]),
         organization_id=oid,
         modified=modified,
     )
@@ -231,13 +114,13 @@ def _place(d: Directory, place, kind: str, names: dict[str, str], today: date, o
     if kind == "station":
         location["station_origin"] = place.origin
     location["attributes"] = [
-        _attribute(location_id, "location", d.taxonomy_terms[amenity_term_id(a.code)].object)
+        attribute(location_id, "location", d.taxonomy_terms[amenity_term_id(a.code)].object)
         for a in amenities
     ]
     terms = {amenity_term_id(a.code) for a in amenities}
     d.locations[location_id] = Entry(
         location,
-        text=_text(place.name, place.address),
+        text=text_of(place.name, place.address),
         term_ids=terms,
         taxonomy_ids={TAXONOMY_AMENITIES} if terms else set(),
         organization_id=org_id,
@@ -256,14 +139,14 @@ def _place(d: Directory, place, kind: str, names: dict[str, str], today: date, o
         "status": SERVICE_STATUS[place.status],
         "last_modified": place.updated_at.isoformat(),
         "attributes": [
-            _attribute(service_id, "service", d.taxonomy_terms[t].object) for t in sorted(terms)
+            attribute(service_id, "service", d.taxonomy_terms[t].object) for t in sorted(terms)
         ],
         "service_areas": [],
         "capacities": [],
     }
     d.services[service_id] = Entry(
         service,
-        text=_text(place.name, description),
+        text=text_of(place.name, description),
         term_ids=terms,
         taxonomy_ids=d.locations[location_id].taxonomy_ids,
         organization_id=org_id,
@@ -271,7 +154,7 @@ def _place(d: Directory, place, kind: str, names: dict[str, str], today: date, o
     )
     d.service_at_locations[link_id] = Entry(
         {"id": link_id, "service_id": service_id, "location_id": location_id},
-        text=_text(place.name, place.address, description),
+        text=text_of(place.name, place.address, description),
         term_ids=terms,
         taxonomy_ids=d.locations[location_id].taxonomy_ids,
         organization_id=org_id,
@@ -289,23 +172,18 @@ def directory_build(*, now: datetime | None = None) -> Directory:
     now = now or timezone.now()
     today = timezone.localdate(now)
     d = Directory()
-    _taxonomies(d)
+    taxonomies_add(d)
     items = list(items_for_directory())
     categories = [c for c in categories_active() if any(i.category_id == c.pk for i in items)]
-    _terms(d, list(amenity_list()), categories, items)
+    terms_add(d, list(amenity_list()), categories, items)
 
-    _organization(
-        d,
-        PUBLISHER_ID,
-        {
-            "name": publisher_name(),
-            "description": "发布本目录的新就业群体服务平台（驿站网络与服务清单）。",
-            "website": settings.SITE_URL or None,
-        },
-    )
-    d.organizations[PUBLISHER_ID].object = {
-        k: v for k, v in d.organizations[PUBLISHER_ID].object.items() if v is not None
+    publisher = {
+        "name": publisher_name(),
+        "description": "发布本目录的新就业群体服务平台（驿站网络与服务清单）。",
     }
+    if settings.SITE_URL:
+        publisher["website"] = settings.SITE_URL
+    _organization(d, PUBLISHER_ID, publisher)
 
     stations, partners = places_for_directory(since=today - timedelta(days=2))
     stations, partners = list(stations), list(partners)
@@ -395,7 +273,7 @@ def _menu_item(d: Directory, item) -> None:
             "description": item.description or item.name,
             "status": "active",
             "last_modified": item.updated_at.isoformat(),
-            "attributes": [_attribute(service_id, "service", term)],
+            "attributes": [attribute(service_id, "service", term)],
             "service_areas": [
                 {
                     "id": hsds_id("service_area", service_id, region.code),
@@ -411,7 +289,7 @@ def _menu_item(d: Directory, item) -> None:
         }
         d.services[service_id] = Entry(
             service,
-            text=_text(item.name, item.name_en, item.description, item.description_en),
+            text=text_of(item.name, item.name_en, item.description, item.description_en),
             term_ids={term["id"], category},
             taxonomy_ids={TAXONOMY_MENU},
             organization_id=org_id,

@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from dandelion.core.errors import CoreError, InvalidInput, NotFound, field_error
 from dandelion.core.geo import haversine_m, valid_wgs84
 
+from .entries import Directory, Entry
 from .errors import DirectoryError
-from .mapping import Directory, Entry, directory_build
+from .mapping import directory_build
 
 MAX_PROXIMITY_M = 100_000
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from dandelion.core.geo import haversine_m
-from dandelion.directory.mapping import TAXONOMY_AMENITIES, amenity_term_id, item_term_id
+from dandelion.directory.taxonomy import TAXONOMY_AMENITIES, amenity_term_id, item_term_id
 
 PROBLEM = "application/problem+json"
 
@@ -214,3 +214,27 @@ def test_ndjson_exports_every_matching_object_unpaged(client, directory, url):
     paged = client.get(url, {"per_page": 100}).json()
     assert [json.loads(line) for line in lines] == paged["contents"]
     assert len(lines) == paged["total_items"] > 1
+
+
+def test_the_document_declares_each_problem_an_operation_answers():
+    from dandelion.core.openapi import current_schema
+
+    paths = current_schema("hsds")["paths"]
+    for path, operations in paths.items():
+        responses = operations["get"]["responses"]
+        if "{" in path:
+            assert "404" in responses, path
+        if operations["get"].get("parameters"):
+            assert "422" in responses, path
+        for status, response in responses.items():
+            if int(status) >= 400:
+                assert PROBLEM in response["content"], (path, status)
+        assert "security" not in operations["get"], path
+
+
+def test_ids_are_derived_the_same_way_everywhere():
+    from dandelion.directory.ids import hsds_id
+
+    assert hsds_id("location", "station", "x") == hsds_id("location", "station", "x")
+    assert hsds_id("location", "station", "x") != hsds_id("location", "partner", "x")
+    assert uuid.UUID(hsds_id("taxonomy", "amenities")).version == 5
