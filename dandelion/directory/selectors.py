@@ -66,7 +66,7 @@ def _matches(entry: Entry, filters: Filters) -> bool:
 
 
 def _not_found(entity: str) -> NotFound:
-    return NotFound(_("目录中没有这一项。"), code=CoreError.NOT_FOUND, extra={"entity": entity})
+    return NotFound(_("没有这项内容。"), code=CoreError.NOT_FOUND, extra={"entity": entity})
 
 
 def _get(entries: dict[str, Entry], object_id: str, entity: str) -> Entry:

@@ -238,3 +238,8 @@ def test_ids_are_derived_the_same_way_everywhere():
     assert hsds_id("location", "station", "x") == hsds_id("location", "station", "x")
     assert hsds_id("location", "station", "x") != hsds_id("location", "partner", "x")
     assert uuid.UUID(hsds_id("taxonomy", "amenities")).version == 5
+
+
+def test_a_missing_object_reads_as_the_api_says_it_in_english(client, directory):
+    response = client.get(f"/hsds/services/{uuid.uuid4()}", headers={"accept-language": "en"})
+    assert response.json()["detail"] == "There is no such item."
