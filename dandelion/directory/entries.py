@@ -30,6 +30,25 @@ class Directory:
     taxonomies: dict[str, Entry] = field(default_factory=dict)
     taxonomy_terms: dict[str, Entry] = field(default_factory=dict)
 
+    def links_of(self, service_id: str) -> list[Entry]:
+        """The service_at_locations of a service (indexed once, when first asked)."""
+        return self._index("_links", self.service_at_locations, "service_id").get(service_id, [])
+
+    def services_of(self, organization_id: str) -> list[Entry]:
+        return self._index("_services", self.services, "organization_id").get(organization_id, [])
+
+    def locations_of(self, organization_id: str) -> list[Entry]:
+        index = self._index("_locations", self.locations, "organization_id")
+        return index.get(organization_id, [])
+
+    def _index(self, name: str, entries: dict[str, Entry], key: str) -> dict[str, list[Entry]]:
+        if name not in self.__dict__:
+            index: dict[str, list[Entry]] = {}
+            for entry in entries.values():
+                index.setdefault(getattr(entry, key), []).append(entry)
+            self.__dict__[name] = index
+        return self.__dict__[name]
+
 
 def text_of(*parts) -> str:
     return " ".join(str(p) for p in parts if p).casefold()

@@ -89,8 +89,7 @@ def service_object(d: Directory, entry: Entry, *, full: bool) -> dict:
         service["organization"] = dict(d.organizations[entry.organization_id].object)
         service["service_at_locations"] = [
             {**link.object, "location": dict(d.locations[link.location_id].object)}
-            for link in d.service_at_locations.values()
-            if link.service_id == service["id"]
+            for link in d.links_of(service["id"])
         ]
     return service
 
@@ -107,12 +106,8 @@ def organization_object(d: Directory, entry: Entry, *, full: bool) -> dict:
     organization = dict(entry.object)
     if full:
         oid = organization["id"]
-        organization["services"] = [
-            dict(s.object) for s in _sorted(d.services.values()) if s.organization_id == oid
-        ]
-        organization["locations"] = [
-            dict(loc.object) for loc in _sorted(d.locations.values()) if loc.organization_id == oid
-        ]
+        organization["services"] = [dict(s.object) for s in _sorted(d.services_of(oid))]
+        organization["locations"] = [dict(loc.object) for loc in _sorted(d.locations_of(oid))]
     return organization
 
 
