@@ -228,9 +228,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Big photos are decoded by at most this many requests at once per machine (core.photos); a
 # request that cannot get a slot within the wait is told to retry (429). With N web workers,
-# N - 1 slots keeps one worker free for everything else.
+# N - 1 slots keeps one worker free for everything else. Waiting holds a web worker as surely as
+# decoding does, so by default a request does not wait (bench/results.md, "Photos under load").
 PHOTO_DECODE_SLOTS = int(os.environ.get("PHOTO_DECODE_SLOTS", "1"))
-PHOTO_DECODE_WAIT_SECONDS = float(os.environ.get("PHOTO_DECODE_WAIT_SECONDS", "0.25"))
+PHOTO_DECODE_WAIT_SECONDS = float(os.environ.get("PHOTO_DECODE_WAIT_SECONDS", "0"))
 PHOTO_LOCK_DIR = os.environ.get("PHOTO_LOCK_DIR", str(VAR_DIR))
 
 SESSION_COOKIE_HTTPONLY = True

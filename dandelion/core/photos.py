@@ -166,7 +166,7 @@ def decoding_slot() -> Iterator[None]:
     worker and the map keeps answering. A request that waits longer than
     `PHOTO_DECODE_WAIT_SECONDS` is told to try again (429 with Retry-After)."""
     slots = max(1, int(getattr(settings, "PHOTO_DECODE_SLOTS", 1)))
-    wait = float(getattr(settings, "PHOTO_DECODE_WAIT_SECONDS", 0.25))
+    wait = float(getattr(settings, "PHOTO_DECODE_WAIT_SECONDS", 0))
     directory = Path(getattr(settings, "PHOTO_LOCK_DIR", None) or tempfile.gettempdir())
     directory.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait
