@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dandelion.reports",
     "dandelion.volunteering",
     "dandelion.points",
+    "dandelion.directory",
     "dandelion.web",
     "dandelion.demo",
 ]

@@ -15,7 +15,8 @@ from .problems import PROBLEM_CONTENT_TYPE, problem_response
 
 logger = logging.getLogger(__name__)
 
-API_PREFIXES = ("/api/",)
+# The JSON APIs (ninja, problem+json): the project API and the HSDS directory.
+API_PREFIXES = ("/api/", "/hsds/")
 
 
 class ProblemJsonMiddleware:
@@ -53,7 +54,7 @@ class ProblemJsonMiddleware:
 
 # Paths whose own parsers refuse NUL in their own error shapes: the JSON API (core.parsers) and
 # Open311 (its list of {code, description}).
-NUL_CHECKED_ELSEWHERE = ("/api/", "/open311/")
+NUL_CHECKED_ELSEWHERE = (*API_PREFIXES, "/open311/")
 
 
 class NulRefusingMiddleware:

@@ -1,5 +1,5 @@
 """Every API operation, driven by schemathesis from the API's own OpenAPI document: anonymous,
-as a registered worker and as a region admin. Whatever the generated input, the API never
+as a registered worker and as a region admin; and the public HSDS directory. Whatever the generated input, the API never
 answers with a server error, and every answer (status, content type, body) is one the document
 declares. Bounded and seeded, so the run is the same every time and stays short."""
 
@@ -30,6 +30,7 @@ EXAMPLES_PER_OPERATION = 4
 # Read from the running application (the committed copy is checked against it elsewhere); this
 # request touches no database, so it can run while the tests are collected.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+directory = schemathesis.openapi.from_wsgi("/hsds/openapi.json", application)
 
 
 @pytest.fixture(autouse=True)
@@ -83,3 +84,9 @@ def test_workers_get_what_the_document_says(case, world):
 @BOUNDED
 def test_staff_get_what_the_document_says(case, world):
     case.call_and_validate(headers=world["staff"], checks=CHECKS)
+
+
+@directory.parametrize()
+@BOUNDED
+def test_the_hsds_directory_gives_what_its_document_says(case, world):
+    case.call_and_validate(checks=CHECKS)

@@ -23,6 +23,22 @@ NDJSON = "application/x-ndjson"
 
 router = Router(tags=["HSDS"])
 
+# With `format=ndjson` a list answers every matching object, one JSON object a line.
+NDJSON_TOO = {
+    "responses": {
+        200: {
+            "content": {
+                NDJSON: {
+                    "schema": {
+                        "type": "string",
+                        "description": "One JSON object a line (`format=ndjson`)",
+                    }
+                }
+            }
+        }
+    }
+}
+
 Format = Literal["json", "ndjson"]
 
 
@@ -87,6 +103,7 @@ def profile(request):
 @router.get(
     "/services",
     response={200: PageOut},
+    openapi_extra=NDJSON_TOO,
     operation_id="hsds_services",
     summary="Services: what each place offers, and the service menu's items by provider",
 )
@@ -122,6 +139,7 @@ def service(request, service_id: str):
 @router.get(
     "/organizations",
     response={200: PageOut},
+    openapi_extra=NDJSON_TOO,
     operation_id="hsds_organizations",
     summary="Organisations: the publisher, hosts of stations, partner places, menu providers",
 )
@@ -153,6 +171,7 @@ def organization(request, organization_id: str):
 @router.get(
     "/service_at_locations",
     response={200: PageOut},
+    openapi_extra=NDJSON_TOO,
     operation_id="hsds_service_at_locations",
     summary="Services at places; `proximity` metres around `lat`,`lng` (WGS-84), nearest first",
 )
@@ -192,6 +211,7 @@ def service_at_location(request, service_at_location_id: str):
 @router.get(
     "/taxonomies",
     response={200: PageOut},
+    openapi_extra=NDJSON_TOO,
     operation_id="hsds_taxonomies",
     summary="Taxonomies: the amenity catalogue and the service menu",
 )
@@ -219,6 +239,7 @@ def taxonomy(request, taxonomy_id: str):
 @router.get(
     "/taxonomy_terms",
     response={200: PageOut},
+    openapi_extra=NDJSON_TOO,
     operation_id="hsds_taxonomy_terms",
     summary="Terms: amenities, menu categories and menu items (under their category)",
 )
