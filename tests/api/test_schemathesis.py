@@ -1,7 +1,8 @@
 """Every API operation, driven by schemathesis from the API's own OpenAPI document: anonymous,
-as a registered worker and as a region admin; and the public HSDS directory. Whatever the generated input, the API never
-answers with a server error, and every answer (status, content type, body) is one the document
-declares. Bounded and seeded, so the run is the same every time and stays short."""
+as a registered worker and as a region admin; and the public HSDS directory. Whatever the
+generated input, the API never answers with a server error, and every answer (status, content
+type, body) is one the document declares. Bounded and seeded, so the run is the same every
+time and stays short."""
 
 import pytest
 import schemathesis
