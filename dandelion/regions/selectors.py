@@ -5,10 +5,9 @@ from collections.abc import Iterable, Sequence
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.errors import NotFound
+from dandelion.core.errors import CoreError, NotFound
 
 from .divisions import code_prefix  # noqa: F401  (the prefix a code's subtree shares)
-from .errors import RegionsError
 from .models import Region
 
 # The levels of the division tree, for callers that may not import the model.
@@ -26,7 +25,7 @@ def region_get(*, code: str) -> Region:
     if region is None:
         raise NotFound(
             _("没有代码为 %(code)s 的区划。") % {"code": code},
-            code=RegionsError.REGION_NOT_FOUND,
+            code=CoreError.NOT_FOUND,
             extra={"entity": "region", "code": code},
         )
     return region

@@ -1,16 +1,14 @@
 """The error codes of stations and partner places (`core.errors`).
 
-"No such station / partner place" keeps the codes clients already know (`station_not_found`,
-`partner_not_found`), with `extra={"entity": ...}` as every "not found" has; a permission
-refusal is `CoreError.PERMISSION_DENIED`."""
+"No such station / partner place" is `CoreError.NOT_FOUND` with `extra={"entity": "station"}` or
+`{"entity": "partner_place"}`, as every "not found" is; a permission refusal is
+`CoreError.PERMISSION_DENIED`."""
 
 from dandelion.core.errors import ErrorCode
 
 
 class StationsError(ErrorCode):
     # Places
-    STATION_NOT_FOUND = "station_not_found"
-    PARTNER_NOT_FOUND = "partner_not_found"
     UNKNOWN_FIELDS = "unknown_fields"
     INVALID_COORDINATES = "invalid_coordinates"
     INVALID_PLACE = "invalid_place"

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.errors import InvalidInput, NotFound, field_error
+from dandelion.core.errors import CoreError, InvalidInput, NotFound, field_error
 from dandelion.core.geo import BBox, haversine_m, valid_wgs84
 from dandelion.core.permissions import get_scoped, scope_queryset
 from dandelion.regions.selectors import region_get, regions_all
@@ -165,7 +165,7 @@ def station_get(*, station_id: int, moment: datetime | None = None) -> Station:
     if station is None:
         raise NotFound(
             _("没有编号为 %(id)s 的驿站。") % {"id": station_id},
-            code=StationsError.STATION_NOT_FOUND,
+            code=CoreError.NOT_FOUND,
             extra={"entity": "station"},
         )
     return station
@@ -208,7 +208,7 @@ def partner_get(*, partner_id: int, moment: datetime | None = None) -> PartnerPl
     if partner is None:
         raise NotFound(
             _("没有编号为 %(id)s 的合作点位。") % {"id": partner_id},
-            code=StationsError.PARTNER_NOT_FOUND,
+            code=CoreError.NOT_FOUND,
             extra={"entity": "partner_place"},
         )
     return partner

@@ -53,7 +53,7 @@ def test_catalog_bad_and_unknown_region(menu):
     assert bad.json()["errors"][0]["field"] == "region"
     unknown = Client().get("/api/v1/catalog", {"region": "999999"})
     assert unknown.status_code == 404
-    assert unknown.json()["code"] == "region_not_found"
+    assert (unknown.json()["code"], unknown.json()["entity"]) == ("not_found", "region")
 
 
 @pytest.mark.parametrize("extra", [1, 5])

@@ -5,21 +5,22 @@ import pytest
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("method", "path", "status", "code"),
+    ("method", "path", "status", "code", "entity"),
     [
-        ("get", "/api/v1/no-such-endpoint", 404, "not_found"),
-        ("get", "/api/v1/stations/999999", 404, "station_not_found"),
-        ("delete", "/api/v1/amenities", 405, "method_not_allowed"),
-        ("get", "/api/v1/stations/nearby?lat=abc&lng=116", 422, "validation_error"),
+        ("get", "/api/v1/no-such-endpoint", 404, "not_found", None),
+        ("get", "/api/v1/stations/999999", 404, "not_found", "station"),
+        ("delete", "/api/v1/amenities", 405, "method_not_allowed", None),
+        ("get", "/api/v1/stations/nearby?lat=abc&lng=116", 422, "validation_error", None),
     ],
 )
-def test_failures_are_problem_json(client, method, path, status, code):
+def test_failures_are_problem_json(client, method, path, status, code, entity):
     response = getattr(client, method)(path)
     assert response.status_code == status
     assert response["Content-Type"].startswith("application/problem+json")
     body = response.json()
     assert body["status"] == status
     assert body["code"] == code
+    assert body.get("entity") == entity
     assert body["type"].endswith(code)
     assert body["title"] and body["detail"]
 

@@ -183,7 +183,9 @@ def test_list_query_count_is_constant(client, make_station):
 
 
 def test_list_refuses_unknown_region_and_bad_codes(client, three):
-    assert client.get("/api/v1/stations?region=999999").status_code == 404
+    unknown = client.get("/api/v1/stations?region=999999")
+    assert unknown.status_code == 404
+    assert (unknown.json()["code"], unknown.json()["entity"]) == ("not_found", "region")
     assert client.get("/api/v1/stations?region=12ab").status_code == 422
 
 
@@ -246,7 +248,7 @@ def test_partner_list_and_detail(client, jiujiang):
     detail = client.get(f"/api/v1/partners/{partner.pk}").json()
     assert detail["type"] == "partner" and detail["hours"][0]["opens"] == "07:00:00"
     missing = client.get("/api/v1/partners/999999").json()
-    assert (missing["code"], missing["entity"]) == ("partner_not_found", "partner_place")
+    assert (missing["code"], missing["entity"]) == ("not_found", "partner_place")
 
 
 def test_bbox_limits_lists_and_geojson(client, three):
