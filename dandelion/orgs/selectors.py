@@ -1,5 +1,9 @@
 """All reads of organisations, memberships and party membership. Reads of party membership are
-audited here, one event per row shown to someone other than its owner."""
+audited here, one event per row shown to someone other than its owner.
+
+Who belongs where is private, so one row is looked up among those the caller may act on
+(`core.permissions.get_scoped`): a row outside their scope is refused exactly as one that does
+not exist."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -9,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.audit import SensitiveRead, audit_reads
 from dandelion.core.errors import CoreError, InvalidInput, NotFound, field_error
-from dandelion.core.permissions import get_permitted, require, scope_queryset
+from dandelion.core.permissions import can, get_scoped, require, scope_queryset
 from dandelion.regions.selectors import region_get
 
 from .codes import JOIN, RETURN, code_read
@@ -51,7 +55,8 @@ def organisation_list(
 
 
 def organisation_get(*, actor, organisation_id: int) -> Organisation:
-    return get_permitted(
+    """An organisation the actor may see (in their scope, or one they belong to)."""
+    return get_scoped(
         actor,
         "org.view",
         Organisation.objects.select_related("region", "station"),
@@ -137,21 +142,26 @@ def memberships_of(*, user) -> QuerySet[Membership]:
 
 def membership_for_decision(*, actor, membership_id: int) -> Membership:
     """A membership the actor may approve or decline: `membership.approve` in scope, or the
-    party-work role for party organisations."""
-    membership = _membership_rows().filter(pk=membership_id).first()
-    if membership is None:
-        raise NotFound(
-            _("没有这条成员记录。"), code=CoreError.NOT_FOUND, extra={"entity": "membership"}
-        )
-    action = (
-        "party_membership.confirm" if membership.organisation.is_party else "membership.approve"
+    party-work role for party organisations. Refused alike whether the row is outside the
+    actor's scope or nowhere: 404 for those who decide requests somewhere, 403 for the rest."""
+    party = Q(organisation__kind__in=list(Organisation.PARTY_KINDS))
+    rows = _membership_rows()
+    decidable = scope_queryset(actor, "membership.approve", rows.exclude(party)) | scope_queryset(
+        actor, "party_membership.confirm", rows.filter(party)
     )
-    require(actor, action, membership)
-    return membership
+    membership = decidable.filter(pk=membership_id).first()
+    if membership is not None:
+        return membership
+    if not can(actor, "party_membership.confirm"):
+        require(actor, "membership.approve")
+    raise NotFound(
+        _("没有这条成员记录。"), code=CoreError.NOT_FOUND, extra={"entity": "membership"}
+    )
 
 
 def membership_for_leaving(*, actor, membership_id: int) -> Membership:
-    return get_permitted(actor, "membership.leave", _membership_rows(), pk=membership_id)
+    """One of the actor's own open memberships; anyone else's is refused as an unknown one."""
+    return get_scoped(actor, "membership.leave", _membership_rows(), pk=membership_id)
 
 
 def _party_rows() -> QuerySet[PartyMembership]:
@@ -184,8 +194,9 @@ def party_membership_list(
 
 
 def party_membership_get(*, actor, party_membership_id: int, action: str = "party_membership.view"):
-    """One declaration, 403 outside the actor's scope; the read is audited."""
-    row = get_permitted(actor, action, _party_rows(), pk=party_membership_id)
+    """One declaration the actor may `action` (their own, or in their scope), refused alike
+    whether it is outside their scope or nowhere (`get_scoped`); the read is audited."""
+    row = get_scoped(actor, action, _party_rows(), pk=party_membership_id)
     party_memberships_audit(actor=actor, rows=[row])
     return row
 

@@ -47,6 +47,29 @@ PARTY_STATS = {
 }
 
 
+# Those whose roles see organisations elsewhere, for whom team_x is as unknown as a missing id.
+TEAM_HIDDEN = {
+    "admin_l",
+    "committee_secretary_x",
+    "handler_x",
+    "leader_l",
+    "manager_l",
+    "manager_x",
+    "secretary_l",
+    "secretary_x",
+}
+BRANCH_HIDDEN = {"admin_l", "handler_x", "leader_l", "leader_x", "manager_l", "secretary_l"}
+# Those who approve requests or confirm party members elsewhere.
+DECIDERS_ELSEWHERE = {
+    "admin_l",
+    "committee_secretary_x",
+    "leader_l",
+    "party_officer_x",
+    "secretary_l",
+    "secretary_x",
+}
+
+
 @dataclass(frozen=True)
 class Endpoint:
     method: str
@@ -98,30 +121,49 @@ ENDPOINTS = {
         "get",
         "/api/v1/orgs/{w.team_x.pk}",
         {"admin_x", "party_officer_x", "dispatcher_x", "auditor_x", "leader_x", "worker_x"},
+        hidden=TEAM_HIDDEN,
     ),
     "orgs_members": E(
-        "get", "/api/v1/orgs/{w.team_x.pk}/members", {"admin_x", "auditor_x", "leader_x"}
+        "get",
+        "/api/v1/orgs/{w.team_x.pk}/members",
+        {"admin_x", "auditor_x", "leader_x"},
+        hidden=TEAM_HIDDEN,
     ),
     "orgs_party_branch_members": E(
         "get",
         "/api/v1/orgs/{w.branch_x.pk}/members",
         {"party_officer_x", "secretary_x", "committee_secretary_x"},
+        hidden=BRANCH_HIDDEN,
     ),
-    "orgs_code": E("get", "/api/v1/orgs/{w.team_x.pk}/code", {"admin_x", "leader_x"}),
-    "orgs_code_svg": E("get", "/api/v1/orgs/{w.team_x.pk}/code.svg", {"admin_x", "leader_x"}),
+    "orgs_code": E(
+        "get", "/api/v1/orgs/{w.team_x.pk}/code", {"admin_x", "leader_x"}, hidden=TEAM_HIDDEN
+    ),
+    "orgs_code_svg": E(
+        "get", "/api/v1/orgs/{w.team_x.pk}/code.svg", {"admin_x", "leader_x"}, hidden=TEAM_HIDDEN
+    ),
     "orgs_code_rotate": E(
-        "post", "/api/v1/orgs/{w.team_x.pk}/code/rotate", {"admin_x", "leader_x"}
+        "post",
+        "/api/v1/orgs/{w.team_x.pk}/code/rotate",
+        {"admin_x", "leader_x"},
+        hidden=TEAM_HIDDEN,
     ),
     "orgs_branch_code": E(
         "get",
         "/api/v1/orgs/{w.branch_x.pk}/code",
         {"admin_x", "secretary_x", "committee_secretary_x"},
+        hidden=BRANCH_HIDDEN,
     ),
     "orgs_membership_approve": E(
-        "post", "/api/v1/orgs/memberships/{w.request_x.pk}/approve", {"admin_x", "leader_x"}
+        "post",
+        "/api/v1/orgs/memberships/{w.request_x.pk}/approve",
+        {"admin_x", "leader_x"},
+        hidden=DECIDERS_ELSEWHERE,
     ),
     "orgs_membership_decline": E(
-        "post", "/api/v1/orgs/memberships/{w.request_x.pk}/decline", {"admin_x", "leader_x"}
+        "post",
+        "/api/v1/orgs/memberships/{w.request_x.pk}/decline",
+        {"admin_x", "leader_x"},
+        hidden=DECIDERS_ELSEWHERE,
     ),
     "orgs_membership_leave": E(
         "post", "/api/v1/orgs/memberships/{w.request_x.pk}/leave", {"worker_x"}
@@ -130,16 +172,19 @@ ENDPOINTS = {
         "get",
         "/api/v1/party/memberships/{w.party_x.pk}",
         {"party_officer_x", "secretary_x", "committee_secretary_x", "worker_x"},
+        hidden={"secretary_l"},
     ),
     "party_memberships_confirm": E(
         "post",
         "/api/v1/party/memberships/{w.party_x.pk}/confirm",
         {"party_officer_x", "secretary_x", "committee_secretary_x"},
+        hidden={"secretary_l"},
     ),
     "party_memberships_decline": E(
         "post",
         "/api/v1/party/memberships/{w.party_x.pk}/decline",
         {"party_officer_x", "secretary_x", "committee_secretary_x"},
+        hidden={"secretary_l"},
     ),
     "party_stats": E("get", "/api/v1/party/stats", PARTY_STATS),
 }
@@ -174,23 +219,54 @@ def test_every_endpoint_admits_exactly_its_roles(world, make_user, name):
 
 
 def test_refusals_speak_problem_json(world):
-    response = client_for(world.admin_l).get(f"/api/v1/orgs/{world.team_x.pk}")
+    response = client_for(world.outsider).get(f"/api/v1/orgs/{world.team_x.pk}")
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
     assert body["status"] == 403 and body["code"] == "permission_denied"
     assert body["action"] == "org.view"
 
 
-def test_unknown_rows_are_404_not_403(world):
-    client = client_for(world.admin_x)
-    for path in (
-        "/api/v1/orgs/999999",
-        "/api/v1/users/999999",
-        "/api/v1/party/memberships/999999",
-        "/api/v1/orgs/memberships/999999/approve",
-    ):
-        response = client.post(path) if path.endswith("approve") else client.get(path)
-        assert response.status_code == 404, path
+UNKNOWN = [
+    ("admin_x", "get", "/api/v1/orgs/999999", "organisation"),
+    ("admin_x", "get", "/api/v1/users/999999", "user"),
+    ("party_officer_x", "get", "/api/v1/party/memberships/999999", "partymembership"),
+    ("admin_x", "post", "/api/v1/orgs/memberships/999999/approve", "membership"),
+]
+
+
+@pytest.mark.parametrize(("person", "method", "path", "entity"), UNKNOWN)
+def test_unknown_rows_are_404_not_403(world, person, method, path, entity):
+    response = getattr(client_for(getattr(world, person)), method)(path)
+    assert response.status_code == 404, path
+    assert (response.json()["code"], response.json()["entity"]) == ("not_found", entity)
+
+
+@pytest.mark.parametrize(
+    ("person", "method", "path"),
+    [
+        ("admin_l", "get", "/api/v1/orgs/{id}"),
+        ("leader_l", "get", "/api/v1/orgs/{id}/code"),
+        ("secretary_l", "get", "/api/v1/party/memberships/{id}"),
+        ("leader_l", "post", "/api/v1/orgs/memberships/{id}/approve"),
+        ("party_officer_x", "post", "/api/v1/orgs/memberships/{id}/decline"),
+    ],
+)
+def test_a_row_outside_the_callers_scope_is_refused_as_an_unknown_one(world, person, method, path):
+    """A caller whose role allows the action elsewhere learns nothing from the id: the body is
+    the one an id that exists nowhere gets."""
+    row = {
+        "/api/v1/orgs/{id}": world.team_x,
+        "/api/v1/orgs/{id}/code": world.team_x,
+        "/api/v1/party/memberships/{id}": world.party_x,
+        "/api/v1/orgs/memberships/{id}/approve": world.request_x,
+        "/api/v1/orgs/memberships/{id}/decline": world.request_x,
+    }[path]
+    client = client_for(getattr(world, person))
+    existing = getattr(client, method)(path.format(id=row.pk))
+    unknown = getattr(client, method)(path.format(id=999999))
+    assert existing.status_code == unknown.status_code == 404
+    assert existing.json() == unknown.json()
+    assert existing.json()["code"] == "not_found"
 
 
 def _ids_listed(client, path):
