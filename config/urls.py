@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("stations/", include("dandelion.stations.urls")),
+    path("console/stations/", include("dandelion.stations.console_urls")),
     path("console/", include("dandelion.web.console_urls")),
     # Each app's worker pages (H5) and staff console pages.
     path("", include("dandelion.needs.urls")),
