@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.errors import CoreError, NotFound
-from dandelion.core.permissions import can, get_permitted, require, scope_queryset
+from dandelion.core.permissions import can, get_scoped, require, scope_queryset
 from dandelion.orgs.selectors import departments_active, organisations_all
 from dandelion.regions.selectors import Level, code_prefix, regions_all
 
@@ -108,8 +108,9 @@ def _need_detail_rows(qs: QuerySet[Need]) -> QuerySet[Need]:
 
 
 def need_get(*, actor, need_id: int) -> Need:
-    """One need with its timeline, photos and ratings: 404 if none, 403 outside the scope."""
-    return get_permitted(actor, "need.view", _need_detail_rows(Need.objects.all()), pk=need_id)
+    """One need with its timeline, photos and ratings. A need is someone's: one outside the
+    caller's scope is refused as one that does not exist (`core.permissions.get_scoped`)."""
+    return get_scoped(actor, "need.view", _need_detail_rows(Need.objects.all()), pk=need_id)
 
 
 def own_need_get(*, actor, need_id: int) -> Need:
@@ -247,7 +248,8 @@ def review_list(*, actor, state: str | None = NeedReview.State.OPEN) -> QuerySet
 
 
 def review_get(*, actor, review_id: int) -> NeedReview:
-    return get_permitted(
+    """One review of a low rating, refused outside the caller's scope as an unknown one."""
+    return get_scoped(
         actor,
         "need_review.close",
         NeedReview.objects.select_related("need", "rating"),
@@ -333,7 +335,7 @@ def problem_get(*, actor, problem_id: int) -> Problem:
             queryset=Consultation.objects.select_related("owner").prefetch_related("departments"),
         ),
     )
-    return get_permitted(actor, "problem.view", qs, pk=problem_id)
+    return get_scoped(actor, "problem.view", qs, pk=problem_id)
 
 
 def problem_stats(

@@ -115,10 +115,11 @@ def test_rate_out_of_range_is_422(needs_world, make_need_in):
         ("admin_x", 200),
         ("auditor_x", 200),
         ("handler_x", 200),  # routed to 浔阳区人社局
-        ("justice_handler", 403),
+        # Those who read needs elsewhere: this one is as unknown to them as a missing id.
+        ("justice_handler", 404),
+        ("dispatcher_l", 404),
+        ("handler_l", 404),
         ("worker_l", 403),
-        ("dispatcher_l", 403),
-        ("handler_l", 403),
         ("manager_x", 403),
         ("leader_x", 403),
     ],
@@ -129,6 +130,20 @@ def test_who_may_read_a_dispatched_need(needs_world, make_need_in, person, statu
     assert response.status_code == status
     if status == 403:
         assert response.json()["code"] == "permission_denied"
+    if status == 404:
+        assert (response.json()["code"], response.json()["entity"]) == ("not_found", "need")
+
+
+@pytest.mark.parametrize("person", ["dispatcher_l", "handler_l", "justice_handler"])
+def test_a_need_outside_the_callers_scope_is_refused_as_an_unknown_one(
+    needs_world, make_need_in, person
+):
+    need = make_need_in("dispatched")
+    client = client_for(getattr(needs_world, person))
+    existing = client.get(f"/api/v1/needs/{need.pk}")
+    unknown = client.get("/api/v1/needs/999999")
+    assert existing.status_code == unknown.status_code == 404
+    assert existing.json() == unknown.json()
 
 
 def test_unknown_need_is_404(needs_world):
@@ -203,6 +218,12 @@ def test_reviews_list_and_close(needs_world, make_need_in):
     review_id = listing["items"][0]["id"]
     refused = _post(w.handler_x, f"/api/v1/needs/reviews/{review_id}/close", {"note": "x"})
     assert refused.status_code == 403
+    # Another district's dispatcher closes reviews elsewhere: this one is as unknown as none.
+    hidden = _post(w.dispatcher_l, f"/api/v1/needs/reviews/{review_id}/close", {"note": "x"})
+    unknown = _post(w.dispatcher_l, "/api/v1/needs/reviews/999999/close", {"note": "x"})
+    assert hidden.status_code == unknown.status_code == 404
+    assert hidden.json() == unknown.json()
+    assert (hidden.json()["code"], hidden.json()["entity"]) == ("not_found", "needreview")
     closed = _post(w.dispatcher_x, f"/api/v1/needs/reviews/{review_id}/close", {"note": "已回访"})
     assert closed.json()["state"] == "closed"
     again = _post(w.dispatcher_x, f"/api/v1/needs/reviews/{review_id}/close", {"note": "已回访"})

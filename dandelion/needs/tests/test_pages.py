@@ -96,7 +96,8 @@ def test_console_detail_offers_only_allowed_actions(needs_world, make_need_in):
         and 'data-action="accept"' not in dispatcher_page
     )
     assert "138****0001" in dispatcher_page and "13800000001" not in dispatcher_page
-    assert client_for(w.justice_handler).get(f"/console/needs/{need.pk}/").status_code == 403
+    # Another department's handler is refused as for a need that does not exist.
+    assert client_for(w.justice_handler).get(f"/console/needs/{need.pk}/").status_code == 404
     assert client_for(w.worker_x).get(f"/console/needs/{need.pk}/").status_code == 403
 
 
