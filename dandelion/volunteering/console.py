@@ -291,7 +291,7 @@ def _int(value) -> int:
 @require_POST
 @_refusals_as_pages
 def attendance_confirm_view(request, attendance_id: int):
-    attendance = selectors.attendance_get(attendance_id=attendance_id)
+    attendance = selectors.attendance_get(actor=request.user, attendance_id=attendance_id)
     activity = _permitted(request, attendance.activity_id, "activity.manage")
     raw = (request.POST.get("minutes") or "").strip()
     minutes = None

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.errors import CoreError, InvalidInput, NotFound, field_error
 from dandelion.core.geo import haversine_m
-from dandelion.core.permissions import can, require, scope_queryset
+from dandelion.core.permissions import can, get_scoped, require, scope_queryset
 from dandelion.orgs import selectors as orgs_selectors
 from dandelion.regions import selectors as regions_selectors
 from dandelion.stations import selectors as stations_selectors
@@ -120,18 +120,30 @@ def activities_managed(*, actor, status: str | None = None) -> QuerySet[Activity
     return scope_queryset(actor, "activity.view", qs).order_by("-starts_at", "-id")
 
 
-def activity_get_permitted(*, actor, activity_id: int, action: str = "activity.view") -> Activity:
-    """One activity the actor may `action` (view or manage): 404 when there is none, 403 when
-    it is outside their scope."""
-    activity = (
-        _with_counts(Activity.objects.select_related("organisation", "station", "region"))
-        .filter(pk=activity_id)
-        .first()
+def _known_to(user, activity: Activity) -> bool:
+    """May `user` know that `activity` exists without any right over it: it is published (or
+    was), and public or of an organisation they belong to?"""
+    if activity.status == Activity.Status.DRAFT:
+        return False
+    return activity.visibility == Activity.Visibility.PUBLIC or member_of(
+        user=user, organisation=activity.organisation
     )
-    if activity is None:
-        raise _no_such("activity")
-    require(actor, action, activity)
-    return activity
+
+
+def activity_get_permitted(*, actor, activity_id: int, action: str = "activity.view") -> Activity:
+    """One activity the actor may `action` (view or manage). One that anyone may know of (see
+    `_known_to`) is refused with 403 outside their scope; a draft or a team-only activity of
+    others is refused exactly as one that does not exist (`core.permissions.get_scoped`: 404
+    for those whose roles allow `action` somewhere, 403 for the rest)."""
+    rows = _with_counts(Activity.objects.select_related("organisation", "station", "region"))
+    activity = rows.filter(pk=activity_id).first()
+    if activity is not None and _known_to(actor, activity):
+        require(actor, action, activity)
+        return activity
+    try:
+        return get_scoped(actor, action, rows, pk=activity_id)
+    except NotFound:
+        raise _no_such("activity") from None
 
 
 def activity_for_console(*, actor, activity_id: int, action: str = "activity.view") -> Activity:
@@ -156,12 +168,14 @@ def activity_for_code(*, code) -> Activity:
     return activity
 
 
-def attendance_get(*, attendance_id: int) -> Attendance:
-    """One attendance (the service that changes it checks who may), or 404."""
-    attendance = Attendance.objects.filter(pk=attendance_id).first()
-    if attendance is None:
-        raise _no_such("attendance")
-    return attendance
+def attendance_get(*, actor, attendance_id: int, action: str = "activity.manage") -> Attendance:
+    """One attendance the actor may `action` (its activity's organisers). Whether someone was
+    somewhere is theirs: one outside the actor's scope is refused exactly as one that does not
+    exist (`core.permissions.get_scoped`)."""
+    try:
+        return get_scoped(actor, action, Attendance.objects.all(), pk=attendance_id)
+    except NotFound:
+        raise _no_such("attendance") from None
 
 
 def open_signups_by_activity(*, user) -> dict[int, str]:

@@ -215,7 +215,7 @@ def attendance_confirm(
     """The organiser confirms a volunteer's hours: the overlap of their attendance with the
     activity's window, or another figure with a reason (audited). Confirmed hours are final and
     announced (`volunteering.hours_confirmed`), which the points app turns into an award."""
-    attendance = attendance_get(attendance_id=attendance_id)
+    attendance = attendance_get(actor=actor, attendance_id=attendance_id)
     activity = Activity.objects.select_related("region", "organisation").get(
         pk=attendance.activity_id
     )

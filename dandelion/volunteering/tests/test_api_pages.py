@@ -260,11 +260,13 @@ def test_confirm_over_the_api_and_hours(world, make_activity, volunteers, points
         left_at=activity.ends_at,
     )
     url = f"/api/v1/volunteering/attendances/{attendance.pk}/confirm"
-    _problem(
+    # Another team's leader confirms hours elsewhere: this attendance is as unknown as none.
+    hidden = _problem(
         client_for(world.leader_l).post(url, {}, content_type="application/json"),
-        403,
-        "permission_denied",
+        404,
+        "not_found",
     )
+    assert hidden["entity"] == "attendance"
     body = _problem(
         client_for(world.leader_x).post(url, {"minutes": 60}, content_type="application/json"),
         422,
@@ -543,3 +545,51 @@ def test_the_console_shows_a_refusal_in_chinese(world, make_activity, volunteers
     )
     # Then the page says why, in the staff's words
     assert "调整时长时请填写原因。" in page.content.decode()
+
+
+def test_rows_outside_the_callers_scope_are_refused_as_unknown_ones(
+    world, make_activity, volunteers
+):
+    """Another team's leader (who manages activities elsewhere) gets, for a volunteer's
+    attendance and for a draft activity of this team, the body an id that exists nowhere gets."""
+    activity = make_activity()
+    signup_create(activity_id=activity.pk, user=volunteers[0])
+    attendance = attendance_record(
+        actor=world.leader_x,
+        activity=activity,
+        user=volunteers[0],
+        arrived_at=activity.starts_at,
+        left_at=activity.ends_at,
+    )
+    draft = make_activity(publish=False)
+    other = client_for(world.leader_l)
+    for existing_url, unknown_url, payload in (
+        (
+            f"/api/v1/volunteering/attendances/{attendance.pk}/confirm",
+            "/api/v1/volunteering/attendances/999999/confirm",
+            {},
+        ),
+        (
+            f"/api/v1/volunteering/activities/{draft.pk}/state",
+            "/api/v1/volunteering/activities/999999/state",
+            {"action": "publish"},
+        ),
+        (
+            f"/api/v1/volunteering/activities/{draft.pk}/roster",
+            "/api/v1/volunteering/activities/999999/roster",
+            None,
+        ),
+    ):
+        if payload is None:
+            existing, unknown = other.get(existing_url), other.get(unknown_url)
+        else:
+            existing = other.post(existing_url, payload, content_type="application/json")
+            unknown = other.post(unknown_url, payload, content_type="application/json")
+        body = _problem(existing, 404, "not_found")
+        assert body == _problem(unknown, 404, "not_found"), existing_url
+    # A published public activity is no secret: outside one's scope it is a plain refusal.
+    _problem(
+        other.get(f"/api/v1/volunteering/activities/{activity.pk}/roster"),
+        403,
+        "permission_denied",
+    )

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from dandelion.core.errors import Conflict, InvalidInput, PermissionDenied
+from dandelion.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dandelion.core.models import AuditEvent
 from dandelion.points.models import Transfer
 from dandelion.points.selectors import balance_of
@@ -106,8 +106,10 @@ def test_confirming_awards_points_once(
         attendance, _ = attendance_arrive(activity=signed, user=person, method="station_qr")
     with time_machine.travel(signed.starts_at + timedelta(hours=2), tick=False):
         attendance_leave(activity=signed, user=person, method="station_qr")
-    with pytest.raises(PermissionDenied):
+    # Another team's leader is refused as for an attendance that does not exist.
+    with pytest.raises(NotFound) as refused:
         attendance_confirm(actor=world.leader_l, attendance_id=attendance.pk)
+    assert (refused.value.code, refused.value.extra) == ("not_found", {"entity": "attendance"})
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = attendance_confirm(actor=world.leader_x, attendance_id=attendance.pk)
     assert confirmed.credited_minutes == 120 and confirmed.adjust_reason == ""
