@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dandelion.core.middleware.ProblemJsonMiddleware",
     "dandelion.core.middleware.NulRefusingMiddleware",
+    "dandelion.core.middleware.RefusalPagesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

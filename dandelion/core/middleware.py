@@ -6,10 +6,13 @@ import logging
 from http import HTTPStatus
 
 from django.core.exceptions import BadRequest
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from .api import request_problem
-from .errors import CoreError
+from .errors import CoreError, NotFound, PermissionDenied
 from .parsers import NUL
 from .problems import PROBLEM_CONTENT_TYPE, problem_response
 
@@ -83,3 +86,25 @@ class NulRefusingMiddleware:
             for source in sources
             for key, values in source.lists()
         )
+
+
+class RefusalPagesMiddleware:
+    """A page's view that lets a domain refusal through gets the site's own pages for it: a row
+    the actor may not see (or that does not exist) is the 404 page, an action they may not take
+    the 403 page. So selectors decide, and views need no try/except to say it. (The API turns the
+    same errors into problem+json itself, before they reach here.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if request.path.startswith(API_PREFIXES):
+            return None
+        if isinstance(exception, NotFound):
+            return response_for_exception(request, Http404(str(exception.message)))
+        if isinstance(exception, PermissionDenied):
+            return response_for_exception(request, DjangoPermissionDenied(str(exception.message)))
+        return None

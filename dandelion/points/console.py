@@ -4,9 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from dandelion.core.console import console_required
-from dandelion.core.errors import ApplicationError, NotFound, PermissionDenied
+from dandelion.core.errors import ApplicationError
 from dandelion.core.forms import show_error
 from dandelion.core.permissions import can
 
@@ -22,23 +20,12 @@ from . import selectors, services
 from .models import Reward
 
 
-def _page_errors(call, *args, **kwargs):
-    """A selector's refusal as the page's: 403 outside the actor's roles, 404 outside their
-    scope."""
-    try:
-        return call(*args, **kwargs)
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied from exc
-    except NotFound as exc:
-        raise Http404 from exc
-
-
 @console_required
 def fulfil(request):
     """Type or scan a code: the page shows what it is for, and one button hands it over. Who
     may fulfil codes nowhere gets 403 whatever the code; staff see the same sentence for
     another provider's code as for an unknown one (`selectors.redemption_to_fulfil`)."""
-    recent = _page_errors(selectors.fulfilments_recent, actor=request.user)
+    recent = selectors.fulfilments_recent(actor=request.user)
     code = selectors.code_normalise(request.POST.get("code") or request.GET.get("code") or "")
     found, error = None, ""
     if request.method == "POST" and request.POST.get("confirm"):
@@ -69,7 +56,7 @@ def _code_error(exc: ApplicationError) -> str:
 @console_required
 @require_GET
 def rewards(request):
-    managed = _page_errors(selectors.rewards_managed, actor=request.user)
+    managed = selectors.rewards_managed(actor=request.user)
     page = Paginator(managed, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -125,7 +112,7 @@ class RewardForm(forms.Form):
 
 @console_required
 def reward_new(request):
-    providers = _page_errors(selectors.reward_providers, actor=request.user)
+    providers = selectors.reward_providers(actor=request.user)
     now = timezone.localtime().replace(second=0, microsecond=0)
     form = RewardForm(
         request.POST or None,
@@ -147,7 +134,7 @@ def reward_new(request):
 
 @console_required
 def reward_edit(request, reward_id: int):
-    reward = _page_errors(selectors.reward_for_change, actor=request.user, reward_id=reward_id)
+    reward = selectors.reward_for_change(actor=request.user, reward_id=reward_id)
     fields = [
         "title",
         "kind",

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -99,12 +98,9 @@ def _row(visit) -> dict:
 @console_required
 @require_GET
 def visit_review_queue(request):
-    try:
-        stations = list(review_selectors.stations_with_held_visits(actor=request.user))
-        form, chosen = _filters(request.GET, stations)
-        visits = review_selectors.visits_for_review(actor=request.user, **chosen)
-    except PermissionDenied:
-        raise DjangoPermissionDenied from None
+    stations = list(review_selectors.stations_with_held_visits(actor=request.user))
+    form, chosen = _filters(request.GET, stations)
+    visits = review_selectors.visits_for_review(actor=request.user, **chosen)
     page = Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k in ("state", "station", "day") and v}
     return render(
@@ -130,10 +126,8 @@ def visit_review_decide(request, visit_id: int):
     try:
         visit = review_selectors.visit_for_review(actor=request.user, visit_id=visit_id)
         services.visit_review(actor=request.user, visit=visit, accept=decision == "accept")
-    except NotFound:
-        raise Http404 from None
-    except PermissionDenied:
-        raise DjangoPermissionDenied from None
+    except (NotFound, PermissionDenied):
+        raise  # the 404 or 403 page (core.middleware.RefusalPagesMiddleware)
     except ApplicationError as exc:
         show_error(exc, request=request)
     else:

@@ -8,8 +8,7 @@ pages sign in anyone anonymous and refuse everyone else.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +16,6 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from dandelion.core import qr as core_qr
-from dandelion.core.errors import NotFound, PermissionDenied
 from dandelion.core.i18n import localized
 
 from . import qr, selectors
@@ -32,14 +30,9 @@ print_login_required = login_required(login_url="admin:login")
 
 
 def _printable_station(request: HttpRequest, station_id: int) -> Station:
-    try:
-        return selectors.station_for_poster(
-            actor=request.user, station_id=station_id, moment=timezone.now()
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from exc
+    return selectors.station_for_poster(
+        actor=request.user, station_id=station_id, moment=timezone.now()
+    )
 
 
 @require_GET

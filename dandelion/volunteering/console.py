@@ -3,13 +3,10 @@ attendance, record and confirm hours, the activity's attendance code (签到码)
 team/region. Who may see and do what is the selectors' and services' to say; a refusal is the
 page's 404 or 403, any other error goes on the page through `core.forms.show_error`."""
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,21 +23,6 @@ from dandelion.core.qr import absolute_url, qr_svg, qr_svg_inline
 
 from . import selectors, services
 from .models import Activity
-
-
-def _refusals_as_pages(view):
-    """A row the actor may not see is the page's 404; an action they may not take, its 403."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404 from exc
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied from exc
-
-    return wrapped
 
 
 def _permitted(request, activity_id: int, action: str = "activity.view") -> Activity:
@@ -101,7 +83,6 @@ class ActivityForm(forms.Form):
 
 @console_required
 @require_GET
-@_refusals_as_pages
 def activity_list(request):
     status = request.GET.get("status") or None
     if status not in (None, *Activity.Status.values):
@@ -122,7 +103,6 @@ def activity_list(request):
 
 
 @console_required
-@_refusals_as_pages
 def activity_new(request):
     form = ActivityForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -153,7 +133,6 @@ def activity_new(request):
 
 
 @console_required
-@_refusals_as_pages
 def activity_edit(request, activity_id: int):
     activity = _permitted(request, activity_id, "activity.manage")
     initial = {
@@ -188,7 +167,6 @@ def activity_edit(request, activity_id: int):
 
 @console_required
 @require_GET
-@_refusals_as_pages
 def activity_detail(request, activity_id: int):
     activity = _permitted(request, activity_id)
     roster = list(selectors.activity_roster(activity=activity))
@@ -211,7 +189,6 @@ def activity_detail(request, activity_id: int):
 
 @console_required
 @require_POST
-@_refusals_as_pages
 def activity_state(request, activity_id: int):
     activity = _permitted(request, activity_id, "activity.manage")
     action = request.POST.get("action")
@@ -238,7 +215,6 @@ def activity_state(request, activity_id: int):
 
 @console_required
 @require_GET
-@_refusals_as_pages
 def activity_code_svg(request, activity_id: int):
     activity = _permitted(request, activity_id, "activity.manage")
     url = absolute_url(reverse("volunteering:code", args=[activity.attendance_code]), request)
@@ -256,7 +232,6 @@ def _parse_local(value: str):
 
 @console_required
 @require_POST
-@_refusals_as_pages
 def attendance_record_view(request, activity_id: int):
     activity = _permitted(request, activity_id, "activity.manage")
     arrived = _parse_local(request.POST.get("arrived_at", ""))
@@ -289,7 +264,6 @@ def _int(value) -> int:
 
 @console_required
 @require_POST
-@_refusals_as_pages
 def attendance_confirm_view(request, attendance_id: int):
     attendance = selectors.attendance_get(actor=request.user, attendance_id=attendance_id)
     activity = _permitted(request, attendance.activity_id, "activity.manage")
@@ -318,7 +292,6 @@ def attendance_confirm_view(request, attendance_id: int):
 
 @console_required
 @require_GET
-@_refusals_as_pages
 def hours_summary(request):
     group = "region" if request.GET.get("group") == "region" else "team"
     rows = selectors.hours_by(actor=request.user, group=group)

@@ -1,20 +1,14 @@
 """What the console pages of needs and problems share."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-
-from dandelion.core.errors import PermissionDenied
-
 from .. import selectors
 
 PAGE_SIZE = 30
 
 
 def page_required(user, action: str) -> None:
-    """A page for the holders of `action` only: the selector decides, the page says 403."""
-    try:
-        selectors.page_allowed(actor=user, action=action)
-    except PermissionDenied:
-        raise DjangoPermissionDenied from None
+    """A page for the holders of `action` only: the selector decides (its refusal is the 403
+    page, `core.middleware.RefusalPagesMiddleware`)."""
+    selectors.page_allowed(actor=user, action=action)
 
 
 def query_without_page(request) -> str:
