@@ -186,7 +186,7 @@ def need_action(request, need_id: int, action: str):
             _detail_context(
                 request, need, errors=show_error(exc, fields=ACTION_FIELDS), values=values
             ),
-            status=422 if exc.status == 422 else exc.status,
+            status=exc.status,
         )
     return redirect("needs:detail", need_id=need_id)
 
