@@ -87,3 +87,16 @@ def test_nul_in_a_page_form_is_a_400_and_stores_nothing(client, make_user):
 
 def test_nul_in_a_page_link_is_a_400(client):
     assert client.get("/?q=%00").status_code == 400
+
+
+def test_a_pages_domain_refusals_are_the_sites_404_and_403_pages(rf):
+    from dandelion.core.errors import NotFound, PermissionDenied
+    from dandelion.core.middleware import RefusalPagesMiddleware
+
+    middleware = RefusalPagesMiddleware(lambda request: None)
+    page = rf.get("/console/somewhere/")
+    assert middleware.process_exception(page, NotFound("x")).status_code == 404
+    assert middleware.process_exception(page, PermissionDenied("x")).status_code == 403
+    assert middleware.process_exception(page, ValueError("x")) is None
+    # the API speaks problem+json itself
+    assert middleware.process_exception(rf.get("/api/v1/x"), NotFound("x")) is None
