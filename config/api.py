@@ -3,12 +3,15 @@
 from dandelion.accounts.api import router as accounts_router
 from dandelion.accounts.auth import api_auth
 from dandelion.catalog.api import router as catalog_router
+from dandelion.coverage.api import router as coverage_router
 from dandelion.core.api import DandelionAPI, install_problem_handlers
+from dandelion.figures.api import router as figures_router
 from dandelion.needs.api import router as needs_router
 from dandelion.notifications.api import router as notifications_router
 from dandelion.orgs.api import router as orgs_router
 from dandelion.points.api import router as points_router
 from dandelion.reports.api import router as reports_router
+from dandelion.standards.api import router as standards_router
 from dandelion.stations.api import router as stations_router
 from dandelion.volunteering.api import router as volunteering_router
 
@@ -36,3 +39,6 @@ api.add_router("/", needs_router)
 api.add_router("/", reports_router)
 api.add_router("/", volunteering_router)
 api.add_router("/", points_router)
+api.add_router("/", standards_router)
+api.add_router("/", coverage_router)
+api.add_router("/", figures_router)

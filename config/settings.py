@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "dandelion.volunteering",
     "dandelion.points",
     "dandelion.directory",
+    "dandelion.standards",
+    "dandelion.coverage",
+    "dandelion.figures",
     "dandelion.web",
     "dandelion.demo",
 ]

@@ -26,6 +26,10 @@ urlpatterns = [
     path("console/volunteering/", include("dandelion.volunteering.console_urls")),
     path("", include("dandelion.points.urls")),
     path("console/points/", include("dandelion.points.console_urls")),
+    path("console/standards/", include("dandelion.standards.console_urls")),
+    path("console/coverage/", include("dandelion.coverage.console_urls")),
+    path("console/figures/", include("dandelion.figures.console_urls")),
+    path("open-data/", include("dandelion.figures.urls")),
     path("", include("dandelion.web.urls")),
 ]
 

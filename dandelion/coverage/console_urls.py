@@ -1,0 +1,5 @@
+"""The coverage app's staff console pages, under /console/coverage/."""
+
+app_name = "coverage_console"
+
+urlpatterns: list = []

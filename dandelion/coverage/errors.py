@@ -1,0 +1,7 @@
+"""The coverage app's error codes."""
+
+from dandelion.core.errors import ErrorCode
+
+
+class CoverageError(ErrorCode):
+    pass

@@ -1,0 +1,7 @@
+"""The figures API."""
+
+from ninja import Router
+
+router = Router()
+
+__all__ = ["router"]

@@ -1,0 +1,5 @@
+"""The figures app's staff console pages, under /console/figures/."""
+
+app_name = "figures_console"
+
+urlpatterns: list = []
