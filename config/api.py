@@ -3,8 +3,8 @@
 from dandelion.accounts.api import router as accounts_router
 from dandelion.accounts.auth import api_auth
 from dandelion.catalog.api import router as catalog_router
-from dandelion.coverage.api import router as coverage_router
 from dandelion.core.api import DandelionAPI, install_problem_handlers
+from dandelion.coverage.api import router as coverage_router
 from dandelion.figures.api import router as figures_router
 from dandelion.needs.api import router as needs_router
 from dandelion.notifications.api import router as notifications_router

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CoverageConfig(AppConfig):
-    """15-minute service circles (15分钟服务圈): coverage of every community by the station network, the gaps, worker demand by H3 cell, and siting suggestions."""
+    """15-minute service circles (15分钟服务圈): coverage of every community by the station network,
+    the gaps, worker demand by H3 cell, and siting suggestions."""
 
     name = "dandelion.coverage"
     label = "coverage"
