@@ -9,3 +9,8 @@ class CoverageConfig(AppConfig):
     name = "dandelion.coverage"
     label = "coverage"
     verbose_name = _("服务圈覆盖")
+
+    def ready(self) -> None:
+        from . import permissions
+
+        permissions.register()
