@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dandelion.core.errors import ApplicationError
 from dandelion.core.forms import show_error
+from dandelion.core.geo import navigation_links
 from dandelion.core.h5 import sign_in_required
 from dandelion.core.qr import qr_svg_inline
 
@@ -43,9 +44,17 @@ def shop(request):
 
 
 def _reward_context(request, reward, **extra) -> dict:
+    balance = selectors.balance_of(user=request.user)
+    place = reward.station or reward.partner
     return {
         "reward": reward,
-        "balance": selectors.balance_of(user=request.user),
+        "balance": balance,
+        # The button says what is missing instead of offering a redemption that must fail.
+        "points_short": max(0, reward.price - balance),
+        "pickup": place,
+        "pickup_navigation": (
+            navigation_links(lat=place.lat, lng=place.lng, name=place.name) if place else None
+        ),
         # One key per rendering of the form: a double tap or a resend of the same form is
         # one redemption.
         "idempotency_key": uuid.uuid4().hex,

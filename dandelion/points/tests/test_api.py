@@ -309,6 +309,21 @@ def test_h5_pages(ledger):
     assert client_for(None).get("/points/").status_code == 302
 
 
+def test_the_reward_page_says_what_is_missing_before_the_tap(ledger):
+    """Without enough points the button is off and says how many are missing; the pickup place
+    has its address and navigation beside its label."""
+    client = client_for(ledger.worker)
+    short = client.get(f"/rewards/{ledger.reward.pk}/").content.decode()
+    button = short.split('class="weui-btn weui-btn_primary redeem-button"')[1].split(">")[0]
+    assert "disabled" in button
+    assert f"还差 {ledger.reward.price} 积分" in short
+    assert "pts-place__address" in short and "nav-buttons" in short
+    _fund(ledger.worker)
+    enough = client.get(f"/rewards/{ledger.reward.pk}/").content.decode()
+    button = enough.split('class="weui-btn weui-btn_primary redeem-button"')[1].split(">")[0]
+    assert "disabled" not in button and "还差" not in enough
+
+
 def _page_text(response, code: str) -> str:
     """The page as the caller reads it, with what differs between any two renderings (the code
     typed, the CSRF token) set aside."""

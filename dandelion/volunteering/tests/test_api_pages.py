@@ -593,3 +593,14 @@ def test_rows_outside_the_callers_scope_are_refused_as_unknown_ones(
         403,
         "permission_denied",
     )
+
+
+def test_the_feed_says_distances_in_the_right_unit(world, make_activity, volunteers):
+    """甘棠驿站 (29.7275, 115.9899) seen from 2.2 km south: the card says about 2.2 公里, not
+    the metres read as kilometres (2,224 公里) it once said; 300 m away it says 米."""
+    make_activity()
+    client = client_for(volunteers[0])
+    far = client.get("/volunteer/feed/?lat=29.7075&lng=115.9899").content.decode()
+    assert "2.2 公里" in far and "2224" not in far
+    near = client.get("/volunteer/feed/?lat=29.7248&lng=115.9899").content.decode()
+    assert "300 米" in near

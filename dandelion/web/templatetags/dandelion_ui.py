@@ -1,5 +1,6 @@
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from dandelion.core.console import sections_for
 from dandelion.core.h5 import me_links, service_entries
@@ -42,3 +43,15 @@ def h5_links(context, which: str):
         }
         for link in links
     ]
+
+
+@register.filter
+def distance(metres) -> str:
+    """A distance in metres as people read it: "850 米" under a kilometre, "1.2 公里" above
+    (one decimal), translated. Empty for an unknown distance."""
+    if metres is None or metres == "":
+        return ""
+    metres = float(metres)
+    if metres < 1000:
+        return _("%(m)d 米") % {"m": round(metres)}
+    return _("%(km).1f 公里") % {"km": metres / 1000}
