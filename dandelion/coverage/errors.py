@@ -4,4 +4,5 @@ from dandelion.core.errors import ErrorCode
 
 
 class CoverageError(ErrorCode):
-    pass
+    INVALID_PARAMETERS = "invalid_parameters"  # mode, minutes out of range
+    NO_BOUNDARY = "no_boundary"  # neither the region nor its communities have a boundary
