@@ -289,3 +289,9 @@ def role_holder_ids(
     if organisation_paths is not None:
         qs = qs.filter(organisation__path__in=organisation_paths, organisation__is_active=True)
     return qs.values("user_id")
+
+
+def rows_for_figures() -> dict[str, QuerySet]:
+    """Unscoped querysets of the rows the programme figures count, for the figures app's
+    roll-ups and recounts only (it groups them by region and day; its API does the scoping)."""
+    return {"workers": WorkerProfile.objects.all()}

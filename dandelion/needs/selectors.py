@@ -364,3 +364,16 @@ def problem_stats(
         unsolved=Count("pk", filter=closed & Q(state=Problem.State.UNSOLVED)),
         open=Count("pk", filter=Q(state=Problem.State.OPEN)),
     )
+
+
+def rows_for_figures() -> dict[str, QuerySet]:
+    """Unscoped querysets of the rows the programme figures count, for the figures app's
+    roll-ups and recounts only (it groups them by region and day; its API does the scoping)."""
+    from .models import NeedRating
+
+    return {
+        "needs": Need.objects.all(),
+        "ratings": NeedRating.objects.all(),
+        "wishes": MicroWish.objects.all(),
+        "problems": Problem.objects.all(),
+    }

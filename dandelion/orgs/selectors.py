@@ -370,3 +370,12 @@ def organisation_find(*, organisation_id: int) -> Organisation | None:
 def organisations_active() -> QuerySet[Organisation]:
     """Active organisations with their regions, for a caller that narrows them by scope."""
     return Organisation.objects.filter(is_active=True).select_related("region")
+
+
+def rows_for_figures() -> dict[str, QuerySet]:
+    """Unscoped querysets of the rows the programme figures count, for the figures app's
+    roll-ups and recounts only (it groups them by region and day; its API does the scoping)."""
+    return {
+        "organisations": Organisation.objects.all(),
+        "party_memberships": PartyMembership.objects.all(),
+    }

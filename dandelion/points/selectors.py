@@ -269,3 +269,9 @@ def ledger_problems() -> list[LedgerProblem]:
                 )
             )
     return problems
+
+
+def rows_for_figures() -> dict[str, QuerySet]:
+    """Unscoped querysets of the rows the programme figures count, for the figures app's
+    roll-ups and recounts only (it groups them by region and day; its API does the scoping)."""
+    return {"transfers": Transfer.objects.all(), "redemptions": Redemption.objects.all()}

@@ -364,3 +364,9 @@ def station_for_visit(*, code: str):
     if station is None:
         raise NotFound(_("没有这个驿站。"), code=CoreError.NOT_FOUND, extra={"entity": "station"})
     return station
+
+
+def rows_for_figures() -> dict[str, QuerySet]:
+    """Unscoped querysets of the rows the programme figures count, for the figures app's
+    roll-ups and recounts only (it groups them by region and day; its API does the scoping)."""
+    return {"activities": Activity.objects.all(), "attendances": Attendance.objects.all()}
