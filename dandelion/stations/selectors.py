@@ -417,3 +417,13 @@ def places_for_directory(*, since: date) -> tuple[QuerySet[Station], QuerySet[Pa
     )
     partners = partners_not_closed().prefetch_related(*prefetches).order_by("id")
     return stations, partners
+
+
+def rows_for_figures() -> dict[str, QuerySet]:
+    """Unscoped querysets of the rows the programme figures count, for the figures app's
+    roll-ups and recounts only (it groups them by region and day; its API does the scoping)."""
+    return {
+        "stations": Station.objects.all(),
+        "partners": PartnerPlace.objects.all(),
+        "visits": StationVisit.objects.all(),
+    }
