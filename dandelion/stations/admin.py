@@ -241,16 +241,27 @@ class StationAdmin(PlaceAdmin):
     change_action = "station.change"
     add_action = "station.add"
 
-    list_display = ("name", "kind", "origin", "region", "status", "is_24h", "updated_at")
+    list_display = ("name", "kind", "origin", "region", "status", "stars", "is_24h", "updated_at")
     list_filter = ("kind", "origin", *PLACE_LIST_FILTERS)
     search_fields = (*PLACE_SEARCH_FIELDS, "host_org_name")
-    readonly_fields = (*PLACE_READONLY_FIELDS, "visit_poster")
+    # Stars are awarded by assessments (`station_stars_set`), never typed in here.
+    readonly_fields = (
+        *PLACE_READONLY_FIELDS,
+        "visit_poster",
+        "stars",
+        "stars_valid_until",
+        "facts_confirmed_at",
+    )
     inlines = (StationHoursInline, StationExceptionInline, StationPhotoInline)
     actions = ("rotate_visit_codes",)
     fieldsets = (
         (None, {"fields": ("name", "kind", "origin", "status", "region", "host_org_name")}),
         LOCATION_FIELDSET,
-        (_("服务"), {"fields": ("is_24h", "phone", "area_m2", "amenities", "notes")}),
+        (
+            _("服务"),
+            {"fields": ("is_24h", "phone", ("area_m2", "seats"), "amenities", "notes")},
+        ),
+        (_("星级与核实"), {"fields": (("stars", "stars_valid_until"), "facts_confirmed_at")}),
         (_("打卡码"), {"fields": ("visit_poster",)}),
         SYSTEM_FIELDSET,
     )

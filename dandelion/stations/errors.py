@@ -14,6 +14,8 @@ class StationsError(ErrorCode):
     INVALID_PLACE = "invalid_place"
     INVALID_HOURS = "invalid_hours"
     UNKNOWN_AMENITY = "unknown_amenity"
+    # Stars (星级)
+    INVALID_STARS = "invalid_stars"
     # Visits (打卡)
     TOO_FAR_FROM_STATION = "too_far_from_station"
     INVALID_LOCATION = "invalid_location"

@@ -1,5 +1,8 @@
 """Events the stations app publishes (`core.events`)."""
 
+from datetime import date
+from uuid import UUID
+
 from dandelion.core.events import Event, declare
 
 
@@ -19,3 +22,21 @@ class VisitRecorded(Event):
     region_code: str
     verified: bool
     flagged: bool = False
+
+
+@declare
+class StarsChanged(Event):
+    """A station's star level (星级) or its validity changed (`services.station_stars_set`):
+    awarded by an approved assessment, expired, or taken away by a veto rule. `stars` 0 is
+    unrated; `valid_until` is the last day the level holds (None: no end)."""
+
+    name = "stations.stars_changed"
+
+    station_id: int
+    station_uuid: UUID
+    region_code: str
+    city_code: str
+    stars: int
+    previous_stars: int
+    valid_until: date | None
+    reason: str

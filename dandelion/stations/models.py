@@ -122,6 +122,18 @@ class Station(Place):
     origin = models.CharField(_("建设方式"), max_length=20, choices=Origin.choices)
     host_org_name = models.CharField(_("承建/托管单位"), max_length=120, blank=True)
     area_m2 = models.PositiveIntegerField(_("面积 (m²)"), null=True, blank=True)
+    seats = models.PositiveSmallIntegerField(
+        _("座位数"), null=True, blank=True, validators=[MaxValueValidator(10000)]
+    )
+    # When the station manager or region staff last confirmed the facts above were true
+    # (`services.station_facts_confirm`); the standards app measures the days since.
+    facts_confirmed_at = models.DateTimeField(_("信息核实时间"), null=True, blank=True)
+    # The star level (星级) awarded by the standards app's assessment (0 = unrated), written
+    # only by `services.station_stars_set`, which announces `stations.stars_changed`.
+    stars = models.PositiveSmallIntegerField(
+        _("星级"), default=0, validators=[MaxValueValidator(5)]
+    )
+    stars_valid_until = models.DateField(_("星级有效期至"), null=True, blank=True)
     notes = models.TextField(_("备注"), blank=True)
     amenities = models.ManyToManyField(
         Amenity, verbose_name=_("设施"), related_name="stations", blank=True
@@ -140,6 +152,13 @@ class Station(Place):
             models.CheckConstraint(
                 condition=Q(area_m2__isnull=True) | Q(area_m2__lte=100000),
                 name="station_area_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(seats__isnull=True) | Q(seats__lte=10000),
+                name="station_seats_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(stars__gte=0, stars__lte=5), name="station_stars_range"
             ),
         ]
         indexes = [

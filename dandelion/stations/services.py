@@ -32,7 +32,7 @@ from dandelion.core.permissions import require
 from dandelion.core.ratelimit import Limit, rate_limits_consume, rates_parse
 
 from .errors import StationsError
-from .events import VisitRecorded
+from .events import StarsChanged, VisitRecorded
 from .models import (
     Amenity,
     HoursException,
@@ -422,5 +422,64 @@ def station_visit_code_rotate(*, station: Station, actor) -> Station:
         action="stations.visit_code_rotated",
         target=station,
         region_code=station.region.code,
+    )
+    return station
+
+
+STARS_MAX = 5
+
+
+@transaction.atomic
+def station_stars_set(
+    *,
+    station: Station,
+    stars: int,
+    valid_until: date | None,
+    reason: str,
+    actor=None,
+) -> Station:
+    """Give the station its star level (星级, 0 = unrated, up to 5) and the last day it holds
+    (`valid_until`, None: no end). The standards app calls it when an assessment is approved,
+    when stars expire, or when a veto rule takes them away; `reason` says which, for the audit
+    log and the `stations.stars_changed` event announced on commit (also when only the
+    validity changed; nothing is announced when neither did). No permission check here: the
+    caller's own workflow checked who may award stars. The row lock serialises two callers."""
+    if isinstance(stars, bool) or not isinstance(stars, int) or not 0 <= stars <= STARS_MAX:
+        raise InvalidInput(
+            _("星级应是 0 到 5 之间的整数。"),
+            code=StationsError.INVALID_STARS,
+            errors=[field_error("stars", StationsError.INVALID_STARS, _("星级应在 0 到 5 之间。"))],
+        )
+    station = Station.objects.select_for_update().select_related("region").get(pk=station.pk)
+    previous, previous_until = station.stars, station.stars_valid_until
+    if (previous, previous_until) == (stars, valid_until):
+        return station
+    station.stars = stars
+    station.stars_valid_until = valid_until
+    station.save(update_fields=["stars", "stars_valid_until", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="stations.stars_changed",
+        target=station,
+        region_code=station.region.code,
+        detail={
+            "stars": stars,
+            "previous_stars": previous,
+            "valid_until": valid_until.isoformat() if valid_until else None,
+            "reason": reason,
+        },
+    )
+    publish(
+        StarsChanged(
+            station_id=station.pk,
+            station_uuid=station.uuid,
+            region_code=station.region.code,
+            city_code=station.city_code,
+            stars=stars,
+            previous_stars=previous,
+            valid_until=valid_until,
+            reason=reason,
+            occurred_at=timezone.now(),
+        )
     )
     return station
