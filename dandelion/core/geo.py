@@ -140,27 +140,75 @@ def from_wgs84(lat: float, lng: float, coord: str) -> tuple[float, float]:
     return lat, lng
 
 
-def navigation_links(*, lat: float, lng: float, name: str) -> dict[str, str]:
-    """Deep links that open each Chinese map app on the place, in the datum each app expects.
+# Metres a minute by how a worker travels (the profile's declared vehicle): walking at 80, an
+# e-bike at 250 (15 km/h, its legal top speed of 25 km/h less stops and lights in town), a car at
+# 400 in city traffic. Nearby search, the map and coverage's reach all use these.
+TRAVEL_M_PER_MIN = {"walk": 80, "bicycle": 200, "e_bike": 250, "motorcycle": 350, "car": 400}
+WALKING_M_PER_MIN = TRAVEL_M_PER_MIN["walk"]
+RIDING_M_PER_MIN = TRAVEL_M_PER_MIN["e_bike"]
 
-    Built by formatting rather than `urlencode`: nearby search makes ten of these per answer."""
+
+def travel_minutes(distance_m: float, vehicle: str = "walk") -> int:
+    """Minutes to cover `distance_m` as the crow flies, rounded up, at least one."""
+    return max(1, math.ceil(distance_m / TRAVEL_M_PER_MIN[vehicle]))
+
+
+# How a vehicle travels in each map app's route planner: walking, riding or driving.
+ROUTE_MODES = {
+    "walk": "walk",
+    "bicycle": "ride",
+    "e_bike": "ride",
+    "motorcycle": "drive",
+    "car": "drive",
+}
+_MODE_PARAMS = {
+    # mode: (Amap web `mode`, Amap app `t`, Baidu `mode`, Tencent `type`)
+    "walk": ("walk", 2, "walking", "walk"),
+    "ride": ("ride", 3, "riding", "bike"),
+    "drive": ("car", 0, "driving", "drive"),
+}
+
+
+def navigation_links(*, lat: float, lng: float, name: str, mode: str = "ride") -> dict[str, str]:
+    """Links that open each Chinese map app with a route to the place from where the phone is,
+    in the datum each app expects: the apps' own URI schemes (`*_app`; Amap has one for Android
+    and one for iOS) and, for a phone without the app or a desktop, each provider's web page
+    (`amap`, `baidu`, `tencent`). `mode` is walk, ride or drive.
+
+    Baidu's web page cannot plan a route without a start point, so its web link shows the
+    place, with its "到这去" button. Built by formatting rather than `urlencode`: nearby search
+    makes ten of these per answer."""
     if out_of_china(lat, lng):
         glat, glng = blat, blng = lat, lng
     else:
         glat, glng = wgs84_to_gcj02(lat, lng)
         blat, blng = gcj02_to_bd09(glat, glng)
-    title = quote(name, safe=",")
-    marker = quote(f"coord:{glat:.6f},{glng:.6f};title:{name}", safe=":;,")
+    amap_mode, amap_t, baidu_mode, tencent_type = _MODE_PARAMS[mode]
+    title = quote(name, safe="")
+    gcj = f"dlat={glat:.6f}&dlon={glng:.6f}&dname={title}&dev=0&t={amap_t}"
     return {
         "amap": (
-            f"https://uri.amap.com/marker?position={glng:.6f},{glat:.6f}&name={title}"
-            "&src=dandelion&coordinate=gaode"
+            f"https://uri.amap.com/navigation?to={glng:.6f},{glat:.6f},{title}&mode={amap_mode}"
+            "&policy=1&src=dandelion&coordinate=gaode&callnative=1"
         ),
         "baidu": (
             f"https://api.map.baidu.com/marker?location={blat:.6f},{blng:.6f}&title={title}"
-            f"&content={title}&output=html&coord_type=bd09ll&src=dandelion"
+            f"&content={title}&output=html&coord_type=bd09ll&src=webapp.dandelion.h5"
         ),
-        "tencent": f"https://apis.map.qq.com/uri/v1/marker?marker={marker}&referer=dandelion",
+        "tencent": (
+            f"https://apis.map.qq.com/uri/v1/routeplan?type={tencent_type}&to={title}"
+            f"&tocoord={glat:.6f},{glng:.6f}&fromcoord=CurrentLocation&policy=1&referer=dandelion"
+        ),
+        "amap_app": f"amapuri://route/plan/?sourceApplication=dandelion&{gcj}",
+        "amap_ios": f"iosamap://path?sourceApplication=dandelion&{gcj}",
+        "baidu_app": (
+            f"baidumap://map/direction?destination=latlng:{blat:.6f},{blng:.6f}|name:{title}"
+            f"&coord_type=bd09ll&mode={baidu_mode}&src=webapp.dandelion.h5"
+        ),
+        "tencent_app": (
+            f"qqmap://map/routeplan?type={tencent_type}&to={title}&tocoord={glat:.6f},{glng:.6f}"
+            "&referer=dandelion"
+        ),
     }
 
 

@@ -5,7 +5,6 @@ same payload, through `selectors.station_page`. Nearby hits are encoded once per
 place (`nearby_item`): that is the nearby endpoint's hot path, so keep it lean.
 """
 
-import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING
 import orjson
 from django.utils import timezone
 
-from dandelion.core.geo import from_wgs84, navigation_links
+from dandelion.core.geo import from_wgs84, navigation_links, travel_minutes
 from dandelion.core.i18n import is_english, localized
 
 from .models import Amenity, PartnerPlace, Place, Station
@@ -22,8 +21,6 @@ from .place_index import AmenityInfo
 
 if TYPE_CHECKING:
     from .selectors import NearbyHit
-
-WALKING_M_PER_MIN = 80
 
 
 def _amenities(amenities: Iterable[Amenity | AmenityInfo], english: bool) -> list[dict]:
@@ -134,12 +131,13 @@ def nearby_item(hit: "NearbyHit", *, coord: str, english: bool) -> orjson.Fragme
         return orjson.dumps(fields)[:-1]  # the object left open for the fields below
 
     return orjson.Fragment(
-        b'%b,"open_now":%b,"distance_m":%b,"walking_minutes":%d}'
+        b'%b,"open_now":%b,"distance_m":%b,"walking_minutes":%d,"riding_minutes":%d}'
         % (
             hit.index.derived(("nearby", place.type, place.id, coord, english), fixed),
             b"true" if hit.open_now else b"false",
             orjson.dumps(round(hit.distance_m, 1)),
-            max(1, math.ceil(hit.distance_m / WALKING_M_PER_MIN)),
+            travel_minutes(hit.distance_m, "walk"),
+            travel_minutes(hit.distance_m, "e_bike"),
         )
     )
 

@@ -62,7 +62,7 @@ def test_station_page_shows_hours_amenities_and_navigation(
     expect(page.get_by_role("link", name="腾讯地图导航")).to_have_attribute(
         "href", navigation["tencent"]
     )
-    assert navigation["amap"].startswith("https://uri.amap.com/marker?position=")
+    assert navigation["amap"].startswith("https://uri.amap.com/navigation?to=")
     screenshot(page)
     screenshot(page, "full", full_page=True)
 

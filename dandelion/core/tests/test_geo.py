@@ -61,13 +61,65 @@ def test_navigation_links_use_each_apps_datum():
     links = geo.navigation_links(lat=29.7050, lng=116.0019, name="骑手之家 A&B")
     glat, glng = geo.wgs84_to_gcj02(29.7050, 116.0019)
     blat, blng = geo.wgs84_to_bd09(29.7050, 116.0019)
-    assert links["amap"].startswith("https://uri.amap.com/marker?position=")
-    assert f"position={glng:.6f},{glat:.6f}" in links["amap"]
+    assert links["amap"].startswith("https://uri.amap.com/navigation?to=")
+    assert f"to={glng:.6f},{glat:.6f}," in links["amap"]
     assert f"location={blat:.6f},{blng:.6f}" in links["baidu"]
     assert "coord_type=bd09ll" in links["baidu"]
-    assert f"marker=coord:{glat:.6f},{glng:.6f};title:" in links["tencent"]
+    assert f"tocoord={glat:.6f},{glng:.6f}" in links["tencent"]
+    assert f"dlat={glat:.6f}&dlon={glng:.6f}" in links["amap_app"]
+    assert f"dlat={glat:.6f}&dlon={glng:.6f}" in links["amap_ios"]
+    assert f"destination=latlng:{blat:.6f},{blng:.6f}|name:" in links["baidu_app"]
+    assert f"tocoord={glat:.6f},{glng:.6f}" in links["tencent_app"]
     # Names are percent-encoded so '&' cannot break the query string.
-    assert "A%26B" in links["amap"] and "&B" not in links["amap"]
+    for link in links.values():
+        assert "A%26B" in link and "&B" not in link
+
+
+def test_navigation_links_open_each_app_on_a_route():
+    links = geo.navigation_links(lat=29.7050, lng=116.0019, name="驿站")
+
+    assert links["amap_app"].startswith("amapuri://route/plan/?sourceApplication=dandelion&")
+    assert links["amap_ios"].startswith("iosamap://path?sourceApplication=dandelion&")
+    assert links["baidu_app"].startswith("baidumap://map/direction?destination=latlng:")
+    assert links["tencent_app"].startswith("qqmap://map/routeplan?type=bike&")
+    assert links["tencent"].startswith("https://apis.map.qq.com/uri/v1/routeplan?type=bike&")
+    # Riding by default: Amap's t=3 and mode=ride, Baidu's riding, Tencent's bike.
+    assert "&t=3" in links["amap_app"] and "&t=3" in links["amap_ios"]
+    assert "mode=ride" in links["amap"] and "callnative=1" in links["amap"]
+    assert "mode=riding" in links["baidu_app"]
+    # dev=0: the coordinates are already GCJ-02, Amap must not shift them again.
+    assert "dev=0" in links["amap_app"]
+
+
+@pytest.mark.parametrize(
+    ("mode", "amap", "amap_t", "baidu", "tencent"),
+    [
+        ("walk", "mode=walk", "t=2", "mode=walking", "type=walk"),
+        ("ride", "mode=ride", "t=3", "mode=riding", "type=bike"),
+        ("drive", "mode=car", "t=0", "mode=driving", "type=drive"),
+    ],
+)
+def test_navigation_links_follow_the_travel_mode(mode, amap, amap_t, baidu, tencent):
+    links = geo.navigation_links(lat=29.7050, lng=116.0019, name="驿站", mode=mode)
+
+    assert amap in links["amap"] and links["amap_app"].endswith(amap_t)
+    assert baidu in links["baidu_app"]
+    assert tencent in links["tencent_app"] and tencent in links["tencent"]
+
+
+def test_navigation_links_outside_china_are_not_shifted():
+    links = geo.navigation_links(lat=51.5007, lng=-0.1246, name="Westminster")
+
+    assert "dlat=51.500700&dlon=-0.124600" in links["amap_app"]
+    assert "latlng:51.500700,-0.124600" in links["baidu_app"]
+
+
+def test_travel_minutes_by_vehicle():
+    assert geo.travel_minutes(1000, "walk") == 13  # 80 m a minute
+    assert geo.travel_minutes(1000, "e_bike") == 4  # 250 m a minute
+    assert geo.travel_minutes(1, "car") == 1  # never zero
+    assert geo.RIDING_M_PER_MIN == 250 and geo.WALKING_M_PER_MIN == 80
+    assert set(geo.ROUTE_MODES) == set(geo.TRAVEL_M_PER_MIN)
 
 
 def test_to_and_from_wgs84_dispatch_on_datum():

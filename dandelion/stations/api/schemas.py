@@ -95,9 +95,13 @@ class StationPhotoOut(Schema):
 
 
 class NavigationOut(Schema):
-    amap: str = Field(description="Amap marker link, GCJ-02")
-    baidu: str = Field(description="Baidu Maps marker link, BD-09")
-    tencent: str = Field(description="Tencent Maps marker link, GCJ-02")
+    amap: str = Field(description="Amap's web route page from the phone's position, GCJ-02")
+    baidu: str = Field(description="Baidu Maps' web page of the place, BD-09")
+    tencent: str = Field(description="Tencent Maps' web route page, GCJ-02")
+    amap_app: str = Field(description="Amap app route (Android, amapuri://), GCJ-02")
+    amap_ios: str = Field(description="Amap app route (iOS, iosamap://), GCJ-02")
+    baidu_app: str = Field(description="Baidu Maps app route (baidumap://), BD-09")
+    tencent_app: str = Field(description="Tencent Maps app route (qqmap://), GCJ-02")
 
 
 class PlaceBaseOut(Schema):
@@ -156,6 +160,7 @@ class NearbyOut(Schema):
     coord: Literal["wgs84", "gcj02"]
     distance_m: float = Field(description="Great-circle distance from the query point, metres")
     walking_minutes: int = Field(description="At 80 m a minute, rounded up")
+    riding_minutes: int = Field(description="By e-bike at 250 m a minute, rounded up")
     region: RegionRef
     phone: str
     is_24h: bool

@@ -38,6 +38,7 @@ def test_nearby_returns_nearest_first_with_distances_and_links(client, three):
         haversine_m(29.705, 116.002, near.lat, near.lng), abs=0.1
     )
     assert first["walking_minutes"] == 2
+    assert first["riding_minutes"] == 1  # by e-bike, 250 m a minute
     assert first["navigation"] == navigation_links(lat=near.lat, lng=near.lng, name=near.name)
     assert {a["code"] for a in first["amenities"]} == {"hot_water", "toilet"}
     assert first["kind_label"] == "骑手之家"  # Chinese by default
@@ -194,7 +195,15 @@ def test_detail_has_hours_exceptions_and_navigation(client, make_station):
     body = client.get(f"/api/v1/stations/{station.pk}").json()
     assert body["hours"] == [{"weekday": 4, "opens": "18:00:00", "closes": "02:00:00"}]
     assert body["phone"] == "0792-8881234"
-    assert set(body["navigation"]) == {"amap", "baidu", "tencent"}
+    assert set(body["navigation"]) == {
+        "amap",
+        "baidu",
+        "tencent",
+        "amap_app",
+        "amap_ios",
+        "baidu_app",
+        "tencent_app",
+    }
     assert body["uuid"] == str(station.uuid)
 
 
