@@ -9,3 +9,23 @@ class FiguresConfig(AppConfig):
     name = "dandelion.figures"
     label = "figures"
     verbose_name = _("工作数据")
+
+    def ready(self) -> None:
+        from dandelion.core.events import subscribe
+        from dandelion.core.periodic import register_periodic
+        from dandelion.needs.events import NeedRated, NeedResolved
+        from dandelion.reports.events import ReportAccepted
+        from dandelion.stations.events import VisitRecorded
+        from dandelion.volunteering.events import HoursConfirmed
+
+        from . import permissions, services
+
+        permissions.register()
+        subscribe(VisitRecorded, services.on_visit_recorded)
+        subscribe(NeedResolved, services.on_need_resolved)
+        subscribe(NeedRated, services.on_need_rated)
+        subscribe(ReportAccepted, services.on_report_accepted)
+        subscribe(HoursConfirmed, services.on_hours_confirmed)
+        register_periodic(
+            "figures.sweep", every_seconds=services.SWEEP_SECONDS, run=services.figures_sweep
+        )

@@ -1,0 +1,76 @@
+"""The roll-ups the figures are read from (`docs/architecture.md`, "Figures").
+
+Both tables are derived data: `manage.py figures_rebuild` can always recreate them from the
+rows they count, and `manage.py figures_check` compares them with a recount.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DailyFigure(models.Model):
+    """One measure of one region on one local day: a count, or a sum (minutes, points, stars).
+
+    `region_code` is the finest region the counted rows know (a community or a street); a
+    region's figure is the sum over the codes starting with its `code_prefix`. `day` is the
+    day in the region's time zone. `key` splits a measure into the categories the figures break
+    it down by (a station's kind, origin, 24h and stars; a report's category and status…).
+
+    Stocks (stations, registered workers, teams…) are stored as the day each counted row
+    entered the stock, so a stock as of any `to` is the sum of its rows up to `to`."""
+
+    region_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
+    day = models.DateField(_("日期"))
+    measure = models.CharField(_("指标"), max_length=32)
+    key = models.CharField(_("分类"), max_length=160, blank=True, default="")
+    value = models.BigIntegerField(_("数值"))
+
+    class Meta:
+        verbose_name = _("日汇总")
+        verbose_name_plural = _("日汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "region_code", "day", "key"], name="figures_daily_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["measure", "day"], name="figures_daily_measure_day")]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.day} {self.measure}[{self.key}]={self.value}"
+
+
+class FigurePerson(models.Model):
+    """A person counted by a distinct-people figure (visitors, volunteers) in a region over a
+    day (`grain` d) or a month (`grain` m, `start` its first day).
+
+    Distinct counts cannot be summed from daily counts (one worker visiting on two days is one
+    worker); they are counted exactly as `COUNT(DISTINCT person_id)` over these rows: the month
+    rows for the months the period covers whole and the day rows for the days at its ends.
+    A month row exists exactly when a day row of that person, region and measure exists in the
+    month, so the union counts each person once. `person_id` is the user's id."""
+
+    class Grain(models.TextChoices):
+        DAY = "d", _("日")
+        MONTH = "m", _("月")
+
+    grain = models.CharField(_("粒度"), max_length=1, choices=Grain.choices)
+    measure = models.CharField(_("指标"), max_length=32)
+    region_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
+    start = models.DateField(_("起始日"))
+    person_id = models.BigIntegerField(_("人员"))
+
+    class Meta:
+        verbose_name = _("人员汇总")
+        verbose_name_plural = _("人员汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "grain", "region_code", "start", "person_id"],
+                name="figures_person_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["measure", "grain", "start"], name="figures_person_measure"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.grain}{self.start} {self.measure} #{self.person_id}"

@@ -1,0 +1,357 @@
+"""Reads of the figures: `figures_compute` answers every figure of a region and period from
+the roll-ups in a fixed, small number of queries, whatever the size of the history.
+
+Flows are the roll-up's cells summed over the period; stocks the cells summed up to `to`;
+distinct people `COUNT(DISTINCT person_id)` over the month rows of the whole months in the
+period and the day rows of the days at its ends (see `models.FigurePerson`).
+"""
+
+from collections import defaultdict
+from datetime import date, timedelta
+from statistics import median_low
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dandelion.catalog import selectors as catalog_selectors
+from dandelion.core import permissions
+from dandelion.core.errors import CoreError, InvalidInput, NotFound, field_error
+from dandelion.regions import selectors as regions_selectors
+from dandelion.reports import selectors as reports_selectors
+
+from .models import DailyFigure, FigurePerson
+from .schemas import MAX_SPAN_DAYS, FiguresOut
+from .services import region_zone
+from .sources import SOURCES, STOCKS
+
+VIEW = "figures.view"
+
+# The headline numbers of `by_region` and `series`: the field and the measure (and key
+# filter) it sums.
+HEADLINE_MEASURES = {
+    "stations": "stations",
+    "workers_registered": "workers",
+    "visits": "visits",
+    "needs_submitted": "needs_submitted",
+    "needs_resolved": "needs_resolved",
+    "reports_submitted": "reports_submitted",
+    "reports_fixed": "reports_fixed",
+    "volunteer_hours": "volunteer_minutes",
+    "points_issued": "points_issued",
+    "redemptions": "redemptions",
+}
+
+
+def _choices(source_name: str, field: str) -> dict[str, str]:
+    for source in SOURCES:
+        if source.measure == source_name:
+            model = source.rows().model
+            return {str(k): str(v) for k, v in model._meta.get_field(field).choices}
+    return {}
+
+
+def figures_regions(*, actor):
+    """The regions the actor may read figures of (their subtrees), shortest code first."""
+    qs = regions_selectors.regions_all()
+    return permissions.scope_queryset(actor, VIEW, qs)
+
+
+def figures_region(*, actor, code: str | None):
+    """The region the figures are asked for: by code among those the actor may read (404 for
+    one outside their scope, alike an unknown one; 403 with no role for figures at all), or by
+    default the widest region they may read."""
+    if code:
+        return permissions.get_scoped(actor, VIEW, regions_selectors.regions_all(), code=code)
+    permissions.require(actor, VIEW)
+    regions = list(figures_regions(actor=actor).order_by("code_prefix")[:50])
+    if not regions:
+        raise NotFound(_("没有这项内容。"), code=CoreError.NOT_FOUND, extra={"entity": "region"})
+    return min(regions, key=lambda region: (len(region.code_prefix), region.code))
+
+
+def figures_period(*, region, date_from: date | None, date_to: date | None) -> tuple[date, date]:
+    """The period asked for, checked: defaults to the month so far; `from` ≤ `to`; at most
+    `MAX_SPAN_DAYS` days."""
+    if date_to is None:
+        date_to = timezone.localtime(timezone.now(), region_zone(region.code)).date()
+    if date_from is None:
+        date_from = date_to.replace(day=1)
+    if date_from > date_to:
+        raise InvalidInput(
+            gettext_lazy("开始日期不能晚于结束日期。"),
+            errors=[
+                field_error(
+                    "from", CoreError.INVALID_INPUT, gettext_lazy("开始日期不能晚于结束日期。")
+                )
+            ],
+        )
+    if (date_to - date_from).days + 1 > MAX_SPAN_DAYS:
+        message = gettext_lazy("统计区间太长。")
+        raise InvalidInput(
+            message,
+            errors=[field_error("from", CoreError.INVALID_INPUT, message)],
+            extra={"max_days": MAX_SPAN_DAYS},
+        )
+    return date_from, date_to
+
+
+def _months(date_from: date, date_to: date) -> list[tuple[date, date]]:
+    months = []
+    start = date_from
+    while start <= date_to:
+        end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        months.append((start, min(end, date_to)))
+        start = end + timedelta(days=1)
+    return months
+
+
+def _distinct_q(date_from: date, date_to: date) -> Q:
+    """The FigurePerson rows that together hold each person of the period once or more: the
+    month rows of the months wholly inside it, the day rows of the other days."""
+    q = Q()
+    for start, end in _months(date_from, date_to):
+        whole = start.day == 1 and (end + timedelta(days=1)).day == 1
+        if whole:
+            q |= Q(grain="m", start=start)
+        else:
+            q |= Q(grain="d", start__gte=start, start__lte=end)
+    return q
+
+
+def _breakdown(counts: dict[str, int], labels: dict[str, str]) -> list[dict]:
+    return [
+        {"key": key, "label": labels.get(key, key), "value": value}
+        for key, value in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if value
+    ]
+
+
+def _split(cells: dict[str, int], position: int) -> dict[str, int]:
+    out: dict[str, int] = defaultdict(int)
+    for key, value in cells.items():
+        parts = key.split("|")
+        out[parts[position] if position < len(parts) else ""] += value
+    return dict(out)
+
+
+def _headline(flows: dict[str, int], stocks: dict[str, int]) -> dict:
+    row = {}
+    for field, measure in HEADLINE_MEASURES.items():
+        value = stocks.get(measure, 0) if measure in STOCKS else flows.get(measure, 0)
+        row[field] = round(value / 60, 2) if field == "volunteer_hours" else value
+    return row
+
+
+def figures_compute(*, region, date_from: date, date_to: date) -> FiguresOut:
+    """Every figure of `region` (a Region the caller may read) over `date_from`..`date_to`."""
+    prefix = region.code_prefix
+    in_region = DailyFigure.objects.filter(region_code__startswith=prefix)
+    in_period = in_region.filter(day__gte=date_from, day__lte=date_to)
+    before = in_region.filter(day__lt=date_from, measure__in=STOCKS)
+
+    # Period and stock totals by measure and key.
+    flow: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for measure, key, value in (
+        in_period.order_by().values_list("measure", "key").annotate(total=Sum("value"))
+    ):
+        flow[measure][key] += value
+    stock: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for measure, key, value in (
+        before.order_by().values_list("measure", "key").annotate(total=Sum("value"))
+    ):
+        stock[measure][key] += value
+    for measure in STOCKS:
+        for key, value in flow.get(measure, {}).items():
+            stock[measure][key] += value
+
+    def total(cells: dict[str, dict[str, int]], measure: str) -> int:
+        return sum(cells.get(measure, {}).values())
+
+    # Children: the headline measures by child prefix.
+    children = list(regions_selectors.region_list(parent_code=region.code).order_by("code"))
+    by_region = []
+    if children:
+        length = len(children[0].code_prefix)
+        headline = set(HEADLINE_MEASURES.values())
+        child_flow: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        child_stock: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        rows = (
+            in_region.filter(day__lte=date_to, measure__in=headline)
+            .order_by()
+            .annotate(child=Substr("region_code", 1, length))
+            .values_list("child", "measure")
+            .annotate(
+                period=Sum("value", filter=Q(day__gte=date_from)),
+                all_time=Sum("value"),
+            )
+        )
+        for child, measure, period, all_time in rows:
+            child_flow[child][measure] += period or 0
+            child_stock[child][measure] += all_time or 0
+        for child in children:
+            key = child.code_prefix
+            by_region.append(
+                {
+                    "region": {"code": child.code, "name": child.name},
+                    "level": child.level,
+                    **_headline(child_flow.get(key, {}), child_stock.get(key, {})),
+                }
+            )
+
+    # Series: the headline measures by month.
+    month_flow: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for month, measure, value in (
+        in_period.filter(measure__in=set(HEADLINE_MEASURES.values()))
+        .order_by()
+        .annotate(month=TruncMonth("day"))
+        .values_list("month", "measure")
+        .annotate(total=Sum("value"))
+    ):
+        month_flow[month.replace(day=1) if hasattr(month, "replace") else month][measure] += value
+    series = []
+    running = {measure: total(stock, measure) - total(flow, measure) for measure in STOCKS}
+    for start, end in _months(date_from, date_to):
+        cells = month_flow.get(start.replace(day=1), {})
+        for measure in STOCKS:
+            running[measure] += cells.get(measure, 0)
+        series.append(
+            {
+                "month": start.strftime("%Y-%m"),
+                "date_from": start,
+                "date_to": end,
+                **_headline(cells, running),
+            }
+        )
+
+    # Distinct people over the period.
+    people = dict(
+        FigurePerson.objects.filter(_distinct_q(date_from, date_to), region_code__startswith=prefix)
+        .order_by()
+        .values_list("measure")
+        .annotate(n=Count("person_id", distinct=True))
+    )
+
+    stations = stock.get("stations", {})
+    stars = _split(stations, 3)
+    ratings = flow.get("need_ratings", {})
+    rating_count = sum(ratings.values())
+    rating_sum = sum(int(k or 0) * v for k, v in ratings.items())
+    fix = flow.get("reports_fixed", {})
+    fix_minutes = sorted((int(k), v) for k, v in fix.items())
+    party = stock.get("party_members", {})
+    party_flow = flow.get("party_members", {})
+    reports = flow.get("reports_submitted", {})
+    resolved = flow.get("needs_resolved", {})
+
+    item_labels = dict(catalog_selectors.items_active().values_list("code", "name"))
+    category_labels = dict(reports_selectors.category_list().values_list("code", "name"))
+    station_kinds = _choices("stations", "kind")
+    station_origins = _choices("stations", "origin")
+    partner_kinds = _choices("partners", "kind")
+    occupations = _choices("workers", "occupation")
+    report_statuses = _choices("reports_submitted", "status")
+
+    def star_label(key: str) -> str:
+        return _("未评星") if key == "0" else _("%(n)s星") % {"n": key}
+
+    return FiguresOut.model_validate(
+        {
+            "region": {"code": region.code, "name": region.name},
+            "level": region.level,
+            "date_from": date_from,
+            "date_to": date_to,
+            "time_zone": str(region_zone(region.code)),
+            "stations": {
+                "total": total(stock, "stations"),
+                "by_kind": _breakdown(_split(stations, 0), station_kinds),
+                "by_origin": _breakdown(_split(stations, 1), station_origins),
+                "open_24h": _split(stations, 2).get("1", 0),
+                "by_stars": (
+                    [
+                        {"key": str(n), "label": star_label(str(n)), "value": stars.get(str(n), 0)}
+                        for n in range(6)
+                    ]
+                    if any(stars.get(str(n)) for n in range(1, 6))
+                    else None
+                ),
+            },
+            "partners": {
+                "total": total(stock, "partners"),
+                "by_kind": _breakdown(dict(stock.get("partners", {})), partner_kinds),
+            },
+            "workers": {
+                "registered": total(stock, "workers"),
+                "registered_in_period": total(flow, "workers"),
+                "by_occupation": _breakdown(dict(stock.get("workers", {})), occupations),
+            },
+            "visits": {"count": total(flow, "visits"), "workers": people.get("visitors", 0)},
+            "needs": {
+                "submitted": total(flow, "needs_submitted"),
+                "resolved": total(flow, "needs_resolved"),
+                "resolved_on_time": resolved.get("on_time", 0),
+                "rating_avg": round(rating_sum / rating_count, 2) if rating_count else None,
+                "ratings": rating_count,
+                "by_item": _breakdown(
+                    dict(flow.get("needs_submitted", {})), {"": _("其他"), **item_labels}
+                ),
+            },
+            "wishes": {
+                "posted": total(flow, "wishes_posted"),
+                "fulfilled": total(flow, "wishes_fulfilled"),
+            },
+            "problems": {
+                "raised": total(flow, "problems_raised"),
+                "solved": total(flow, "problems_solved"),
+            },
+            "reports": {
+                "submitted": total(flow, "reports_submitted"),
+                "by_status": _breakdown(_split(reports, 1), report_statuses),
+                "fixed": total(flow, "reports_fixed"),
+                "median_hours_to_fix": _median_hours(fix_minutes),
+                "by_category": _breakdown(_split(reports, 0), category_labels),
+            },
+            "volunteering": {
+                "teams": total(stock, "teams"),
+                "volunteers": people.get("volunteers", 0),
+                "activities": total(flow, "activities"),
+                "hours": round(total(flow, "volunteer_minutes") / 60, 2),
+            },
+            "points": {
+                "issued": total(flow, "points_issued"),
+                "redeemed": total(flow, "points_redeemed"),
+                "redemptions": total(flow, "redemptions"),
+            },
+            "party": {
+                "members_identified": sum(
+                    v for k, v in party.items() if k.split("|")[0] in ("full", "probationary")
+                ),
+                "reregistered": sum(v for k, v in party_flow.items() if k.endswith("|1")),
+                "branches": total(stock, "branches"),
+            },
+            "station_services": None,
+            "by_region": by_region,
+            "series": series,
+        }
+    )
+
+
+def _median_hours(histogram: list[tuple[int, int]]) -> float | None:
+    """The (lower) median of minutes-to-fix given as (minutes, count) pairs, in hours."""
+    count = sum(n for _minutes, n in histogram)
+    if not count:
+        return None
+    middle = (count - 1) // 2
+    seen = 0
+    for minutes, n in histogram:
+        seen += n
+        if seen > middle:
+            return round(minutes / 60, 2)
+    return None
+
+
+def median_hours(minutes: list[int]) -> float | None:
+    """The same median over raw minutes (what the recount uses)."""
+    return round(median_low(minutes) / 60, 2) if minutes else None
