@@ -45,6 +45,15 @@ class Region(models.Model):
     center_lat = models.FloatField(_("中心纬度 (WGS-84)"), null=True, blank=True)
     center_lng = models.FloatField(_("中心经度 (WGS-84)"), null=True, blank=True)
     timezone = models.CharField(_("时区"), max_length=64, default="Asia/Shanghai")
+    # A GeoJSON Polygon or MultiPolygon geometry in WGS-84 ([lng, lat] positions), checked by
+    # `regions.shapes.boundary_validate` before it is stored.
+    boundary = models.JSONField(_("边界 (GeoJSON, WGS-84)"), null=True, blank=True)
+    # The boundary's bounding box, so a point lookup reads only the regions that may hold it.
+    bbox_south = models.FloatField(_("边界南端纬度"), null=True, blank=True, editable=False)
+    bbox_west = models.FloatField(_("边界西端经度"), null=True, blank=True, editable=False)
+    bbox_north = models.FloatField(_("边界北端纬度"), null=True, blank=True, editable=False)
+    bbox_east = models.FloatField(_("边界东端经度"), null=True, blank=True, editable=False)
+    population = models.PositiveBigIntegerField(_("常住人口"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("行政区划")
@@ -66,3 +75,22 @@ class Region(models.Model):
 
     def contains(self, other: "Region") -> bool:
         return other.code.startswith(self.code_prefix)
+
+
+class PopulationCell(models.Model):
+    """People living in one H3 resolution-9 cell (about 0.1 km²): a population grid. Where a
+    city has one, coverage counts a cell's people from it instead of dividing a community's
+    population evenly over its cells."""
+
+    h3 = models.CharField(_("H3 单元 (9 级)"), max_length=16, unique=True)
+    people = models.PositiveIntegerField(_("人口"))
+    # The city-level division code the cell belongs to (the city containing its centre).
+    city_code = models.CharField(_("所属市代码"), max_length=6, db_index=True)
+
+    class Meta:
+        verbose_name = _("人口网格单元")
+        verbose_name_plural = _("人口网格")
+        ordering = ["h3"]
+
+    def __str__(self) -> str:
+        return f"{self.h3}: {self.people}"

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from dandelion.core.errors import CoreError, NotFound
 
 from .divisions import code_prefix  # noqa: F401  (the prefix a code's subtree shares)
-from .models import Region
+from .models import PopulationCell, Region
+from .shapes import boundary_contains
 
 # The levels of the division tree, for callers that may not import the model.
 Level = Region.Level
@@ -88,3 +89,39 @@ def streets_list(*, district: str | None = None) -> QuerySet[Region]:
     if district:
         qs = qs.filter(code__startswith=district[:6])
     return qs.order_by("code")
+
+
+def regions_with_boundary_within(*, region: Region, level: str | None = None) -> QuerySet[Region]:
+    """The regions inside `region` (itself included) that have a boundary, of `level` if
+    given, by code."""
+    qs = Region.objects.filter(code__startswith=region.code_prefix, boundary__isnull=False)
+    if level:
+        qs = qs.filter(level=level)
+    return qs.order_by("code")
+
+
+def population_grid_within(*, region: Region) -> dict[str, int]:
+    """The population grid (H3 resolution-9 cell → people) of the cities `region` lies in or
+    contains; empty when none was loaded."""
+    return dict(
+        PopulationCell.objects.filter(city_code__startswith=region.code_prefix[:4])
+        .order_by()
+        .values_list("h3", "people")
+    )
+
+
+def region_at_point(*, lat: float, lng: float, levels: Sequence[str] | None = None) -> Region | None:
+    """The deepest region (of `levels`, if given) whose boundary holds a WGS-84 point (on an
+    edge counts), or None when no boundary does. Two regions of one level holding it (on a
+    shared edge): the lower code."""
+    qs = Region.objects.filter(
+        boundary__isnull=False,
+        bbox_south__lte=lat,
+        bbox_north__gte=lat,
+        bbox_west__lte=lng,
+        bbox_east__gte=lng,
+    )
+    if levels:
+        qs = qs.filter(level__in=levels)
+    candidates = sorted(qs, key=lambda r: (-len(r.code_prefix), r.code))
+    return next((r for r in candidates if boundary_contains(r.boundary, lat=lat, lng=lng)), None)

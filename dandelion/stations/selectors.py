@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -21,6 +22,7 @@ from .hours import DayException as DayException  # re-exported: the directory re
 from .hours import WeeklyHours as WeeklyHours
 from .hours import exception_window
 from .models import (
+    STARS_MAX,
     Amenity,
     HoursException,
     OpeningInterval,
@@ -107,6 +109,22 @@ def _within_bbox(qs: QuerySet, bbox: BBox | None) -> QuerySet:
     return qs.filter(Q(lng__gte=min_lng) | Q(lng__lte=max_lng))  # crosses the antimeridian
 
 
+def stars_validate(stars: int) -> int:
+    """A star level to filter by: 0 (any) to 5, else 422 `invalid_stars`."""
+    if isinstance(stars, bool) or not isinstance(stars, int) or not 0 <= stars <= STARS_MAX:
+        message = _("min_stars 应在 0 到 5 之间。")
+        raise InvalidInput(
+            message,
+            code=StationsError.INVALID_STARS,
+            errors=[
+                field_error(
+                    "min_stars", StationsError.INVALID_STARS, message, loc=["query", "min_stars"]
+                )
+            ],
+        )
+    return stars
+
+
 def station_list(
     *,
     bbox: BBox | None = None,
@@ -115,10 +133,13 @@ def station_list(
     amenity_codes: Sequence[str] = (),
     text: str | None = None,
     statuses: Sequence[str] = (Place.Status.ACTIVE,),
+    min_stars: int = 0,
 ) -> QuerySet[Station]:
     qs = _within_bbox(Station.objects.select_related("region"), bbox)
     if statuses:
         qs = qs.filter(status__in=statuses)
+    if min_stars:
+        qs = qs.filter(stars__gte=stars_validate(min_stars))
     if region_code:
         qs = qs.filter(region__code__startswith=region_get(code=region_code).code_prefix)
     if kinds:
@@ -239,10 +260,12 @@ def stations_nearby(
     open_at: datetime | None = None,
     include_partners: bool = False,
     now: datetime | None = None,
+    min_stars: int = 0,
 ) -> list[NearbyHit]:
     """The `limit` active stations (and partner places, if asked) nearest to a WGS-84 point by
     great-circle distance, having every amenity in `amenity_codes`, of one of `kinds` (stations
-    only), and open at `open_at` when given. Exact: the same as ranking every row.
+    only), open at `open_at` when given, and of at least `min_stars` stars (partner places have
+    none, so `min_stars` ≥ 1 leaves them out). Exact: the same as ranking every row.
 
     Answered from this process's nearby index (`place_index`), without a database round trip
     once the index is built."""
@@ -260,11 +283,19 @@ def stations_nearby(
     if open_at is not None and not index.covers(open_at):
         index = place_index.build(place_index.local_day(open_at))  # a day far off: one-off
     codes = amenity_codes_validate(amenity_codes, known=index.amenity_bits)
+    min_stars = stars_validate(min_stars)
 
     found = index.nearest(
-        Station, lat=lat, lng=lng, limit=limit, amenity_codes=codes, kinds=kinds, open_at=open_at
+        Station,
+        lat=lat,
+        lng=lng,
+        limit=limit,
+        amenity_codes=codes,
+        kinds=kinds,
+        open_at=open_at,
+        min_stars=min_stars,
     )
-    if include_partners:
+    if include_partners and not min_stars:
         partners = index.nearest(
             PartnerPlace, lat=lat, lng=lng, limit=limit, amenity_codes=codes, open_at=open_at
         )
@@ -417,6 +448,54 @@ def places_for_directory(*, since: date) -> tuple[QuerySet[Station], QuerySet[Pa
     )
     partners = partners_not_closed().prefetch_related(*prefetches).order_by("id")
     return stations, partners
+
+
+class PlacePoints(NamedTuple):
+    """Where the qualifying places are: WGS-84 degrees, one entry per place, stations first."""
+
+    lat: np.ndarray
+    lng: np.ndarray
+    ids: np.ndarray
+    is_station: np.ndarray
+    token: str  # the places version the answer was read from
+
+
+def places_points(
+    *,
+    open_at: datetime | None = None,
+    amenity_codes: Sequence[str] = (),
+    include_partners: bool = False,
+    now: datetime | None = None,
+) -> PlacePoints:
+    """The points of every active station (and partner place, if asked) anywhere, having every
+    amenity in `amenity_codes` and open at `open_at` when given (by the same hours logic as
+    nearby search): what coverage measures cells against. Read from the nearby index."""
+    index = place_index.current(now or timezone.now())
+    if open_at is not None and not index.covers(open_at):
+        index = place_index.build(place_index.local_day(open_at))  # a day far off: one-off
+    codes = amenity_codes_validate(amenity_codes, known=index.amenity_bits)
+    mask = index.mask_of(codes)
+
+    def make() -> PlacePoints:
+        layers = [index.stations] + ([index.partners] if include_partners else [])
+        kept = [
+            place
+            for layer in layers
+            for place in layer.places
+            if place.amenity_mask & mask == mask
+            and (open_at is None or index.is_open_at(place, open_at))
+        ]
+        return PlacePoints(
+            lat=np.fromiter((p.lat for p in kept), float, len(kept)),
+            lng=np.fromiter((p.lng for p in kept), float, len(kept)),
+            ids=np.fromiter((p.id for p in kept), np.int64, len(kept)),
+            is_station=np.fromiter((p.type == "station" for p in kept), bool, len(kept)),
+            token=index.token,
+        )
+
+    if open_at is not None:
+        return make()
+    return index.derived(("places_points", mask, include_partners), make)
 
 
 def rows_for_figures() -> dict[str, QuerySet]:

@@ -1,0 +1,227 @@
+"""Reads of coverage: how many people of a region live within reach of a qualifying place.
+
+The model (`coverage_compute`, arithmetic in `cells`):
+- The region is measured by its **communities**: the community-level regions inside it that
+  have a boundary (or the region itself, when none of them has one and it has a boundary).
+- A community's **cells** are the H3 resolution-9 cells whose centre lies inside its boundary.
+  A cell claimed by two communities (a centre exactly on a shared edge) belongs to the first by
+  code.
+- A cell's **people**: the population grid's count for it when a grid was loaded for the city
+  (a cell missing from the grid has none); otherwise the community's population divided evenly
+  by its number of cells.
+- A cell is **covered** when the great-circle distance from its centre to the nearest
+  qualifying place is ≤ the reach (speed × minutes ÷ 1.3). Qualifying: every active station
+  anywhere, also outside the region; with `at` only those open at that moment; with `amenity`
+  only those with it; with `include_partners` partner places too.
+- `nearest_m_p50`/`p90`: the nearest distance at or below which half (nine tenths) of the
+  community's people live (of its cells, when it has no people).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from django.utils.translation import gettext_lazy as _
+
+from dandelion.core.errors import InvalidInput, field_error
+from dandelion.core.permissions import get_permitted
+from dandelion.regions.selectors import (
+    Level,
+    population_grid_within,
+    regions_all,
+    regions_with_boundary_within,
+)
+from dandelion.stations.selectors import places_points
+
+from . import cells as model
+from .errors import CoverageError
+
+MODES = tuple(model.SPEEDS_M_PER_MIN)
+MINUTES_MAX = 120
+
+
+@dataclass(frozen=True)
+class CommunityCoverage:
+    code: str
+    name: str
+    population: int
+    covered_population: int
+    share: float | None
+    cells: int
+    covered_cells: int
+    nearest_m_p50: float | None
+    nearest_m_p90: float | None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """One coverage answer, with the per-cell arrays it was computed from (in the order of
+    `cell_ids`; `cell_community` indexes `communities`)."""
+
+    region_code: str
+    region_name: str
+    mode: str
+    minutes: float
+    reach_m: float
+    at: datetime | None
+    amenity: str | None
+    include_partners: bool
+    population: int
+    covered_population: int
+    share: float | None
+    communities: tuple[CommunityCoverage, ...]
+    cell_ids: tuple[str, ...]
+    cell_lat: np.ndarray = field(repr=False)
+    cell_lng: np.ndarray = field(repr=False)
+    cell_people: np.ndarray = field(repr=False)
+    cell_nearest_m: np.ndarray = field(repr=False)
+    cell_covered: np.ndarray = field(repr=False)
+    cell_community: np.ndarray = field(repr=False)
+    places_token: str = ""
+
+    def gaps(self) -> dict:
+        """The uncovered cells as a GeoJSON FeatureCollection (property `h3`, the community's
+        code and the cell's people)."""
+        features = [
+            {
+                "type": "Feature",
+                "geometry": model.cell_polygon(self.cell_ids[i]),
+                "properties": {
+                    "h3": self.cell_ids[i],
+                    "community": self.communities[self.cell_community[i]].code,
+                    "people": round(float(self.cell_people[i]), 2),
+                },
+            }
+            for i in np.flatnonzero(~self.cell_covered).tolist()
+        ]
+        return {"type": "FeatureCollection", "features": features}
+
+
+def _share(covered: float, total: float) -> float | None:
+    return round(covered / total, 4) if total > 0 else None
+
+
+def _metres(value: float | None) -> float | None:
+    """A distance for the answer: None when unknown or when no place qualifies at all."""
+    return round(value, 1) if value is not None and np.isfinite(value) else None
+
+
+def _invalid(field_name: str, message) -> InvalidInput:
+    return InvalidInput(
+        message,
+        code=CoverageError.INVALID_PARAMETERS,
+        errors=[
+            field_error(
+                field_name, CoverageError.INVALID_PARAMETERS, message, loc=["query", field_name]
+            )
+        ],
+    )
+
+
+def coverage_region_get(*, actor, code: str):
+    """The region with `code` if `actor` may see its coverage: 404 when there is none, 403 when
+    it lies outside their regions (regions are public, so saying it exists tells nothing)."""
+    return get_permitted(actor, "coverage.view", regions_all(), code=code)
+
+
+def coverage_compute(
+    *,
+    region,
+    mode: str = "walk",
+    minutes: float = 15,
+    at: datetime | None = None,
+    amenity: str | None = None,
+    include_partners: bool = False,
+    now: datetime | None = None,
+) -> Coverage:
+    """The coverage of `region` (see the module's docstring for the model). Exact: the same
+    answer as measuring every cell against every qualifying place."""
+    if mode not in MODES:
+        raise _invalid("mode", _("出行方式应为 walk 或 ebike。"))
+    if not 0 < minutes <= MINUTES_MAX:
+        raise _invalid("minutes", _("分钟数应大于 0 且不超过 %(max)d。") % {"max": MINUTES_MAX})
+    units = list(regions_with_boundary_within(region=region, level=Level.COMMUNITY))
+    if not units and region.boundary is not None:
+        units = [region]
+    if not units:
+        raise InvalidInput(
+            _("%(name)s 及其下辖社区都没有边界，无法计算覆盖。") % {"name": region.name},
+            code=CoverageError.NO_BOUNDARY,
+            extra={"region": region.code},
+        )
+    grid = population_grid_within(region=region)
+
+    ids: list[str] = []
+    people: list[np.ndarray] = []
+    owner: list[np.ndarray] = []
+    claimed: set[str] = set()
+    for number, unit in enumerate(units):
+        unit_cells = [c for c in model.boundary_cells(unit.boundary) if c not in claimed]
+        claimed.update(unit_cells)
+        if grid:
+            unit_people = np.array([grid.get(c, 0) for c in unit_cells], dtype=float)
+        else:
+            each = (unit.population or 0) / len(unit_cells) if unit_cells else 0.0
+            unit_people = np.full(len(unit_cells), each)
+        ids.extend(unit_cells)
+        people.append(unit_people)
+        owner.append(np.full(len(unit_cells), number, dtype=np.intp))
+    cell_people = np.concatenate(people)
+    cell_community = np.concatenate(owner)
+    cell_lat, cell_lng = model.cell_centres(ids)
+
+    places = places_points(
+        open_at=at,
+        amenity_codes=[amenity] if amenity else [],
+        include_partners=include_partners,
+        now=now,
+    )
+    reach = model.reach_m(mode, minutes)
+    nearest = model.nearest_m(cell_lat, cell_lng, places.lat, places.lng)
+    covered = nearest <= reach
+
+    communities = []
+    for number, unit in enumerate(units):
+        mine = cell_community == number
+        unit_people, unit_nearest = cell_people[mine], nearest[mine]
+        total = float(unit_people.sum()) if grid or mine.any() else float(unit.population or 0)
+        reached = float(unit_people[covered[mine]].sum())
+        p50 = model.weighted_quantile(unit_nearest, unit_people, 0.5)
+        p90 = model.weighted_quantile(unit_nearest, unit_people, 0.9)
+        communities.append(
+            CommunityCoverage(
+                code=unit.code,
+                name=unit.name,
+                population=round(total),
+                covered_population=round(reached),
+                share=_share(reached, total),
+                cells=int(mine.sum()),
+                covered_cells=int(covered[mine].sum()),
+                nearest_m_p50=_metres(p50),
+                nearest_m_p90=_metres(p90),
+            )
+        )
+    population = float(sum(c.population for c in communities))
+    reached_all = float(cell_people[covered].sum())
+    return Coverage(
+        region_code=region.code,
+        region_name=region.name,
+        mode=mode,
+        minutes=minutes,
+        reach_m=round(reach, 1),
+        at=at,
+        amenity=amenity or None,
+        include_partners=include_partners,
+        population=round(population),
+        covered_population=round(reached_all),
+        share=_share(reached_all, population),
+        communities=tuple(communities),
+        cell_ids=tuple(ids),
+        cell_lat=cell_lat,
+        cell_lng=cell_lng,
+        cell_people=cell_people,
+        cell_nearest_m=nearest,
+        cell_covered=covered,
+        cell_community=cell_community,
+        places_token=places.token,
+    )
