@@ -2,6 +2,7 @@
 
 from typing import Literal
 
+import h3
 import orjson
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 from ninja.pagination import paginate
 
+from dandelion.core import hooks
 from dandelion.core.api import problems
 from dandelion.core.errors import InvalidInput, field_error
 from dandelion.core.geo import to_wgs84
@@ -22,6 +24,7 @@ from .schemas import NearbyFilters, NearbyResultOut, StationDetailOut, StationFi
 router = Router(tags=["stations"])
 
 GEOJSON_MAX_FEATURES = 5000
+NEARBY_TRACE_RESOLUTION = 8  # the cell a search leaves in the demand trace (about 0.7 km²)
 
 # What the GeoJSON answer holds (sent as is, as application/geo+json, so no response schema
 # class validates it): Point features in WGS-84 with the place's map properties.
@@ -66,6 +69,11 @@ GEOJSON_RESPONSE = {
                                         "is_24h": {"type": "boolean"},
                                         "open_now": {"type": "boolean"},
                                         "amenities": {"type": "array", "items": {"type": "string"}},
+                                        "stars": {"type": "integer", "minimum": 0, "maximum": 5},
+                                        "stars_valid_until": {
+                                            "type": ["string", "null"],
+                                            "format": "date",
+                                        },
                                     },
                                 },
                             },
@@ -102,7 +110,12 @@ def stations_nearby(request: HttpRequest, filters: Query[NearbyFilters]):
         open_at=moment if filters.open_now else None,
         include_partners=filters.include_partners,
         now=moment,
+        min_stars=filters.min_stars,
     )
+    if hooks.has_receivers(hooks.NEARBY_SEARCHED):
+        # The demand trace: the searched point's H3 cell (resolution 8), never the point.
+        cell = h3.latlng_to_cell(lat, lng, NEARBY_TRACE_RESOLUTION)
+        hooks.send(hooks.NEARBY_SEARCHED, cell=cell, occurred_at=moment)
     english = is_english()
     items = [payloads.nearby_item(hit, coord=filters.coord, english=english) for hit in hits]
     # Built to the schema's shape by nearby_item (a test holds them together), so it is sent as
@@ -129,6 +142,7 @@ def stations_list(request: HttpRequest, filters: Query[StationFilters]):
         kinds=filters.kind,
         amenity_codes=filters.amenity,
         text=filters.q,
+        min_stars=filters.min_stars,
     )
     moment = timezone.now()
     return SerialisedPage(
@@ -160,6 +174,7 @@ def stations_geojson(
             kinds=filters.kind,
             amenity_codes=filters.amenity,
             text=filters.q,
+            min_stars=filters.min_stars,
         ),
         moment,
     )
@@ -173,7 +188,7 @@ def stations_geojson(
             ),
             moment,
         )
-        if include_partners
+        if include_partners and not filters.min_stars  # partner places have no stars
         else None
     )
     # One response holds every feature, so a national map must ask for a window.

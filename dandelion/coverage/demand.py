@@ -1,0 +1,181 @@
+"""Demand: the anonymous trace workers' nearby searches leave, and what siting weighs by it.
+
+Each valid `GET /api/v1/stations/nearby` sends the `stations.nearby_searched` hook
+(`core.hooks`) with the H3 resolution-8 cell of the searched point (about 0.7 km²) and the
+moment; the point itself never leaves the stations app, and nothing names the person. Here:
+
+1. **k-anonymity.** A cell's searches of a day (Asia/Shanghai) are counted in the cache
+   (`django.core.cache`, key `coverage:demand:<day>:<cell>`, kept two days) until the 5th
+   (`DEMAND_MIN_COUNT`); only then does the day's cell reach the database, with count 5, and
+   every later search adds one. A cell with fewer than 5 searches a day is never stored.
+2. **No write per search.** Counts past the 5th gather in this process's buffer and are added to
+   `DemandCount` rows in one transaction at most every `DEMAND_FLUSH_SECONDS` (default 10 s), by
+   the search that finds the buffer due, and when the process exits. A crash loses at most those
+   seconds of counts, never privacy.
+
+With several app processes the cache decides what "5 searches" means:
+- **Redis** (`CACHES` with `django.core.cache.backends.redis.RedisCache`): one atomic counter
+  shared by every process, so the threshold is exact, and each count is added once.
+- **local memory** (Django's default `LocMemCache`): each process counts alone, so a cell is
+  stored only once 5 searches reached the *same* process that day. This can only under-count
+  (a cell with 5 searches spread over two processes is not stored; a stored cell misses the
+  first searches of the other processes) and never stores a cell with fewer than 5 searches.
+"""
+
+import atexit
+import logging
+import threading
+import time
+from datetime import date, datetime, timedelta
+
+import h3
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from dandelion.core import hooks
+
+from .models import DEMAND_MIN_COUNT, DemandCount
+
+logger = logging.getLogger(__name__)
+
+DEMAND_RESOLUTION = 8
+PARENT_RESOLUTION = 5
+CACHE_SECONDS = 2 * 24 * 3600
+
+
+def _flush_seconds() -> float:
+    return float(getattr(settings, "DEMAND_FLUSH_SECONDS", 10.0))
+
+
+class _Buffer:
+    """Counts past the threshold waiting to be added to the database, per (day, cell)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pending: dict[tuple[date, str], int] = {}
+        self.since: float | None = None
+
+    def add(self, day: date, cell: str, count: int) -> bool:
+        """Add; answer whether the buffer is due to be written."""
+        with self.lock:
+            key = (day, cell)
+            self.pending[key] = self.pending.get(key, 0) + count
+            now = time.monotonic()
+            if self.since is None:
+                self.since = now
+            return now - self.since >= _flush_seconds()
+
+    def take(self) -> dict[tuple[date, str], int]:
+        with self.lock:
+            pending, self.pending, self.since = self.pending, {}, None
+            return pending
+
+    def put_back(self, pending: dict[tuple[date, str], int]) -> None:
+        with self.lock:
+            for key, count in pending.items():
+                self.pending[key] = self.pending.get(key, 0) + count
+            if self.since is None and self.pending:
+                self.since = time.monotonic()
+
+
+_buffer = _Buffer()
+
+
+def _cache_count(key: str) -> int:
+    if cache.add(key, 1, timeout=CACHE_SECONDS):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.add(key, 1, timeout=CACHE_SECONDS)
+        return 1
+
+
+def demand_search_record(*, cell: str, occurred_at: datetime) -> None:
+    """The `stations.nearby_searched` receiver: count one search from `cell` (H3 res 8)."""
+    if not h3.is_valid_cell(cell) or h3.get_resolution(cell) != DEMAND_RESOLUTION:
+        return
+    day = timezone.localdate(occurred_at)
+    seen = _cache_count(f"coverage:demand:{day.isoformat()}:{cell}")
+    if seen < DEMAND_MIN_COUNT:
+        return
+    due = _buffer.add(day, cell, DEMAND_MIN_COUNT if seen == DEMAND_MIN_COUNT else 1)
+    if due:
+        demand_flush()
+
+
+def demand_flush() -> int:
+    """Add the buffered counts to the database; answer how many (day, cell) rows were touched.
+    On a database error the counts go back to the buffer for the next flush."""
+    pending = _buffer.take()
+    if not pending:
+        return 0
+    try:
+        with transaction.atomic():
+            for (day, cell), count in sorted(pending.items()):
+                _demand_add(day=day, cell=cell, count=count)
+    except Exception:
+        logger.exception("demand: could not store %d cells; kept for the next flush", len(pending))
+        _buffer.put_back(pending)
+        return 0
+    return len(pending)
+
+
+def _demand_add(*, day: date, cell: str, count: int) -> None:
+    updated = DemandCount.objects.filter(day=day, cell=cell).update(count=F("count") + count)
+    if updated:
+        return
+    parent = h3.cell_to_parent(cell, PARENT_RESOLUTION)
+    try:
+        with transaction.atomic():
+            DemandCount.objects.create(
+                day=day, cell=cell, cell_r5=parent, count=max(count, DEMAND_MIN_COUNT)
+            )
+    except IntegrityError:  # another process created it meanwhile
+        DemandCount.objects.filter(day=day, cell=cell).update(count=F("count") + count)
+
+
+def demand_connect() -> None:
+    hooks.connect(hooks.NEARBY_SEARCHED, demand_search_record)
+    atexit.register(_flush_at_exit)
+
+
+def _flush_at_exit() -> None:
+    try:
+        demand_flush()
+    except Exception:  # the database may be gone at exit
+        logger.warning("demand: counts not stored at exit", exc_info=True)
+
+
+def demand_window(*, days: int, today: date | None = None) -> tuple[date, date]:
+    """The last `days` days up to and including today (Asia/Shanghai)."""
+    until = today or timezone.localdate()
+    return until - timedelta(days=days - 1), until
+
+
+def demand_by_cell(*, cells: set[str], since: date, until: date) -> dict[str, int]:
+    """Searches per resolution-8 cell among `cells`, summed over the days from `since` to
+    `until`: only stored (≥ 5 a day) cell-days count."""
+    if not cells:
+        return {}
+    parents = sorted({h3.cell_to_parent(c, PARENT_RESOLUTION) for c in cells})
+    rows = (
+        DemandCount.objects.filter(cell_r5__in=parents, day__gte=since, day__lte=until)
+        .values("cell")
+        .annotate(total=Sum("count"))
+        .values_list("cell", "total")
+    )
+    return {cell: int(total) for cell, total in rows if cell in cells}
+
+
+def demand_per_fine_cell(*, fine_cells: list[str], counts: dict[str, int]) -> list[float]:
+    """Spread each resolution-8 cell's searches evenly over its resolution-9 children among
+    `fine_cells` (a region's coverage cells): the weights siting uses for `weight=demand`."""
+    parents = [h3.cell_to_parent(c, DEMAND_RESOLUTION) for c in fine_cells]
+    children: dict[str, int] = {}
+    for parent in parents:
+        children[parent] = children.get(parent, 0) + 1
+    return [counts.get(p, 0) / children[p] for p in parents]

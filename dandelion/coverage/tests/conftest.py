@@ -1,0 +1,1 @@
+from dandelion.accounts.testing import *  # noqa: F403
