@@ -11,6 +11,8 @@ class CoverageConfig(AppConfig):
     verbose_name = _("服务圈覆盖")
 
     def ready(self) -> None:
+        from . import permissions
         from .demand import demand_connect
 
+        permissions.register()
         demand_connect()
