@@ -10,6 +10,7 @@ from dandelion.needs.api import router as needs_router
 from dandelion.notifications.api import router as notifications_router
 from dandelion.orgs.api import router as orgs_router
 from dandelion.points.api import router as points_router
+from dandelion.regions.api import router as regions_router
 from dandelion.reports.api import router as reports_router
 from dandelion.standards.api import router as standards_router
 from dandelion.stations.api import router as stations_router
@@ -30,6 +31,7 @@ api = DandelionAPI(
     auth=api_auth,
 )
 install_problem_handlers(api)
+api.add_router("/", regions_router)
 api.add_router("/", stations_router)
 api.add_router("/", accounts_router)
 api.add_router("/", orgs_router)

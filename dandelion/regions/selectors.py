@@ -110,7 +110,9 @@ def population_grid_within(*, region: Region) -> dict[str, int]:
     )
 
 
-def region_at_point(*, lat: float, lng: float, levels: Sequence[str] | None = None) -> Region | None:
+def region_at_point(
+    *, lat: float, lng: float, levels: Sequence[str] | None = None
+) -> Region | None:
     """The deepest region (of `levels`, if given) whose boundary holds a WGS-84 point (on an
     edge counts), or None when no boundary does. Two regions of one level holding it (on a
     shared edge): the lower code."""
@@ -125,3 +127,20 @@ def region_at_point(*, lat: float, lng: float, levels: Sequence[str] | None = No
         qs = qs.filter(level__in=levels)
     candidates = sorted(qs, key=lambda r: (-len(r.code_prefix), r.code))
     return next((r for r in candidates if boundary_contains(r.boundary, lat=lat, lng=lng)), None)
+
+
+def region_detail(*, code: str) -> Region:
+    """The region with `code` and its parent (404 if there is none)."""
+    region = Region.objects.select_related("parent").filter(code=code).first()
+    return region if region is not None else region_get(code=code)
+
+
+def region_children(*, parent_code: str | None) -> QuerySet[Region]:
+    """The regions directly below `parent_code` (404 if it is not a region), or the top-level
+    regions, by code, with their parents."""
+    qs = Region.objects.select_related("parent")
+    if parent_code:
+        qs = qs.filter(parent=region_get(code=parent_code))
+    else:
+        qs = qs.filter(parent__isnull=True)
+    return qs.order_by("code")
