@@ -26,6 +26,7 @@ import atexit
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import h3
@@ -34,10 +35,16 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dandelion.core import hooks
+from dandelion.core.errors import InvalidInput, field_error
+from dandelion.regions.selectors import Level, regions_with_boundary_within
 
+from .cells import boundary_cells
+from .errors import CoverageError
 from .models import DEMAND_MIN_COUNT, DemandCount
+from .selectors import coverage_region_get
 
 logger = logging.getLogger(__name__)
 
@@ -179,3 +186,68 @@ def demand_per_fine_cell(*, fine_cells: list[str], counts: dict[str, int]) -> li
     for parent in parents:
         children[parent] = children.get(parent, 0) + 1
     return [counts.get(p, 0) / children[p] for p in parents]
+
+
+DAYS_MAX = 366
+
+
+@dataclass(frozen=True)
+class RegionDemand:
+    region_code: str
+    days: int
+    since: date
+    until: date
+    total: int
+    cells: list[tuple[str, float, float, int]]  # (h3, lat, lng, count), most first
+
+
+def region_demand_cells(*, region) -> set[str]:
+    """The resolution-8 parents of the region's coverage cells (its communities' resolution-9
+    cells, or its own when no community has a boundary)."""
+    units = list(regions_with_boundary_within(region=region, level=Level.COMMUNITY))
+    if not units and region.boundary is not None:
+        units = [region]
+    if not units:
+        raise InvalidInput(
+            _("%(name)s 及其下辖社区都没有边界，无法计算覆盖。") % {"name": region.name},
+            code=CoverageError.NO_BOUNDARY,
+            extra={"region": region.code},
+        )
+    return {
+        h3.cell_to_parent(cell, DEMAND_RESOLUTION)
+        for unit in units
+        for cell in boundary_cells(unit.boundary)
+    }
+
+
+def demand_of_region(*, actor, region_code: str, days: int = 30, today: date | None = None):
+    """The stored searches of the region's cells over the last `days` days, for staff who may
+    see the region's coverage."""
+    region = coverage_region_get(actor=actor, code=region_code)
+    if not 1 <= days <= DAYS_MAX:
+        raise InvalidInput(
+            _("天数应在 1 到 %(max)d 之间。") % {"max": DAYS_MAX},
+            code=CoverageError.INVALID_PARAMETERS,
+            errors=[
+                field_error(
+                    "days",
+                    CoverageError.INVALID_PARAMETERS,
+                    _("天数应在 1 到 %(max)d 之间。") % {"max": DAYS_MAX},
+                )
+            ],
+        )
+    since, until = demand_window(days=days, today=today)
+    counts = demand_by_cell(cells=region_demand_cells(region=region), since=since, until=until)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    cells = []
+    for cell, count in ordered:
+        lat, lng = h3.cell_to_latlng(cell)
+        cells.append((cell, round(lat, 6), round(lng, 6), count))
+    return RegionDemand(
+        region_code=region.code,
+        days=days,
+        since=since,
+        until=until,
+        total=sum(counts.values()),
+        cells=cells,
+    )
