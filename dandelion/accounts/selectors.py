@@ -291,6 +291,11 @@ def role_holder_ids(
     return qs.values("user_id")
 
 
+def station_role_holder_ids(*, role: str, station_id: int) -> QuerySet[RoleAssignment]:
+    """`user_id`s of the people holding `role` over one station (its station managers)."""
+    return RoleAssignment.objects.filter(role=role, station_id=station_id).values("user_id")
+
+
 def rows_for_figures() -> dict[str, QuerySet]:
     """Unscoped querysets of the rows the programme figures count, for the figures app's
     roll-ups and recounts only (it groups them by region and day; its API does the scoping)."""

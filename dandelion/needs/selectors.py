@@ -3,7 +3,7 @@ scope (`core.permissions`); workers reach their own needs by relation."""
 
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -376,4 +376,45 @@ def rows_for_figures() -> dict[str, QuerySet]:
         "ratings": NeedRating.objects.all(),
         "wishes": MicroWish.objects.all(),
         "problems": Problem.objects.all(),
+    }
+
+
+# ---- for the standards app (needs around a station) ----
+
+
+def needs_near_stats(
+    *, lat: float, lng: float, radius_m: float, since: datetime, until: datetime
+) -> dict:
+    """Needs located within `radius_m` of a point whose resolution fell due between `since` and
+    `until`: how many, how many were resolved by their deadline, and the count and average of
+    the workers' ratings given in that window to needs located there."""
+    from dandelion.core import geo
+
+    from .models import NeedRating
+
+    south, west, north, east = geo.bbox_for_radius(lat, lng, radius_m)
+    box = Q(lat__gte=south, lat__lte=north, lng__gte=west, lng__lte=east)
+
+    def near(rows) -> list:
+        return [r for r in rows if geo.haversine_m(lat, lng, r.lat, r.lng) <= radius_m]
+
+    due = near(
+        Need.objects.filter(box, resolve_due_at__gte=since, resolve_due_at__lt=until)
+        .exclude(state=S.CANCELLED)
+        .only("id", "lat", "lng", "resolved_at", "resolve_due_at")
+    )
+    on_time = sum(1 for n in due if n.resolved_at and n.resolved_at <= n.resolve_due_at)
+    rated = near(
+        NeedRating.objects.filter(created_at__gte=since, created_at__lt=until)
+        .filter(need__lat__gte=south, need__lat__lte=north)
+        .filter(need__lng__gte=west, need__lng__lte=east)
+        .annotate(lat=F("need__lat"), lng=F("need__lng"))
+        .only("id", "stars")
+    )
+    ratings = [r.stars for r in rated]
+    return {
+        "due": len(due),
+        "on_time": on_time,
+        "ratings": len(ratings),
+        "rating_average": (sum(ratings) / len(ratings)) if ratings else None,
     }

@@ -404,3 +404,42 @@ def rows_for_figures() -> dict[str, QuerySet]:
     """Unscoped querysets of the rows the programme figures count, for the figures app's
     roll-ups and recounts only (it groups them by region and day; its API does the scoping)."""
     return {"reports": Report.objects.all()}
+
+
+# ---- for the standards app (complaints about a station) ----
+
+
+def _near(qs: QuerySet[Report], *, lat: float, lng: float, radius_m: float) -> list[Report]:
+    south, west, north, east = geo.bbox_for_radius(lat, lng, radius_m)
+    rows = qs.filter(lat__gte=south, lat__lte=north, lng__gte=west, lng__lte=east)
+    return [r for r in rows if geo.haversine_m(lat, lng, r.lat, r.lng) <= radius_m]
+
+
+def reports_near_counts(
+    *, lat: float, lng: float, radius_m: float, since: datetime, until: datetime
+) -> dict[str, int]:
+    """Reports filed within `radius_m` of a point between `since` and `until` (not duplicates):
+    how many, and how many are fixed or closed by now. The standards app reads them as the
+    complaints about a station there."""
+    qs = Report.objects.filter(created_at__gte=since, created_at__lt=until).exclude(
+        status="duplicate"
+    )
+    rows = _near(qs.only("id", "lat", "lng", "status"), lat=lat, lng=lng, radius_m=radius_m)
+    return {
+        "total": len(rows),
+        "fixed": sum(1 for r in rows if r.status in CLOSED_STATUSES),
+    }
+
+
+def reports_near_unfixed(
+    *, lat: float, lng: float, radius_m: float, filed_before: datetime
+) -> list[int]:
+    """Ids of reports within `radius_m` of a point, filed before `filed_before` and still not
+    fixed or closed, oldest first (the standards app's unfixed-complaint veto)."""
+    qs = (
+        Report.objects.filter(created_at__lt=filed_before)
+        .exclude(status__in=CLOSED_STATUSES)
+        .only("id", "lat", "lng")
+        .order_by("created_at", "id")
+    )
+    return [r.pk for r in _near(qs, lat=lat, lng=lng, radius_m=radius_m)]
