@@ -89,6 +89,10 @@ def _place_indexes(prefix: str) -> list:
     ]
 
 
+# The highest star level (星级) a station can hold; 0 is unrated.
+STARS_MAX = 5
+
+
 def new_visit_code() -> str:
     """A fresh secret for a station's visit QR code (打卡码): 192 random bits, URL-safe."""
     return secrets.token_urlsafe(24)
@@ -131,7 +135,7 @@ class Station(Place):
     # The star level (星级) awarded by the standards app's assessment (0 = unrated), written
     # only by `services.station_stars_set`, which announces `stations.stars_changed`.
     stars = models.PositiveSmallIntegerField(
-        _("星级"), default=0, validators=[MaxValueValidator(5)]
+        _("星级"), default=0, validators=[MaxValueValidator(STARS_MAX)]
     )
     stars_valid_until = models.DateField(_("星级有效期至"), null=True, blank=True)
     notes = models.TextField(_("备注"), blank=True)

@@ -128,6 +128,8 @@ def nearby_item(hit: "NearbyHit", *, coord: str, english: bool) -> orjson.Fragme
         )
         del fields["open_now"]
         fields["offer"] = place.offer
+        fields["stars"] = place.stars
+        fields["stars_valid_until"] = place.stars_valid_until
         return orjson.dumps(fields)[:-1]  # the object left open for the fields below
 
     return orjson.Fragment(
@@ -184,6 +186,9 @@ def station_payload(station: Station, *, moment: datetime, coord: str = "wgs84")
         "origin_label": str(station.get_origin_display()),
         "host_org_name": station.host_org_name,
         "area_m2": station.area_m2,
+        "seats": station.seats,
+        "stars": station.stars,
+        "stars_valid_until": station.stars_valid_until,
     }
 
 
@@ -222,5 +227,7 @@ def geojson_feature(place: Place, *, moment: datetime) -> dict:
             "is_24h": place.is_24h,
             "open_now": place_is_open(place, moment),
             "amenities": [a.code for a in place.amenities.all()],
+            "stars": getattr(place, "stars", 0),
+            "stars_valid_until": getattr(place, "stars_valid_until", None),
         },
     }

@@ -34,6 +34,7 @@ from dandelion.core.ratelimit import Limit, rate_limits_consume, rates_parse
 from .errors import StationsError
 from .events import StarsChanged, VisitRecorded
 from .models import (
+    STARS_MAX,
     Amenity,
     HoursException,
     OpeningInterval,
@@ -424,9 +425,6 @@ def station_visit_code_rotate(*, station: Station, actor) -> Station:
         region_code=station.region.code,
     )
     return station
-
-
-STARS_MAX = 5
 
 
 @transaction.atomic

@@ -39,6 +39,13 @@ class NearbyFilters(BaseModel):
     kind: list[StationKind] = Field(default_factory=list, description="Station kinds")
     include_partners: bool = False
     coord: Literal["wgs84", "gcj02"] = Field("wgs84", description="Datum of lat/lng in and out")
+    min_stars: int = Field(
+        0,
+        ge=0,
+        le=5,
+        description="Only stations of at least this many stars (0 = any); 1 or more leaves "
+        "partner places out, as they have no stars",
+    )
 
 
 class StationFilters(Schema):
@@ -46,6 +53,9 @@ class StationFilters(Schema):
     kind: list[StationKind] = Field(default_factory=list)
     amenity: list[str] = Field(default_factory=list)
     q: str | None = Field(None, max_length=100, description="Text in name, address or host")
+    min_stars: int = Field(
+        0, ge=0, le=5, description="Only stations of at least this many stars (0 = any)"
+    )
     bbox: str | None = Field(
         None, description="min_lng,min_lat,max_lng,max_lat (WGS-84): only places inside the box"
     )
@@ -129,6 +139,9 @@ class StationOut(PlaceBaseOut):
     origin_label: str
     host_org_name: str
     area_m2: int | None
+    seats: int | None
+    stars: int = Field(ge=0, le=5, description="Star level (星级), 0 = unrated")
+    stars_valid_until: date | None = Field(description="Last day the star level holds")
 
 
 class StationDetailOut(StationOut):
@@ -168,6 +181,8 @@ class NearbyOut(Schema):
     amenities: list[AmenityOut]
     navigation: NavigationOut
     offer: str = ""
+    stars: int = Field(0, ge=0, le=5, description="Star level (星级), 0 = unrated or a partner")
+    stars_valid_until: date | None = Field(None, description="Last day the star level holds")
 
 
 class NearbyResultOut(Schema):
