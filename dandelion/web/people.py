@@ -9,6 +9,7 @@ language.
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from dandelion.core.ratelimit import client_address
 from dandelion.notifications.services import notifications_mark_all_read
 from dandelion.orgs import selectors as org_selectors
 from dandelion.orgs import services as org_services
+from dandelion.points import selectors as points_selectors
 from dandelion.regions import selectors as region_selectors
 
 from . import presenters
@@ -32,6 +34,7 @@ from .console import inbox_context
 
 LOGIN_FIELDS = ("phone", "code")
 REGISTRATION_FIELDS = (
+    "display_name",
     "occupation",
     "platform",
     "platform_other",
@@ -131,9 +134,10 @@ def _registration_options() -> dict:
     }
 
 
-def _registration_changes(post, *, platform_other_value: str) -> dict:
+def _registration_changes(post, *, platform_other_value: str, editing: bool) -> dict:
     skills = post.getlist("skills") + post.get("skills_other", "").replace("，", ",").split(",")
     changes = {
+        "display_name": post.get("display_name", ""),
         "occupation": post.get("occupation", ""),
         "platform": post.get("platform", ""),
         "work_region_code": post.get("work_region_code", ""),
@@ -142,25 +146,56 @@ def _registration_changes(post, *, platform_other_value: str) -> dict:
         "real_name": post.get("real_name", ""),
         "accept_policy_version": post.get("accept_policy_version") or None,
     }
+    if editing and changes["accept_policy_version"] is None:
+        # Consent was given at registration; editing the profile neither renews nor withdraws it.
+        del changes["accept_policy_version"]
     if changes["platform"] == platform_other_value:
         changes["platform_other"] = post.get("platform_other", "")
     return changes
 
 
+def _profile_values(user, profile, *, platform_other_value: str, skill_suggestions) -> dict:
+    """The edit form's starting values: what the worker registered."""
+    placeholder = account_services.placeholder_display_name(user.phone or "")
+    suggested = set(skill_suggestions)
+    return {
+        "display_name": "" if user.display_name == placeholder else user.display_name,
+        "occupation": profile.occupation,
+        "platform": profile.platform,
+        "platform_other": profile.platform_other,
+        "work_region_code": profile.work_region.code,
+        "is_volunteer": profile.is_volunteer,
+        "skills": profile.skills,
+        "skills_other": ", ".join(s for s in profile.skills if s not in suggested),
+        "real_name": profile.real_name,
+    }
+
+
 @sign_in_required
 @require_http_methods(["GET", "POST"])
 def register_page(request):
+    """Online registration (报到); once registered, the same form edits the profile."""
     done = safe_next(request, reverse("web:me"))
-    if account_selectors.is_registered(user=request.user):
-        return redirect(done)
+    profile = account_selectors.worker_profile_of(user=request.user)
+    editing = profile is not None
     options = _registration_options()
-    context = {**options, "next": done, "errors": {}, "values": {}}
+    context = {**options, "next": done, "errors": {}, "values": {}, "editing": editing}
+    if editing:
+        context["values"] = _profile_values(
+            request.user,
+            profile,
+            platform_other_value=options["platform_other_value"],
+            skill_suggestions=options["skill_suggestions"],
+        )
     if request.method == "POST":
         changes = _registration_changes(
-            request.POST, platform_other_value=options["platform_other_value"]
+            request.POST, platform_other_value=options["platform_other_value"], editing=editing
         )
         try:
-            account_services.worker_register(user=request.user, changes=changes)
+            if editing:
+                account_services.worker_profile_update(user=request.user, changes=changes)
+            else:
+                account_services.worker_register(user=request.user, changes=changes)
         except ApplicationError as exc:
             context["errors"] = show_error(exc, fields=REGISTRATION_FIELDS)
             context["values"] = {
@@ -170,6 +205,8 @@ def register_page(request):
                 "consent": request.POST.get("accept_policy_version") or "",
             }
         else:
+            if editing:
+                messages.success(request, _("资料已保存"))
             return redirect(done)
     context["form_error"] = context["errors"].get("", "")
     status = 422 if context["errors"] else 200
@@ -189,6 +226,7 @@ def me_page(request):
             "memberships": org_selectors.open_memberships_of(user=user),
             "party_membership": org_selectors.party_membership_of(user=user),
             "consent_current": account_selectors.consent_is_current(profile),
+            "points_balance": points_selectors.balance_of(user=user) if profile else None,
         },
     )
 

@@ -55,9 +55,19 @@ def test_new_worker_signs_in_checks_in_and_joins_a_team(
     page.locator("#code").fill(_code_sent_to(PHONE))
     page.get_by_role("button", name="登录", exact=True).click()
 
-    # First sign-in: the registration form, then back to the join page.
+    # First sign-in: the registration form, then back to the join page. Sent empty, every
+    # required answer is marked; each mark goes as soon as that answer is given.
     expect(page).to_have_url(re.compile(r"/register/\?next=%2Fjoin%2F%3Fcode%3D"))
+    page.get_by_role("button", name="提交报到").click()
+    expect(page.locator("#occupation-error")).to_be_visible()
+    expect(page.locator("#platform-error")).to_be_visible()
     page.locator("#occupation").select_option("delivery_rider")
+    expect(page.locator("#occupation-error")).to_be_hidden()
+    expect(
+        page.locator("label.weui-cell_warn").filter(has=page.locator("#occupation"))
+    ).to_have_count(0)
+    expect(page.locator("#platform-error")).to_be_visible()
+    page.locator("#real_name").fill("张三")
     page.locator("#platform").select_option("meituan")
     page.locator("#work_region_code").select_option(jiujiang["street"].code)
     page.locator(".weui-switch").first.check(force=True)
@@ -80,8 +90,19 @@ def test_new_worker_signs_in_checks_in_and_joins_a_team(
 
     page.goto(f"{live_server.url}/me/")
     expect(page.locator(".me__phone")).to_have_text("139****6666")
+    expect(page.locator(".me__name")).to_have_text("张三")
+    expect(page.locator(".me__points-num")).to_have_text("0")
     row = page.locator(".membership", has_text="甘棠骑手志愿队")
     expect(row.locator(".membership__status")).to_have_text("已加入")
     expect(page.locator(".me__profile")).to_contain_text("美团")
     screenshot(page, "5-me", full_page=True)
+
+    # The profile stays editable: the same form, filled with what was registered.
+    page.locator(".me__edit").click()
+    expect(page.locator("#occupation")).to_have_value("delivery_rider")
+    page.locator("#platform").select_option("eleme")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".me__profile")).to_contain_text("饿了么")
+    expect(page.locator(".flash")).to_contain_text("资料已保存")
+    screenshot(page, "6-profile-edited", full_page=True)
     assert blocked_requests == []

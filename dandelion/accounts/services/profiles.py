@@ -16,9 +16,11 @@ from dandelion.regions.selectors import region_find
 
 from ..errors import AccountsError
 from ..models import User, WorkerProfile
+from .sign_in import placeholder_display_name
 
 MAX_SKILLS = 10
 MAX_SKILL_LENGTH = 20
+MAX_DISPLAY_NAME_LENGTH = 30
 REQUIRED_AT_REGISTRATION = (
     "occupation",
     "platform",
@@ -113,8 +115,15 @@ def _apply(profile: WorkerProfile, user: User, changes: dict[str, Any], now: dat
         profile.skills = _skills(changes["skills"] or [])
     if "real_name" in changes:
         profile.real_name = (changes["real_name"] or "").strip()
-    if changes.get("display_name"):
-        user.display_name = changes["display_name"].strip()
+    if (changes.get("display_name") or "").strip():
+        name = changes["display_name"].strip()
+        if len(name) > MAX_DISPLAY_NAME_LENGTH:
+            raise _invalid(
+                "display_name",
+                _("称呼不超过 %(length)s 字。") % {"length": MAX_DISPLAY_NAME_LENGTH},
+                CoreError.TOO_LONG,
+            )
+        user.display_name = name
         user.save(update_fields=["display_name"])
     if changes.get("accept_policy_version") is not None:
         _check_policy(changes["accept_policy_version"])
@@ -135,16 +144,7 @@ def _audit_consent(user: User, profile: WorkerProfile) -> None:
     )
 
 
-@transaction.atomic
-def worker_register(
-    *, user: User, changes: dict[str, Any], now: datetime | None = None
-) -> WorkerProfile:
-    """Registration (报到): occupation, platform, work street and consent to the current policy
-    are required; volunteering, skills, real name and a display name are optional."""
-    now = now or timezone.now()
-    if WorkerProfile.objects.filter(user=user).exists():
-        raise Conflict(_("你已经报到过了。"), code=AccountsError.ALREADY_REGISTERED)
-    missing = [f for f in REQUIRED_AT_REGISTRATION if changes.get(f) in (None, "")]
+def _require(missing: list[str]) -> None:
     if missing:
         raise InvalidInput(
             _("报到还需要填写：%(fields)s。") % {"fields": ", ".join(missing)},
@@ -154,7 +154,28 @@ def worker_register(
                 for f in missing
             ],
         )
+
+
+@transaction.atomic
+def worker_register(
+    *, user: User, changes: dict[str, Any], now: datetime | None = None
+) -> WorkerProfile:
+    """Registration (报到): occupation, platform, work street and consent to the current policy
+    are required; volunteering, skills, real name and a display name are optional. Without a
+    display name, a real name replaces the placeholder name the worker signed in with."""
+    now = now or timezone.now()
+    if WorkerProfile.objects.filter(user=user).exists():
+        raise Conflict(_("你已经报到过了。"), code=AccountsError.ALREADY_REGISTERED)
+    _require([f for f in REQUIRED_AT_REGISTRATION if changes.get(f) in (None, "")])
     profile = WorkerProfile(user=user, registered_at=now)
+    real_name = (changes.get("real_name") or "").strip()
+    if (
+        real_name
+        and not (changes.get("display_name") or "").strip()
+        and user.display_name == placeholder_display_name(user.phone or "")
+    ):
+        # A worker who gives their name is called by it, not by the placeholder 用户5678.
+        changes = {**changes, "display_name": real_name}
     _apply(profile, user, changes, now)
     _validated_save(profile)
     _audit_consent(user, profile)
@@ -171,6 +192,14 @@ def worker_profile_update(
     if profile is None:
         raise Conflict(_("请先完成在线报到。"), code=AccountsError.REGISTRATION_REQUIRED)
     renewing = changes.get("accept_policy_version") is not None
+    # A required answer can be changed but not emptied.
+    _require(
+        [
+            f
+            for f in REQUIRED_AT_REGISTRATION
+            if f != "accept_policy_version" and f in changes and changes[f] in (None, "")
+        ]
+    )
     _apply(profile, user, changes, now)
     _validated_save(profile)
     if renewing:

@@ -138,11 +138,16 @@ class _Outcome(Enum):
     DISABLED = "disabled"
 
 
+def placeholder_display_name(phone: str) -> str:
+    """The name a new worker is shown by until they give one: 用户 and the phone's last four."""
+    return f"用户{phone[-4:]}"
+
+
 def _new_worker(phone: str) -> User:
     user = User(
         username=f"w{secrets.token_hex(6)}",
         phone=phone,
-        display_name=f"用户{phone[-4:]}",
+        display_name=placeholder_display_name(phone),
     )
     user.set_unusable_password()
     user.full_clean()

@@ -109,7 +109,46 @@ def test_registration_keeps_input_on_errors_and_then_saves(jiujiang, make_user, 
     assert done.status_code == 302 and done["Location"] == "/me/"
     profile = WorkerProfile.objects.get(user=user)
     assert (profile.platform_other, profile.skills, profile.real_name) == ("闪送", ["急救"], "张三")
-    assert client.get("/register/")["Location"] == "/me/"
+
+
+def test_a_registered_worker_edits_their_profile_on_the_same_form(jiujiang, make_user, settings):
+    """Given a worker who signed in (shown as the placeholder 用户5678) and registered with a real
+    name, the header calls them by that name; /register/ then edits what they registered,
+    keeping input on a mistake, and saving leaves consent as it was."""
+    user = make_user(phone=PHONE, name="用户5678")
+    client = client_for(user)
+    client.post(
+        "/register/",
+        {
+            "occupation": "courier",
+            "platform": "sf_express",
+            "work_region_code": jiujiang["street"].code,
+            "real_name": "张三",
+            "accept_policy_version": settings.PRIVACY_POLICY_VERSION,
+        },
+    )
+    me = client.get("/me/").content.decode()
+    assert "张三" in me.split('class="me__name"')[1][:40] and "用户5678" not in me
+    assert 'class="me__points-num">0<' in me and 'href="/register/"' in me
+
+    form = client.get("/register/")
+    assert form.status_code == 200
+    text = form.content.decode()
+    assert "修改报到信息" in text and 'value="courier" selected' in text
+    assert 'name="accept_policy_version"' not in text
+
+    base = {"occupation": "delivery_rider", "platform": "sf_express", "real_name": "张三"}
+    refused = client.post("/register/", {**base, "work_region_code": ""})
+    assert (
+        refused.status_code == 422 and 'value="delivery_rider" selected' in refused.content.decode()
+    )
+    assert "此项为必填项" in refused.content.decode()
+    saved = client.post("/register/", {**base, "work_region_code": jiujiang["street"].code})
+    assert saved.status_code == 302 and saved["Location"] == "/me/"
+    profile = WorkerProfile.objects.get(user=user)
+    assert profile.occupation == "delivery_rider"
+    assert profile.consent_policy_version == settings.PRIVACY_POLICY_VERSION
+    assert "资料已保存" in client.get("/me/").content.decode()
 
 
 def test_my_page_masks_the_phone_and_lists_memberships(world):
