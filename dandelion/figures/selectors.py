@@ -25,7 +25,7 @@ from dandelion.reports import selectors as reports_selectors
 from .models import DailyFigure, FigurePerson
 from .schemas import MAX_SPAN_DAYS, FiguresOut
 from .services import region_zone
-from .sources import SOURCES, STOCKS
+from .sources import PERSON_SOURCES, SOURCES, STOCKS, person_rows, source_rows
 
 VIEW = "figures.view"
 
@@ -355,3 +355,48 @@ def _median_hours(histogram: list[tuple[int, int]]) -> float | None:
 def median_hours(minutes: list[int]) -> float | None:
     """The same median over raw minutes (what the recount uses)."""
     return round(median_low(minutes) / 60, 2) if minutes else None
+
+
+def figures_differences(*, region_code: str | None = None, limit: int = 1000) -> list[str]:
+    """Recount every roll-up cell of the region (default: everywhere) from the rows and name
+    each one that differs: `measure region day [key]: roll-up X, recount Y`. Distinct-people
+    rows are compared as sets per measure, region and day or month."""
+    prefix = regions_selectors.region_get(code=region_code).code_prefix if region_code else ""
+    zone = region_zone(region_code)
+    found: list[str] = []
+    in_region = DailyFigure.objects.filter(region_code__startswith=prefix)
+    for source in SOURCES:
+        recount: dict[tuple[str, date, str], int] = defaultdict(int)
+        for code, day, key, value in source_rows(source, prefix=prefix, zone=zone):
+            recount[(code, day, key)] += value
+        kept = {
+            (code, day, key): value
+            for code, day, key, value in in_region.filter(measure=source.measure).values_list(
+                "region_code", "day", "key", "value"
+            )
+        }
+        for cell in sorted(set(recount) | set(kept)):
+            if recount.get(cell, 0) != kept.get(cell, 0):
+                code, day, key = cell
+                found.append(
+                    f"{source.measure} {code} {day} [{key}]: roll-up {kept.get(cell, 0)}, "
+                    f"recount {recount.get(cell, 0)}"
+                )
+    for source in PERSON_SOURCES:
+        days: dict[tuple[str, str, date], set[int]] = defaultdict(set)
+        for code, day, person in person_rows(source, prefix=prefix, zone=zone):
+            days[("d", code, day)].add(person)
+            days[("m", code, day.replace(day=1))].add(person)
+        kept_people: dict[tuple[str, str, date], set[int]] = defaultdict(set)
+        for grain, code, start, person in FigurePerson.objects.filter(
+            region_code__startswith=prefix, measure=source.measure
+        ).values_list("grain", "region_code", "start", "person_id"):
+            kept_people[(grain, code, start)].add(person)
+        for cell in sorted(set(days) | set(kept_people)):
+            if days.get(cell, set()) != kept_people.get(cell, set()):
+                grain, code, start = cell
+                found.append(
+                    f"{source.measure} {code} {grain}{start}: roll-up "
+                    f"{len(kept_people.get(cell, ()))} people, recount {len(days.get(cell, ()))}"
+                )
+    return found[:limit]

@@ -1,0 +1,319 @@
+"""The roll-ups: every figure equals a recount of its rows, over regions and periods; events
+keep them current and count once; period edges fall on Asia/Shanghai days; the check finds a
+tampered cell; a rebuild equals what the events kept."""
+
+from datetime import UTC, date, timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dandelion.core.events import deliver
+from dandelion.figures import selectors, services
+from dandelion.figures.models import DailyFigure, FigurePerson
+from dandelion.stations.events import VisitRecorded
+from dandelion.stations.services import visit_record
+
+from .history import FIGURE_NAMES, History, figures_flat, local, recount
+
+pytestmark = pytest.mark.django_db
+
+D = date(2026, 3, 30)  # a Monday near a month's end, so periods cross into April
+
+
+def _compute(region, date_from, date_to):
+    return selectors.figures_compute(region=region, date_from=date_from, date_to=date_to)
+
+
+def _assert_equal_recount(region, date_from, date_to):
+    got = figures_flat(_compute(region, date_from, date_to))
+    want = recount(prefix=region.code_prefix, date_from=date_from, date_to=date_to)
+    assert got == {name: want[name] for name in FIGURE_NAMES}
+
+
+def _rich_history(w):
+    """Rows of every kind, in two districts, a street and a community, over two months."""
+    h = History(w)
+    community, street, street_l = w.community, w.street, w.street_l
+    for offset, (user, station) in enumerate(
+        [(w.worker_x, w.station_x), (w.worker_l, w.station_x), (w.worker_l, w.station_l)] * 3
+    ):
+        h.visit(user=user, station=station, at=local(D + timedelta(days=offset), 9))
+    h.visit(user=w.worker_x, station=w.station_l, at=local(D, 10), flagged=True)
+    h.need(
+        worker=w.worker_x,
+        region=community,
+        at=local(D, 8),
+        resolved_at=local(D + timedelta(days=1)),
+        stars=5,
+    )
+    h.need(
+        worker=w.worker_x,
+        region=street,
+        at=local(D + timedelta(days=2)),
+        resolved_at=local(D + timedelta(days=9)),
+        stars=2,
+    )
+    h.need(worker=w.worker_l, region=street_l, at=local(D + timedelta(days=3)))
+    h.wish(worker=w.worker_x, region=street, at=local(D), fulfilled_at=local(D + timedelta(1)))
+    h.wish(worker=w.worker_l, region=street_l, at=local(D + timedelta(days=4)))
+    h.problem(region=w.xunyang, at=local(D), solved_at=local(D + timedelta(days=5)))
+    h.problem(region=street_l, at=local(D + timedelta(days=1)))
+    h.report(region=community, at=local(D, 8), fixed_at=local(D, 11))
+    h.report(region=street, at=local(D, 9), fixed_at=local(D + timedelta(days=2), 9))
+    h.report(region=street, at=local(D, 10), category="manhole", fixed_at=local(D, 10, 30))
+    h.report(region=street_l, at=local(D + timedelta(days=1)), status="in_progress")
+    activity = h.activity(region=street, ends_at=local(D, 17))
+    h.activity(region=street_l, ends_at=local(D + timedelta(days=6), 17))
+    h.activity(region=street, ends_at=local(D + timedelta(days=1)), status="cancelled")
+    h.attendance(user=w.worker_x, activity=activity, minutes=120, at=local(D, 18))
+    h.attendance(user=w.worker_l, activity=activity, minutes=90, at=local(D + timedelta(2)))
+    h.award(region=w.xunyang, user=w.worker_x, amount=20, at=local(D))
+    h.award(region=w.lianxi, user=w.worker_l, amount=5, at=local(D + timedelta(days=3)))
+    h.redemption(region=w.xunyang, user=w.worker_x, price=10, at=local(D + timedelta(days=1)))
+    h.redemption(
+        region=w.xunyang, user=w.worker_x, price=7, at=local(D + timedelta(2)), status="cancelled"
+    )
+    return h
+
+
+def test_every_figure_equals_the_recount_of_its_rows(world):
+    _rich_history(world)
+    services.figures_rebuild()
+    periods = [
+        (D, D),
+        (D, D + timedelta(days=1)),
+        (D - timedelta(days=29), D + timedelta(days=40)),
+        (date(2026, 4, 1), date(2026, 4, 30)),
+        (D - timedelta(days=400), date.today() + timedelta(days=1)),
+    ]
+    for region in (world.city, world.xunyang, world.lianxi, world.street, world.community):
+        for date_from, date_to in periods:
+            _assert_equal_recount(region, date_from, date_to)
+    assert selectors.figures_differences() == []
+
+
+def test_breakdowns_children_and_series(world):
+    _rich_history(world)
+    services.figures_rebuild()
+    out = _compute(world.city, date(2026, 3, 1), date(2026, 4, 30))
+    assert {b.key: b.value for b in out.reports.by_category} == {"garbage": 3, "manhole": 1}
+    assert {b.key: b.value for b in out.reports.by_status} == {"fixed": 3, "in_progress": 1}
+    assert [b.label for b in out.reports.by_category] == ["垃圾堆放", "井盖破损"]
+    assert {b.key: b.value for b in out.needs.by_item} == {"": 3}
+    children = {row.region.code: row for row in out.by_region}
+    assert set(children) == {"360402", "360403"}
+    assert children["360403"].visits == 6 and children["360402"].visits == 3
+    assert children["360403"].reports_submitted == 3
+    assert children["360403"].volunteer_hours == 3.5
+    assert [m.month for m in out.series] == ["2026-03", "2026-04"]
+    march, april = out.series
+    assert march.visits + april.visits == out.visits.count == 9
+    assert march.visits == 2  # one on the 30th, one on the 31st
+    assert march.needs_submitted == 1 and april.needs_submitted == 2
+    assert march.date_from == date(2026, 3, 1) and april.date_to == date(2026, 4, 30)
+
+
+def test_distinct_people_over_whole_and_partial_months(world):
+    """Distinct visitors cannot be summed by day: one worker on two days is one worker, across
+    whole months (month rows) and partial ones (day rows) alike."""
+    h = History(world)
+    for day in (date(2026, 1, 31), date(2026, 2, 1), date(2026, 2, 27), date(2026, 3, 1)):
+        h.visit(user=world.worker_x, station=world.station_x, at=local(day))
+    h.visit(user=world.worker_l, station=world.station_x, at=local(date(2026, 2, 10)))
+    services.figures_rebuild()
+    for date_from, date_to, workers, count in [
+        (date(2026, 1, 31), date(2026, 3, 1), 2, 5),  # a day, a whole month, a day
+        (date(2026, 2, 1), date(2026, 2, 28), 2, 3),  # exactly a whole month
+        (date(2026, 2, 2), date(2026, 2, 27), 2, 2),
+        (date(2026, 2, 11), date(2026, 3, 31), 1, 2),
+    ]:
+        out = _compute(world.city, date_from, date_to)
+        assert (out.visits.workers, out.visits.count) == (workers, count)
+    assert FigurePerson.objects.filter(grain="m", measure="visitors").count() == 4
+
+
+def test_days_are_taken_in_asia_shanghai(world):
+    """23:59 and 00:01 Beijing time are two days, though both fall on one UTC day (15:59 and
+    16:01 UTC)."""
+    h = History(world)
+    late = local(D, 23, 59)
+    early = local(D + timedelta(days=1), 0, 1)
+    assert late.astimezone(UTC).date() == early.astimezone(UTC).date()
+    h.need(worker=world.worker_x, region=world.street, at=late)
+    h.need(worker=world.worker_x, region=world.street, at=early)
+    h.report(region=world.street, at=late)
+    h.visit(user=world.worker_x, station=world.station_x, at=late)
+    h.visit(user=world.worker_x, station=world.station_x, at=early)
+    services.figures_rebuild()
+    first = _compute(world.xunyang, D, D)
+    second = _compute(world.xunyang, D + timedelta(days=1), D + timedelta(days=1))
+    assert (first.needs.submitted, second.needs.submitted) == (1, 1)
+    assert (first.reports.submitted, second.reports.submitted) == (1, 0)
+    assert (first.visits.count, second.visits.count) == (1, 1)
+    _assert_equal_recount(world.xunyang, D, D)
+
+
+def test_a_visit_event_drives_its_figure_and_a_redelivery_counts_once(
+    world, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        visit, created = visit_record(user=world.worker_x, station=world.station_x)
+    assert created
+    out = _compute(world.city, today, today)
+    assert (out.visits.count, out.visits.workers) == (1, 1)
+    event = VisitRecorded(
+        occurred_at=visit.visited_at,
+        visit_id=visit.pk,
+        user_id=world.worker_x.pk,
+        station_id=world.station_x.pk,
+        station_name=world.station_x.name,
+        region_code=world.station_x.region.code,
+        verified=False,
+    )
+    for _ in range(2):
+        deliver(VisitRecorded.name, event.model_dump(mode="json"))
+    out = _compute(world.city, today, today)
+    assert (out.visits.count, out.visits.workers) == (1, 1)
+    assert DailyFigure.objects.get(measure="visits").value == 1
+
+
+def test_need_events_drive_resolved_and_rating(world, django_capture_on_commit_callbacks):
+    from dandelion.needs.events import NeedRated, NeedResolved
+
+    h = History(world)
+    need = h.need(
+        worker=world.worker_x,
+        region=world.street,
+        at=local(D),
+        resolved_at=local(D, 15),
+        stars=4,
+        rated_at=local(D, 16),
+    )
+    deliver(
+        NeedResolved.name,
+        NeedResolved(
+            occurred_at=local(D, 15),
+            need_id=need.pk,
+            worker_id=world.worker_x.pk,
+            department_id=None,
+            region_code=world.street.code,
+            round=1,
+        ).model_dump(mode="json"),
+    )
+    rated = NeedRated(
+        occurred_at=local(D, 16),
+        need_id=need.pk,
+        worker_id=world.worker_x.pk,
+        stars=4,
+        region_code=world.street.code,
+    ).model_dump(mode="json")
+    deliver(NeedRated.name, rated)
+    deliver(NeedRated.name, rated)
+    out = _compute(world.xunyang, D, D)
+    assert (out.needs.resolved, out.needs.resolved_on_time) == (1, 1)
+    assert (out.needs.ratings, out.needs.rating_avg) == (1, 4.0)
+
+
+def test_figures_check_names_a_tampered_cell_and_rebuild_repairs_it(world):
+    _rich_history(world)
+    call_command("figures_rebuild")
+    call_command("figures_check")
+    cell = DailyFigure.objects.filter(measure="visits").order_by("day").first()
+    cell.value += 3
+    cell.save()
+    FigurePerson.objects.filter(measure="volunteers", grain="d").first().delete()
+    with pytest.raises(CommandError, match="2 figure"):
+        call_command("figures_check")
+    differences = selectors.figures_differences()
+    assert any(line.startswith(f"visits {cell.region_code} {cell.day}") for line in differences)
+    assert any(line.startswith("volunteers ") for line in differences)
+    call_command("figures_rebuild", "--region", "360403", "--from", "2026-01-01")
+    call_command("figures_check")
+
+
+def test_rebuild_equals_what_the_refreshes_kept(world):
+    """Cells refreshed day by day (as the events and the sweep do) equal a rebuild."""
+    _rich_history(world)
+    for offset in range(12):
+        day = D + timedelta(days=offset)
+        services.figures_refresh(day_from=day, day_to=day)
+    services.figures_refresh(measures=services.STOCKS)
+
+    def snapshot():
+        return (
+            sorted(
+                DailyFigure.objects.values_list("measure", "region_code", "day", "key", "value")
+            ),
+            sorted(
+                FigurePerson.objects.values_list(
+                    "measure", "grain", "region_code", "start", "person_id"
+                )
+            ),
+        )
+
+    kept = snapshot()
+    services.figures_rebuild()
+    assert snapshot() == kept
+
+
+def test_sweep_refreshes_recent_days(world):
+    h = History(world)
+    h.report(region=world.street, at=local(D, 9))
+    services.figures_sweep(now=local(D, 23))
+    assert _compute(world.xunyang, D, D).reports.submitted == 1
+    services.figures_sweep()  # today: the registrations of the fixture's workers
+    assert selectors.figures_differences() == []
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    events=st.lists(
+        st.tuples(
+            st.sampled_from(["visit", "need", "report", "hours", "award"]),
+            st.integers(min_value=0, max_value=40),  # day offset
+            st.integers(min_value=0, max_value=23),  # local hour
+            st.integers(min_value=0, max_value=2),  # who and where
+        ),
+        max_size=25,
+    ),
+    span=st.tuples(st.integers(0, 40), st.integers(0, 40)),
+)
+def test_random_histories_equal_their_recount(world, events, span):
+    with transaction.atomic():
+        h = History(world)
+        people = [world.worker_x, world.worker_l, world.admin_x]
+        stations = [world.station_x, world.station_l, world.station_x]
+        regions = [world.community, world.street_l, world.street]
+        activity = h.activity(region=world.street, ends_at=local(D))
+        seen_visits, seen_attendance = set(), set()
+        for kind, offset, hour, who in events:
+            at = local(D + timedelta(days=offset), hour, 7)
+            if kind == "visit" and (who, offset, who) not in seen_visits:
+                seen_visits.add((who, offset, who))
+                h.visit(user=people[who], station=stations[who], at=at)
+            elif kind == "need":
+                h.need(
+                    worker=people[who], region=regions[who], at=at, resolved_at=at, stars=who + 3
+                )
+            elif kind == "report":
+                h.report(region=regions[who], at=at, fixed_at=at + timedelta(minutes=offset * 37))
+            elif kind == "hours" and who not in seen_attendance:
+                seen_attendance.add(who)
+                h.attendance(user=people[who], activity=activity, minutes=30 + offset, at=at)
+            elif kind == "award":
+                h.award(region=regions[who], user=people[who], amount=offset + 1, at=at)
+        services.figures_rebuild()
+        date_from = D + timedelta(days=min(span))
+        date_to = D + timedelta(days=max(span))
+        for region in (world.city, world.xunyang, world.street):
+            _assert_equal_recount(region, date_from, date_to)
+        transaction.set_rollback(True)
