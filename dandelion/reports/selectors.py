@@ -12,7 +12,7 @@ from dandelion.core import geo
 from dandelion.core.errors import CoreError, InvalidInput, NotFound, field_error
 from dandelion.core.geo import BBox
 from dandelion.core.permissions import require, scope_queryset
-from dandelion.regions.selectors import region_get, regions_near
+from dandelion.regions.selectors import region_at_point, region_get, regions_near
 
 from .errors import ReportsError
 from .models import Report, ReportCategory, ReportEvent, ReportPhoto, ReportSupporter, RoutingRule
@@ -21,8 +21,8 @@ from .statuses import CLOSED_STATUSES
 DUPLICATE_RADIUS_M = 50.0
 DUPLICATE_WINDOW = timedelta(days=7)
 DUPLICATE_H3_RES = 9
-# A point belongs to the street whose centre is nearest, within this many degrees (~20 km):
-# divisions carry centres, not boundaries, so nearest-centre is the honest approximation.
+# Where no street or community boundary holds a point, it belongs to the street whose centre is
+# nearest, within this many degrees (~20 km): the honest approximation without boundaries.
 REGION_SEARCH_DEGREES = 0.2
 
 
@@ -70,9 +70,16 @@ def category_get(*, code: str, city_code: str | None = None) -> ReportCategory:
 
 
 def region_for_point(*, lat: float, lng: float):
-    """The street a point lies in (nearest street centre), or the nearest district."""
+    """The region a point lies in: the deepest region whose boundary holds it, when that is a
+    street or a community; else the street with the nearest centre (inside the deepest region
+    holding the point, when one does), or the nearest district."""
+    holding = region_at_point(lat=lat, lng=lng)
+    if holding is not None and holding.level in ("street", "community"):
+        return holding
     for level in ("street", "district"):
         candidates = regions_near(lat=lat, lng=lng, degrees=REGION_SEARCH_DEGREES, levels=[level])
+        if holding is not None:
+            candidates = [r for r in candidates if holding.contains(r)]
         best = min(
             candidates,
             key=lambda r: geo.haversine_m(lat, lng, r.center_lat, r.center_lng),
@@ -80,6 +87,8 @@ def region_for_point(*, lat: float, lng: float):
         )
         if best is not None:
             return best
+    if holding is not None:
+        return holding
     message = _("这个位置不在服务范围内")
     code = ReportsError.OUTSIDE_SERVICE_AREA
     raise InvalidInput(message, code=code, errors=[field_error("lat", code, message)])
