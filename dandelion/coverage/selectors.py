@@ -1,8 +1,10 @@
 """Reads of coverage: how many people of a region live within reach of a qualifying place.
 
 The model (`coverage_compute`, arithmetic in `cells`):
-- The region is measured by its **communities**: the community-level regions inside it that
-  have a boundary (or the region itself, when none of them has one and it has a boundary).
+- The region is measured by its **communities**: the finest regions inside it (itself
+  included) that have a boundary, i.e. those with no region with a boundary inside them. With
+  every community's boundary loaded these are the communities; a street whose communities have
+  no boundary counts as one.
 - A community's **cells** are the H3 resolution-9 cells whose centre lies inside its boundary.
   A cell claimed by two communities (a centre exactly on a shared edge) belongs to the first by
   code.
@@ -26,7 +28,6 @@ from django.utils.translation import gettext_lazy as _
 from dandelion.core.errors import InvalidInput, field_error
 from dandelion.core.permissions import get_permitted
 from dandelion.regions.selectors import (
-    Level,
     population_grid_within,
     regions_all,
     regions_with_boundary_within,
@@ -118,6 +119,15 @@ def _invalid(field_name: str, message) -> InvalidInput:
     )
 
 
+def _finest_shapes(shaped: list) -> list:
+    """The regions of `shaped` (by code) with no other region of it inside them."""
+    return [
+        r
+        for r in shaped
+        if not any(o.code != r.code and o.code.startswith(r.code_prefix) for o in shaped)
+    ]
+
+
 def coverage_region_get(*, actor, code: str):
     """The region with `code` if `actor` may see its coverage: 404 when there is none, 403 when
     it lies outside their regions (regions are public, so saying it exists tells nothing)."""
@@ -140,9 +150,7 @@ def coverage_compute(
         raise _invalid("mode", _("出行方式应为 walk 或 ebike。"))
     if not 0 < minutes <= MINUTES_MAX:
         raise _invalid("minutes", _("分钟数应大于 0 且不超过 %(max)d。") % {"max": MINUTES_MAX})
-    units = list(regions_with_boundary_within(region=region, level=Level.COMMUNITY))
-    if not units and region.boundary is not None:
-        units = [region]
+    units = _finest_shapes(list(regions_with_boundary_within(region=region)))
     if not units:
         raise InvalidInput(
             _("%(name)s 及其下辖社区都没有边界，无法计算覆盖。") % {"name": region.name},

@@ -63,8 +63,9 @@ class CoverageOut(Schema):
 
 DESCRIPTION = """The coverage of a region by the station network (15分钟服务圈), exactly:
 
-- The region is measured by its **communities** (community-level regions inside it with a
-  boundary; the region itself when none has one). A community's **cells** are the H3
+- The region is measured by its **communities**: the finest regions inside it (itself
+  included) with a boundary, i.e. with no region with a boundary inside them (a street whose
+  communities have no boundary counts as one). A community's **cells** are the H3
   resolution-9 cells whose centre lies inside its boundary (h3's `polygon_to_cells` rule).
 - A cell's **people**: the population grid's count when one was loaded for the city, else the
   community's population divided evenly by its cells.

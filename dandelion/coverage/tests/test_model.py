@@ -230,3 +230,15 @@ def test_weighted_quantile():
     assert model.weighted_quantile(values, np.array([0.0, 0, 0, 5]), 0.5) == 40.0
     assert model.weighted_quantile(values, np.zeros(4), 0.9) == 40.0
     assert model.weighted_quantile(np.array([]), np.array([]), 0.5) is None
+
+
+def test_a_street_whose_communities_have_no_boundary_counts_as_one(block, jiujiang):
+    other = region_upsert(code="360403002", name="湓浦街道", parent=jiujiang["xunyang"])
+    region_shape_set(region=other, boundary=box(EAST, SOUTH, EAST + 0.01, NORTH), population=900)
+    # The street holding the block has a boundary too: its community is finer.
+    region_shape_set(region=jiujiang["street"], boundary=box(WEST, SOUTH, EAST, NORTH))
+
+    result = coverage_compute(region=jiujiang["xunyang"])
+
+    assert [c.code for c in result.communities] == [block.code, other.code]
+    assert result.population == 4900
