@@ -4,9 +4,11 @@ scope (`core.permissions`); workers reach their own needs by relation."""
 from datetime import datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dandelion.catalog.selectors import ancestor_codes
 from dandelion.core.errors import CoreError, NotFound
 from dandelion.core.permissions import can, get_scoped, require, scope_queryset
 from dandelion.orgs.selectors import departments_active, organisations_all
@@ -20,6 +22,7 @@ from .models import (
     NeedEvent,
     NeedReview,
     Problem,
+    RoutingRule,
     WishPledge,
 )
 from .workflow import NEED, REOPEN_WINDOW
@@ -418,3 +421,21 @@ def needs_near_stats(
         "ratings": len(ratings),
         "rating_average": (sum(ratings) / len(ratings)) if ratings else None,
     }
+
+
+def routing_rule_for(*, item_id: int | None, region_code: str) -> RoutingRule | None:
+    """The active rule that routes `item_id` submitted in the region straight to a department:
+    the one of the most specific region containing it. None: a dispatcher routes it."""
+    if item_id is None:
+        return None
+    return (
+        RoutingRule.objects.filter(
+            item_id=item_id,
+            is_active=True,
+            department__is_active=True,
+            region__code__in=ancestor_codes(region_code),
+        )
+        .select_related("department")
+        .order_by(Length("region__code").desc())
+        .first()
+    )

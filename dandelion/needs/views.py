@@ -117,6 +117,9 @@ def need_new(request):
             "form_error": errors.get("", ""),
             "fields_refused": bool(errors.keys() - {""}),
             "region": region,
+            "routing_rule": selectors.routing_rule_for(
+                item_id=item.pk if item else None, region_code=region.code
+            ),
             "urgencies": Need.Urgency.choices,
         },
     )

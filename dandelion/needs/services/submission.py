@@ -5,12 +5,10 @@ from datetime import datetime, timedelta
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dandelion.catalog.selectors import (
-    ancestor_codes,
     answers_validate,
     item_questions,
     items_serving,
@@ -23,6 +21,7 @@ from dandelion.regions.selectors import region_find
 from ..errors import NeedsError
 from ..models import Need, NeedEvent, RoutingRule
 from ..photos import photos_attach, photos_validate
+from ..selectors import routing_rule_for
 from ..workflow import SUBMIT, WORKER
 from .common import OTHER_ACCEPT_HOURS, OTHER_RESOLVE_HOURS
 from .notices import need_waiting_notify
@@ -210,7 +209,7 @@ def _stored(*, worker, item, fields: dict, client_token: str, images, files, now
         created_at=now,
     )
     photos_attach(need=need, images=images, files=files)
-    rule = _routing_rule_for(need)
+    rule = routing_rule_for(item_id=need.item_id, region_code=need.region.code)
     if rule is not None:
         need = need_transition(
             need=need, action="dispatch", actor=None, department=rule.department, now=now
@@ -218,24 +217,6 @@ def _stored(*, worker, item, fields: dict, client_token: str, images, files, now
     else:
         need_waiting_notify(need)
     return need, True
-
-
-def _routing_rule_for(need: Need) -> RoutingRule | None:
-    """The active rule for the need's item whose region contains the need's, most specific
-    first."""
-    if need.item_id is None:
-        return None
-    return (
-        RoutingRule.objects.filter(
-            item_id=need.item_id,
-            is_active=True,
-            department__is_active=True,
-            region__code__in=ancestor_codes(need.region.code),
-        )
-        .select_related("department")
-        .order_by(Length("region__code").desc())
-        .first()
-    )
 
 
 @transaction.atomic

@@ -16,6 +16,19 @@ def test_menu_lists_items_serving_the_workers_street(needs_world):
     assert "劳动争议调解" in page
 
 
+def test_the_need_form_says_who_will_handle_it(needs_world):
+    """Without a routing rule a dispatcher routes the need; with one the form names the
+    department it goes straight to, and promises no dispatcher."""
+    w = needs_world
+    client = client_for(w.worker_x)
+    form = client.get("/needs/new/?item=labour_mediation").content.decode()
+    assert "由调度员派给负责的部门" in form
+    assert 'class="photo-picker' in form and 'data-max="3"' in form
+    services.routing_rule_set(item=w.menu.mediation, region=w.xunyang, department=w.justice_x)
+    form = client.get("/needs/new/?item=labour_mediation").content.decode()
+    assert f"直接送到{w.justice_x.name}" in form and "调度员" not in form
+
+
 def test_new_need_form_keeps_input_and_shows_errors_beside_fields(needs_world):
     client = client_for(needs_world.worker_x)
     form = client.get("/needs/new/?item=labour_mediation").content.decode()

@@ -16,8 +16,6 @@
     hint: document.getElementById("pin-hint"),
     locate: document.getElementById("locate"),
     fields: document.getElementById("category-fields"),
-    photos: document.getElementById("photos"),
-    previews: document.getElementById("photo-previews"),
     duplicates: document.getElementById("duplicates"),
     duplicatesTitle: document.getElementById("duplicates-title"),
     duplicatesList: document.getElementById("duplicates-list"),
@@ -129,19 +127,6 @@
     } else {
       checkDuplicates();
     }
-  });
-
-  /* ---- photo previews ---- */
-
-  el.photos.addEventListener("change", function () {
-    el.previews.textContent = "";
-    Array.prototype.slice.call(el.photos.files, 0, 4).forEach(function (file) {
-      var img = document.createElement("img");
-      img.className = "photo-picker__preview";
-      img.alt = file.name;
-      img.src = URL.createObjectURL(file);
-      el.previews.appendChild(img);
-    });
   });
 
   /* ---- duplicates and "me too" ---- */

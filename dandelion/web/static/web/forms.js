@@ -25,4 +25,21 @@
 
   document.addEventListener("input", onEdit);
   document.addEventListener("change", onEdit);
+
+  /* The photo picker shows what was chosen, as many as will be kept. */
+  document.querySelectorAll(".photo-picker").forEach(function (picker) {
+    var input = picker.querySelector("input[type=file]");
+    var previews = picker.querySelector(".photo-picker__previews");
+    var max = parseInt(picker.dataset.max || "4", 10);
+    input.addEventListener("change", function () {
+      previews.textContent = "";
+      Array.prototype.slice.call(input.files, 0, max).forEach(function (file) {
+        var img = document.createElement("img");
+        img.className = "photo-picker__preview";
+        img.alt = file.name;
+        img.src = URL.createObjectURL(file);
+        previews.appendChild(img);
+      });
+    });
+  });
 })();
