@@ -241,7 +241,7 @@ def targets(results: dict) -> list[str]:
     for db, r in results.get("nearby", {}).items():
         q = r["queries"]
         m = r["methods"]
-        for key in ("index", "selector", "selector_filtered", "postgis"):
+        for key in ("index", "selector", "selector_filtered", "selector_stars", "postgis"):
             if key in m:
                 ok = m[key]["exact"] == q
                 lines.append(

@@ -36,8 +36,10 @@ from .models import (
     OpeningInterval,
     PartnerPlace,
     Place,
+    ServiceKind,
     Station,
     StationPhoto,
+    StationServiceLog,
     StationVisit,
 )
 from .qr import station_visit_url
@@ -52,6 +54,15 @@ from .widgets import MapPointWidget
 class AmenityAdmin(admin.ModelAdmin):
     list_display = ("code", "icon", "name_zh", "name_en", "sort_order")
     list_editable = ("sort_order",)
+    search_fields = ("code", "name_zh", "name_en")
+
+
+@admin.register(ServiceKind)
+class ServiceKindAdmin(admin.ModelAdmin):
+    """The managed list of services a station may log (义诊, 法律咨询, 冰箱补给…)."""
+
+    list_display = ("code", "name_zh", "name_en", "counts_bottles", "is_active", "sort_order")
+    list_editable = ("is_active", "sort_order")
     search_fields = ("code", "name_zh", "name_en")
 
 
@@ -483,3 +494,19 @@ class StationVisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("核查未通过"), permissions=["review"])
     def reject_visits(self, request, queryset):
         self._review(request, queryset, accept=False)
+
+
+@admin.register(StationServiceLog)
+class StationServiceLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The stations' work logs, read-only here: entries are added through the console page or
+    the API (`services.service_log_add`), which announce them to the figures."""
+
+    view_action = "station_service.view"
+    list_display = ("date", "station", "kind", "people_served", "bottles", "created_by")
+    list_filter = ("kind", "date")
+    list_select_related = ("station", "kind", "created_by")
+    search_fields = ("station__name",)
+    date_hierarchy = "date"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]

@@ -16,6 +16,11 @@ class StationsError(ErrorCode):
     UNKNOWN_AMENITY = "unknown_amenity"
     # Stars (星级)
     INVALID_STARS = "invalid_stars"
+    # The work log
+    UNKNOWN_SERVICE_KIND = "unknown_service_kind"
+    INVALID_SERVICE_LOG = "invalid_service_log"
+    IDEMPOTENCY_KEY_REQUIRED = "idempotency_key_required"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     # Visits (打卡)
     TOO_FAR_FROM_STATION = "too_far_from_station"
     INVALID_LOCATION = "invalid_location"

@@ -40,3 +40,22 @@ class StarsChanged(Event):
     previous_stars: int
     valid_until: date | None
     reason: str
+
+
+@declare
+class ServiceLogged(Event):
+    """A station logged a service it held (`services.service_log_add`): on `date` (the station's
+    local day), of `kind` (a `ServiceKind` code), serving `people_served`, with `bottles` given
+    for free-drinks fridge refills (None for other kinds). `occurred_at` is when it was logged;
+    count by `date`. `log_id` keys the entry for idempotent consumers."""
+
+    name = "stations.service_logged"
+
+    log_id: int
+    station_id: int
+    region_code: str
+    city_code: str
+    date: date
+    kind: str
+    people_served: int
+    bottles: int | None

@@ -360,3 +360,83 @@ class StationVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.station} {self.day}"
+
+
+class ServiceKind(models.Model):
+    """A kind of service a station holds beyond visits (a managed list, edited in the admin):
+    free health checks (义诊), legal or counselling sessions, trainings, haircuts, the free-drinks
+    fridge refills (which count bottles)."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name_zh = models.CharField(_("中文名称"), max_length=50)
+    name_en = models.CharField(_("英文名称"), max_length=80)
+    counts_bottles = models.BooleanField(
+        _("记录瓶数"),
+        default=False,
+        help_text=_("冰箱补给类服务：记录发放的瓶数。"),
+    )
+    is_active = models.BooleanField(_("可选用"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
+
+    class Meta:
+        verbose_name = _("服务类型")
+        verbose_name_plural = _("服务类型")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class StationServiceLog(models.Model):
+    """One service a station held on a day (the station's work log): its kind, the people it
+    served, bottles given for fridge refills, a note and an optional photo. Written by
+    `services.service_log_add`, announced as `stations.service_logged`."""
+
+    station = models.ForeignKey(
+        Station, verbose_name=_("驿站"), on_delete=models.CASCADE, related_name="service_logs"
+    )
+    date = models.DateField(_("日期"))
+    kind = models.ForeignKey(ServiceKind, verbose_name=_("服务类型"), on_delete=models.PROTECT)
+    people_served = models.PositiveIntegerField(
+        _("服务人数"), default=0, validators=[MaxValueValidator(100_000)]
+    )
+    bottles = models.PositiveIntegerField(
+        _("发放瓶数"), null=True, blank=True, validators=[MaxValueValidator(1_000_000)]
+    )
+    note = models.CharField(_("说明"), max_length=255, blank=True)
+    photo = models.ImageField(_("照片"), upload_to="stations/services/%Y/%m/", blank=True)
+    city_code = models.CharField(_("所属市代码"), max_length=6, db_index=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    # The client's Idempotency-Key: the same key from the same person records one entry.
+    idempotency_key = models.CharField(max_length=100, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("驿站服务记录")
+        verbose_name_plural = _("驿站服务记录")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="service_log_idempotent",
+            ),
+            models.CheckConstraint(
+                condition=Q(people_served__lte=100_000), name="service_log_people_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(bottles__isnull=True) | Q(bottles__lte=1_000_000),
+                name="service_log_bottles_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["station", "date"], name="service_log_station_date")]
+
+    def __str__(self) -> str:
+        return f"{self.station} {self.date} {self.kind}"

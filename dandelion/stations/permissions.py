@@ -11,15 +11,27 @@ only says which roles may take the actions stations adds, and how those scopes s
 - `station_visit.view`: the visits to a station (its manager, the region admins above it).
 - `station_visit.review`: accept or reject a visit flagged as implausible travel. Not the
   station's own manager, whose figures the visits raise: the region admins above it.
+- `station.confirm_facts`: say the station's facts (area, seats, amenities, hours) are still
+  true ("信息已核实"): its manager and the region admins above it.
+- `station_service.log` / `station_service.view`: add to / read the station's work log (the
+  services it held): its manager and the region admins above it; auditors read it.
 """
 
 from django.db.models import Q
 
 from dandelion.core import permissions
 
+WORK_LOG = {"station.confirm_facts", "station_service.log", "station_service.view"}
+
 ROLE_ACTIONS = {
-    "region_admin": {"station.print_poster", "station_visit.view", "station_visit.review"},
-    "station_manager": {"station.print_poster", "station_visit.view"},
+    "region_admin": {
+        "station.print_poster",
+        "station_visit.view",
+        "station_visit.review",
+        *WORK_LOG,
+    },
+    "station_manager": {"station.print_poster", "station_visit.view", *WORK_LOG},
+    "auditor": {"station_service.view"},
 }
 
 
@@ -28,6 +40,11 @@ def register() -> None:
         permissions.allow(role, *actions)
     permissions.register_scope(
         "stations.stationvisit",
+        region=lambda prefix: Q(station__region__code__startswith=prefix),
+        station=lambda station_id: Q(station_id=station_id),
+    )
+    permissions.register_scope(
+        "stations.stationservicelog",
         region=lambda prefix: Q(station__region__code__startswith=prefix),
         station=lambda station_id: Q(station_id=station_id),
     )

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +28,9 @@ from .models import (
     OpeningInterval,
     PartnerPlace,
     Place,
+    ServiceKind,
     Station,
+    StationServiceLog,
     StationVisit,
 )
 from .opening import place_hours as place_hours  # re-exported: other apps read them here
@@ -505,4 +507,67 @@ def rows_for_figures() -> dict[str, QuerySet]:
         "stations": Station.objects.all(),
         "partners": PartnerPlace.objects.all(),
         "visits": StationVisit.objects.all(),
+    }
+
+
+# --- the work log (services a station held) -------------------------------------------------
+
+
+def service_kinds() -> QuerySet[ServiceKind]:
+    """The service kinds offered for new entries, in catalogue order."""
+    return ServiceKind.objects.filter(is_active=True).order_by("sort_order", "code")
+
+
+def station_for_work_log(*, user, station_id: int, action: str = "station_service.view") -> Station:
+    """The station whose work log `user` may read (`station_service.view`) or add to
+    (`station_service.log`): 404 outside their scope, whether or not it exists."""
+    return get_scoped(user, action, Station.objects.select_related("region"), pk=station_id)
+
+
+def service_log_list(*, station: Station) -> QuerySet[StationServiceLog]:
+    """The station's work log, latest day first."""
+    return (
+        StationServiceLog.objects.filter(station=station)
+        .select_related("kind", "created_by")
+        .order_by("-date", "-id")
+    )
+
+
+def station_recent_services(*, station: Station, limit: int = 5) -> list[StationServiceLog]:
+    """What the public station page shows: the latest services (no names, no notes' authors)."""
+    return list(
+        StationServiceLog.objects.filter(station=station)
+        .select_related("kind")
+        .order_by("-date", "-id")[:limit]
+    )
+
+
+def station_services_summary(*, station: Station, since: date, until: date) -> dict:
+    """The station's work log from `since` to `until` (both included): entries, people served
+    and bottles given, in all and by kind (every kind logged, in catalogue order). For the
+    standards app's outcome indicators and the station's figures."""
+    rows = (
+        StationServiceLog.objects.filter(station=station, date__range=(since, until))
+        .values("kind__code", "kind__name_zh", "kind__name_en", "kind__sort_order")
+        .annotate(entries=Count("id"), people_served=Sum("people_served"), bottles=Sum("bottles"))
+        .order_by("kind__sort_order", "kind__code")
+    )
+    by_kind = [
+        {
+            "kind": row["kind__code"],
+            "name_zh": row["kind__name_zh"],
+            "name_en": row["kind__name_en"],
+            "entries": row["entries"],
+            "people_served": row["people_served"] or 0,
+            "bottles": row["bottles"] or 0,
+        }
+        for row in rows
+    ]
+    return {
+        "since": since,
+        "until": until,
+        "entries": sum(k["entries"] for k in by_kind),
+        "people_served": sum(k["people_served"] for k in by_kind),
+        "bottles": sum(k["bottles"] for k in by_kind),
+        "by_kind": by_kind,
     }

@@ -29,17 +29,20 @@ from dandelion.core.errors import (
 from dandelion.core.events import publish
 from dandelion.core.geo import h3_cells, haversine_m, valid_wgs84
 from dandelion.core.permissions import require
+from dandelion.core.photos import atomic_with_files, photo_process
 from dandelion.core.ratelimit import Limit, rate_limits_consume, rates_parse
 
 from .errors import StationsError
-from .events import StarsChanged, VisitRecorded
+from .events import ServiceLogged, StarsChanged, VisitRecorded
 from .models import (
     STARS_MAX,
     Amenity,
     HoursException,
     OpeningInterval,
     PartnerPlace,
+    ServiceKind,
     Station,
+    StationServiceLog,
     StationVisit,
     new_visit_code,
 )
@@ -481,3 +484,152 @@ def station_stars_set(
         )
     )
     return station
+
+
+@transaction.atomic
+def station_facts_confirm(*, station: Station, actor) -> Station:
+    """Say the station's facts (area, seats, amenities, hours, contact) are still true
+    ("信息已核实"): its manager or the region admins above it (`station.confirm_facts`). The
+    standards app measures the days since. Audited."""
+    require(actor, "station.confirm_facts", station)
+    station = Station.objects.select_for_update().select_related("region").get(pk=station.pk)
+    station.facts_confirmed_at = timezone.now()
+    station.save(update_fields=["facts_confirmed_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="stations.facts_confirmed",
+        target=station,
+        region_code=station.region.code,
+    )
+    return station
+
+
+MAX_IDEMPOTENCY_KEY = 100
+
+
+def _idempotency_key(key: str) -> str:
+    key = (key or "").strip()
+    if not key or len(key) > MAX_IDEMPOTENCY_KEY:
+        message = _("请在 Idempotency-Key 请求头中发送 1 到 100 个字符。")
+        raise InvalidInput(
+            message,
+            code=StationsError.IDEMPOTENCY_KEY_REQUIRED,
+            errors=[
+                field_error(
+                    "Idempotency-Key",
+                    StationsError.IDEMPOTENCY_KEY_REQUIRED,
+                    message,
+                    loc=["header", "Idempotency-Key"],
+                )
+            ],
+        )
+    return key
+
+
+def _service_log_check(
+    *, station: Station, day: date, kind: ServiceKind | None, kind_code: str, bottles
+) -> None:
+    errors = []
+    if kind is None:
+        errors.append(
+            field_error(
+                "kind",
+                StationsError.UNKNOWN_SERVICE_KIND,
+                _("未知的服务类型：%(code)s") % {"code": kind_code},
+            )
+        )
+    elif kind.counts_bottles and bottles is None:
+        errors.append(field_error("bottles", CoreError.REQUIRED, _("冰箱补给请填写发放的瓶数。")))
+    elif not kind.counts_bottles and bottles is not None:
+        errors.append(
+            field_error("bottles", StationsError.INVALID_SERVICE_LOG, _("只有冰箱补给记录瓶数。"))
+        )
+    if day > visit_day(station=station, at=timezone.now()):
+        errors.append(
+            field_error("date", StationsError.INVALID_SERVICE_LOG, _("日期不能晚于今天。"))
+        )
+    if errors:
+        raise InvalidInput(
+            _("服务记录有误，请检查标出的内容。"),
+            code=StationsError.INVALID_SERVICE_LOG,
+            errors=errors,
+        )
+
+
+def service_log_add(
+    *,
+    actor,
+    station: Station,
+    day: date,
+    kind_code: str,
+    people_served: int,
+    idempotency_key: str,
+    bottles: int | None = None,
+    note: str = "",
+    photo=None,
+) -> tuple[StationServiceLog, bool]:
+    """Add a service the station held on `day` to its work log (`station_service.log`: its
+    manager, the region admins above it), announced as `stations.service_logged`.
+
+    - Idempotent per person and `idempotency_key`: the same key again returns the first entry
+      (`False`); the same key for another station is a 409 (`idempotency_key_reused`).
+    - `kind_code` is an active `ServiceKind`; `bottles` is given for, and only for, the kinds
+      that count bottles (the free-drinks fridge refills); `day` is not after the station's
+      today.
+    - `photo`, optional, goes through `core.photos` (decoded, re-encoded without metadata); it
+      is deleted again if the entry is not saved."""
+    require(actor, "station_service.log", station)
+    key = _idempotency_key(idempotency_key)
+    earlier = StationServiceLog.objects.filter(created_by=actor, idempotency_key=key).first()
+    if earlier is not None:
+        return _service_log_again(earlier, station), False
+    kind = ServiceKind.objects.filter(code=kind_code, is_active=True).first()
+    _service_log_check(station=station, day=day, kind=kind, kind_code=kind_code, bottles=bottles)
+    processed = photo_process(photo, field="photo") if photo is not None else None
+    try:
+        with atomic_with_files() as files:
+            station = Station.objects.select_related("region").get(pk=station.pk)
+            entry = StationServiceLog(
+                station=station,
+                date=day,
+                kind=kind,
+                people_served=people_served,
+                bottles=bottles,
+                note=note,
+                city_code=station.city_code,
+                created_by=actor,
+                idempotency_key=key,
+            )
+            if processed is not None:
+                files.save(entry.photo, f"{station.pk}.jpg", processed.image)
+            validated_save(entry, code=StationsError.INVALID_SERVICE_LOG)
+            publish(
+                ServiceLogged(
+                    log_id=entry.pk,
+                    station_id=station.pk,
+                    region_code=station.region.code,
+                    city_code=station.city_code,
+                    date=entry.date,
+                    kind=kind.code,
+                    people_served=entry.people_served,
+                    bottles=entry.bottles,
+                    occurred_at=entry.created_at,
+                )
+            )
+    except IntegrityError:
+        # The same key sent twice at once: the other request's entry stands.
+        earlier = StationServiceLog.objects.filter(created_by=actor, idempotency_key=key).first()
+        if earlier is None:
+            raise
+        return _service_log_again(earlier, station), False
+    return entry, True
+
+
+def _service_log_again(earlier: StationServiceLog, station: Station) -> StationServiceLog:
+    if earlier.station_id != station.pk:
+        raise Conflict(
+            _("这个 Idempotency-Key 已用于另一座驿站的服务记录，请刷新页面后重试。"),
+            code=StationsError.IDEMPOTENCY_KEY_REUSED,
+            extra={"service_log_id": earlier.pk},
+        )
+    return earlier

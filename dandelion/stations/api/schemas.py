@@ -1,6 +1,7 @@
 """API schemas of stations: `<Entity>Out` and `<Entity>Filters`, per STYLE.md."""
 
-from datetime import date
+import datetime as dt
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
@@ -189,3 +190,31 @@ class NearbyResultOut(Schema):
     count: int
     coord: Literal["wgs84", "gcj02"]
     items: list[NearbyOut]
+
+
+class ServiceKindRef(Schema):
+    code: str
+    name: str = Field(description="Name in the request's language")
+    counts_bottles: bool
+
+
+class ServiceLogIn(Schema):
+    date: dt.date = Field(description="The station's local day the service was held")
+    kind: str = Field(..., max_length=40, description="Service kind code (see `kind` below)")
+    people_served: int = Field(0, ge=0, le=100_000)
+    bottles: int | None = Field(
+        None, ge=0, le=1_000_000, description="Bottles given: for fridge refills, and only them"
+    )
+    note: str = Field("", max_length=255)
+
+
+class ServiceLogOut(Schema):
+    id: int
+    station_id: int
+    date: date
+    kind: ServiceKindRef
+    people_served: int
+    bottles: int | None
+    note: str
+    photo_url: str | None
+    created_at: datetime
