@@ -11,8 +11,10 @@ class FiguresConfig(AppConfig):
     verbose_name = _("工作数据")
 
     def ready(self) -> None:
+        from dandelion.core.console import register_section
         from dandelion.core.events import subscribe
         from dandelion.core.periodic import register_periodic
+        from dandelion.core.permissions import can
         from dandelion.needs.events import NeedRated, NeedResolved
         from dandelion.reports.events import ReportAccepted
         from dandelion.stations.events import VisitRecorded
@@ -28,4 +30,12 @@ class FiguresConfig(AppConfig):
         subscribe(HoursConfirmed, services.on_hours_confirmed)
         register_periodic(
             "figures.sweep", every_seconds=services.SWEEP_SECONDS, run=services.figures_sweep
+        )
+        # The dashboard is the region admin's and auditor's home: first in their console.
+        register_section(
+            "figures",
+            label=_("工作数据"),
+            url_name="figures_console:dashboard",
+            visible=lambda user: can(user, "figures.view"),
+            order=1,
         )

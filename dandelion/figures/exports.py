@@ -35,6 +35,20 @@ HEADLINE = (
     ("redemptions", _("积分兑换"), INT),
 )
 
+# Where each headline number is in the region's own figures (the tiles).
+HEADLINE_PATHS = {
+    "stations": "stations.total",
+    "workers_registered": "workers.registered",
+    "visits": "visits.count",
+    "needs_submitted": "needs.submitted",
+    "needs_resolved": "needs.resolved",
+    "reports_submitted": "reports.submitted",
+    "reports_fixed": "reports.fixed",
+    "volunteer_hours": "volunteering.hours",
+    "points_issued": "points.issued",
+    "redemptions": "points.redemptions",
+}
+
 SECTIONS = {
     "stations": _("驿站"),
     "partners": _("爱心商铺等合作点位"),
@@ -131,6 +145,37 @@ class Table:
     @property
     def headers(self) -> list[str]:
         return [str(c.label) for c in self.columns]
+
+    @property
+    def display_rows(self) -> list[list[dict]]:
+        """The rows as the page prints them: `{text, numeric}` per cell."""
+        return [
+            [
+                {"text": cell_text(value, column.kind), "numeric": column.kind in NUMERIC}
+                for value, column in zip(row, self.columns, strict=True)
+            ]
+            for row in self.rows
+        ]
+
+
+NUMERIC = frozenset({INT, FLOAT, NUMBER})
+
+
+def cell_text(value, kind: str) -> str:
+    """A cell as text: thousands grouped, hours to one decimal, months as YYYY-MM."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:,.1f}" if kind in (FLOAT, NUMBER) else str(value)
+    if isinstance(value, int):
+        return f"{value:,}" if kind in NUMERIC else str(value)
+    if kind == MONTH and isinstance(value, date):
+        return value.strftime("%Y-%m")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def _headline_columns() -> list[Column]:

@@ -11,10 +11,18 @@ subtracted to single someone out.
 """
 
 from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .exports import FIGURES, HEADLINE, figure_value, level_label
+from dandelion.core.errors import CoreError, InvalidInput, field_error
+
+from . import dashboard_selectors, selectors
+from .exports import FIGURES, HEADLINE, INT, NUMBER, TEXT, Column, Table, figure_value, level_label
+from .periods import last_complete_month, month_bounds
 from .schemas import FiguresOut
 
 SUPPRESS_BELOW = 5
@@ -102,3 +110,70 @@ def open_figures(figures: FiguresOut) -> dict:
         "by_region": by_region,
         "breakdowns": breakdowns,
     }
+
+
+def open_month(*, region, month: str | None) -> tuple[date, date]:
+    """The days of `month` (YYYY-MM; default the last complete month in the region's time
+    zone). Only months that have ended are published."""
+    today = timezone.localdate(timezone=ZoneInfo(region.timezone or settings.TIME_ZONE))
+    month = month or last_complete_month(today)
+    first, last = month_bounds(month)
+    if last >= today:
+        message = _("只公开已经结束的月份的数据。")
+        raise InvalidInput(message, errors=[field_error("month", CoreError.INVALID_INPUT, message)])
+    return first, last
+
+
+def open_data_get(*, region_code: str | None, month: str | None) -> dict:
+    """The open data of a region (default: the widest region there is) for a whole month:
+    anyone may read it."""
+    region = dashboard_selectors.public_region(code=region_code)
+    if region is None:
+        raise dashboard_selectors.no_regions()
+    first, last = open_month(region=region, month=month)
+    return open_figures(selectors.figures_compute(region=region, date_from=first, date_to=last))
+
+
+def open_tables(data: dict) -> list[Table]:
+    """The open data as tables for the page and the CSV files; a withheld figure is an empty
+    cell, said so beside it."""
+    withheld = str(_("少于 %(n)s 人，不公开") % {"n": SUPPRESS_BELOW})
+    figures = Table(
+        "figures",
+        str(_("主要数据")),
+        [
+            Column("figure", str(_("指标")), TEXT),
+            Column("value", str(_("数值")), NUMBER),
+            Column("note", str(_("说明")), TEXT),
+        ],
+    )
+    figures.rows = [[v.label, v.value, withheld if v.suppressed else ""] for v in data["figures"]]
+    by_region = Table(
+        "by_region",
+        str(_("分地区")),
+        [
+            Column("code", str(_("区划代码")), TEXT),
+            Column("region", str(_("地区")), TEXT),
+            Column("level", str(_("级别")), TEXT),
+            *(Column(key, str(label), kind) for key, label, kind in HEADLINE),
+        ],
+    )
+    by_region.rows = [
+        [row["region"]["code"], row["region"]["name"], row["level_label"]]
+        + [v.value for v in row["figures"]]
+        for row in data["by_region"]
+    ]
+    tables = [figures, by_region]
+    for breakdown in data["breakdowns"]:
+        table = Table(
+            breakdown["key"],
+            breakdown["title"],
+            [
+                Column("key", str(_("代码")), TEXT),
+                Column("label", str(_("类别")), TEXT),
+                Column("value", str(_("数量")), INT),
+            ],
+        )
+        table.rows = [[row.key, row.label, row.value] for row in breakdown["rows"]]
+        tables.append(table)
+    return tables

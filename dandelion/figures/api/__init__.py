@@ -2,9 +2,10 @@
 
 from ninja import Router
 
-from . import figures
+from . import figures, open_data
 
 router = Router()
 router.add_router("", figures.router)
+router.add_router("", open_data.router)
 
 __all__ = ["router"]

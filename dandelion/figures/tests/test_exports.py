@@ -5,6 +5,7 @@ import csv
 import io
 from datetime import date, datetime
 
+from django.utils import translation
 from openpyxl import load_workbook
 
 from dandelion.figures.exports import csv_bytes, figures_tables, table_by_key, workbook_bytes
@@ -67,3 +68,11 @@ def test_an_absent_section_is_left_out():
     assert table_by_key(tables, "stations_by_stars") is None
     overview = table_by_key(tables, "overview")
     assert all(row[0] != "驿站服务" for row in overview.rows)
+
+
+def test_headers_follow_the_language():
+    with translation.override("en"):
+        tables = figures_tables(sample_figures())
+        book = _workbook(tables)
+    assert "Overview" in book.sheetnames
+    assert [c.value for c in book["Overview"][1]] == ["Section", "Figure", "Value"]
