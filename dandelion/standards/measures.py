@@ -2,6 +2,7 @@
 
 Each measure reads one value about a station (`Reading`: the value, where it came from, or no
 value when there is no data) and an indicator's `measure_params` turn it into points:
+- `services_held`: entries of the work log of `params["kinds"]` within `months`;
 - `amenities`: the share of `params["amenities"]` the station has (`"any": true`: one is
   enough for full points);
 - `open_24h`: full points when the station is open around the clock;
@@ -44,7 +45,7 @@ PARAMETERS = {
     Measure.AREA: {"full_at"},
     Measure.SEATS: {"full_at"},
     Measure.VISITS_PER_MONTH: {"full_at", "months"},
-    Measure.SERVICES_HELD: {"full_at", "months"},
+    Measure.SERVICES_HELD: {"full_at", "months", "kinds"},
     Measure.NEEDS_ON_TIME: {"months", "radius_m"},
     Measure.AVERAGE_RATING: {"months", "radius_m"},
     Measure.COMPLAINTS_FIXED: {"months", "radius_m"},
@@ -138,7 +139,7 @@ def read(measure: str, params: dict, station, at: datetime) -> Reading:
             % {"months": months, "visits": visits},
         )
     if measure == Measure.SERVICES_HELD:
-        return _services_held(station, since, at, months)
+        return _services_held(station, since, at, params, months)
     if measure in (Measure.NEEDS_ON_TIME, Measure.AVERAGE_RATING):
         from dandelion.needs.selectors import needs_near_stats
 
@@ -177,32 +178,19 @@ def read(measure: str, params: dict, station, at: datetime) -> Reading:
     return Reading(None, "")
 
 
-def _services_held(station, since: datetime, at: datetime, months: int) -> Reading:
-    from dandelion.stations import selectors as station_selectors
+def _services_held(station, since: datetime, at: datetime, params: dict, months: int) -> Reading:
+    """Entries of the station's work log (义诊, 法律咨询…) of `params["kinds"]` (every kind but
+    the free-drinks refills when not given) within the window."""
+    from dandelion.stations.selectors import station_services_summary
 
-    summary = getattr(station_selectors, "station_services_summary", None)
-    if summary is None:
-        return Reading(None, _("驿站服务台账（暂无）"))
-    result = summary(station=station, since=since.date(), until=at.date())
-    held = _count_held(result)
+    summary = station_services_summary(station=station, since=since.date(), until=at.date())
+    kinds = params.get("kinds")
+    held = sum(
+        row["entries"]
+        for row in summary["by_kind"]
+        if (row["kind"] in kinds if kinds else row["kind"] != "drinks_refill")
+    )
     return Reading(
         float(held),
         _("近 %(months)s 个月驿站服务台账（%(held)s 场）") % {"months": months, "held": held},
     )
-
-
-def _count_held(summary) -> int:
-    """Sessions held, whatever shape the work log's summary takes (a number, a mapping with a
-    total, or rows per kind)."""
-    if isinstance(summary, int | float):
-        return int(summary)
-    if isinstance(summary, dict):
-        for key in ("sessions", "services", "held", "count", "total"):
-            if isinstance(summary.get(key), int | float):
-                return int(summary[key])
-        return 0
-    total = 0
-    for row in summary or ():
-        value = row.get("sessions", row.get("count", 0)) if isinstance(row, dict) else 0
-        total += int(value or 0)
-    return total

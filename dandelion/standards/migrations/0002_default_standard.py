@@ -38,7 +38,7 @@ GROUPS = [
         ("D1", "基础服务", "Basic services", 5, "歇脚、饮水、加热、充电、如厕等基础服务落实。", False, "", {}),
         ("D2", "拓展服务", "Extended services", 6,
          "法律咨询、健康义诊、心理疏导等拓展服务，近半年开展 6 场得满分。", True,
-         "services_held", {"full_at": 6, "months": 6}),
+         "services_held", {"full_at": 6, "months": 6, "kinds": ["health_check", "legal", "counselling"]}),
         ("D3", "诉求收集", "Intake of needs", 4, "设有诉求收集渠道并及时转办。", False, "", {}),
     ]),
     ("E", "数字化", "Digital", [

@@ -170,3 +170,21 @@ def test_needs_and_complaints_near_the_station(sw):
     assert m["G1"] == (3.5, Decimal("3.1"))
     # 2 of 3 complaints within 100 m fixed: 5 × 2/3 = 3.33 → 3.3
     assert m["G2"][1] == Decimal("3.3")
+
+
+def test_extended_services_held_count_from_the_work_log(sw):
+    from dandelion.stations.services import service_log_add
+
+    for n, kind in enumerate(["legal", "health_check", "haircut", "drinks_refill", "legal"]):
+        service_log_add(
+            actor=sw.manager,
+            station=sw.station,
+            day=(AT - timedelta(days=10 + n)).date(),
+            kind_code=kind,
+            people_served=5,
+            bottles=20 if kind == "drinks_refill" else None,
+            idempotency_key=f"k{n}",
+        )
+    assessment = services.assessment_open(actor=sw.manager, station_id=sw.station.pk, at=AT)
+    # 3 extended services (legal twice, health once) of 6: 6 × 0.5
+    assert _measured(assessment)["D2"] == (3.0, Decimal("3.0"))
