@@ -2,7 +2,20 @@
 
 Each worker builds its nearby index (dandelion/stations/place_index.py) as it starts, so no
 worker's first nearby request waits for it; later rebuilds happen on demand when places change.
+
+Workers are threaded (`gthread`): an open page's live stream (Server-Sent Events,
+dandelion/notifications/stream.py) holds one thread, not a whole worker, while it waits, and
+each process holds at most LIVE_MAX_STREAMS (12 by default) of them, so
+`GUNICORN_THREADS - LIVE_MAX_STREAMS` threads per worker always serve ordinary requests. A
+stream ends after LIVE_STREAM_SECONDS and the browser reconnects (Last-Event-ID), so threads are
+never pinned for good; beyond the limit the page polls its badges. bench/live_streams.py
+measures ordinary requests while streams are open.
 """
+
+import os
+
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 
 
 def post_worker_init(worker):

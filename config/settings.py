@@ -184,6 +184,20 @@ NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", "")
 WECHAT_GATEWAY_URL = os.environ.get("WECHAT_GATEWAY_URL", "")
 WECHAT_GATEWAY_TIMEOUT = float(os.environ.get("WECHAT_GATEWAY_TIMEOUT", "5"))
 
+# The live stream (Server-Sent Events, dandelion/notifications/live.py). With REDIS_URL every
+# process's streams wake at once through Redis pub/sub; without it, in-process, and streams
+# also look at the database every LIVE_POLL_SECONDS (the task worker writes in its own process).
+# A stream holds a server thread: at most LIVE_MAX_STREAMS per process (keep it below gunicorn's
+# threads), each closed after LIVE_STREAM_SECONDS and resumed by the browser by Last-Event-ID.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+LIVE_MAX_STREAMS = int(os.environ.get("LIVE_MAX_STREAMS", "12"))
+LIVE_STREAM_SECONDS = float(os.environ.get("LIVE_STREAM_SECONDS", "120"))
+LIVE_HEARTBEAT_SECONDS = float(os.environ.get("LIVE_HEARTBEAT_SECONDS", "15"))
+LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "30" if REDIS_URL else "5"))
+LIVE_COUNTERS_SECONDS = float(os.environ.get("LIVE_COUNTERS_SECONDS", "30"))
+LIVE_RETRY_MS = int(os.environ.get("LIVE_RETRY_MS", "3000"))
+
+
 # Open311 GeoReport v2 discovery: who answers for this server (an address, a phone, a page).
 OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("console/coverage/", include("dandelion.coverage.console_urls")),
     path("console/figures/", include("dandelion.figures.console_urls")),
     path("open-data/", include("dandelion.figures.urls")),
+    path("notifications/", include("dandelion.notifications.urls")),
     path("", include("dandelion.web.urls")),
 ]
 

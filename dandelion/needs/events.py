@@ -26,3 +26,17 @@ class NeedRated(Event):
     worker_id: int
     stars: int
     region_code: str
+
+
+@declare
+class WishPublished(Event):
+    """A micro-wish went up on the public wall (微心愿上墙): at once, or when its review was
+    approved; `occurred_at` is then. Volunteers nearby are told (为我推荐)."""
+
+    name = "needs.wish_published"
+
+    wish_id: int
+    worker_id: int
+    region_code: str
+    region_name: str
+    title: str

@@ -2,6 +2,7 @@
 with lazily translated templates using `{name}` placeholders filled from the notification's
 `params`; a kind nobody registered still shows, by its name."""
 
+import re
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -14,7 +15,21 @@ class Kind:
     body: str | Promise = ""
     # Channels beyond the inbox this kind may go out on, if the site enables them.
     channels: tuple[str, ...] = ("sms", "wechat")
+    # A recommendation (为我推荐: a task or wish matched to the person), which each person may
+    # switch off in their settings; other kinds (their own affairs) always arrive.
+    optional: bool = False
+    # What the settings page calls it; by default the title without its placeholders.
+    label: str | Promise = ""
 
+    @property
+    def label_text(self) -> str:
+        if self.label:
+            return str(self.label)
+        text = _PLACEHOLDER.sub("", str(self.title))
+        return text.strip().rstrip(":：·,， ")
+
+
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 _kinds: dict[str, Kind] = {}
 
@@ -25,12 +40,21 @@ def register_kind(
     title: str | Promise,
     body: str | Promise = "",
     channels: tuple[str, ...] = ("sms", "wechat"),
+    optional: bool = False,
+    label: str | Promise = "",
 ) -> None:
-    _kinds[name] = Kind(name=name, title=title, body=body, channels=channels)
+    _kinds[name] = Kind(
+        name=name, title=title, body=body, channels=channels, optional=optional, label=label
+    )
 
 
 def kind_get(name: str) -> Kind | None:
     return _kinds.get(name)
+
+
+def optional_kinds() -> list[Kind]:
+    """The kinds a person may switch off (recommendations), in a stable order."""
+    return sorted((k for k in _kinds.values() if k.optional), key=lambda k: k.name)
 
 
 class _Missing(dict):

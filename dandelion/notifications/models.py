@@ -69,3 +69,28 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notification_id}/{self.channel}: {self.status}"
+
+
+class KindPreference(models.Model):
+    """A person's choice about one optional kind of notification (a recommendation, 为我推荐):
+    no row means the kind's default, on."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("类型"), max_length=64)
+    enabled = models.BooleanField(_("接收"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("通知偏好")
+        verbose_name_plural = _("通知偏好")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="kind_preference_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}/{self.kind}: {'on' if self.enabled else 'off'}"

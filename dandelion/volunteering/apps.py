@@ -26,6 +26,8 @@ class VolunteeringConfig(AppConfig):
             "volunteering.activity_published",
             title=_("新的志愿活动：{title}"),
             body=_("{organisation} 发布了志愿活动，{starts_at} 开始，快来报名。"),
+            # A recommendation (为我推荐): volunteers may switch it off in their settings.
+            optional=True,
         )
         register_kind(
             "volunteering.activity_cancelled",

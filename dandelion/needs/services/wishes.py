@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.errors import Conflict, CoreError, InvalidInput, field_error
+from dandelion.core.events import publish
 from dandelion.core.ratelimit import submissions_consume
 from dandelion.core.workflow import SYSTEM
 from dandelion.notifications.services import notification_send
 
 from ..errors import NeedsError
+from ..events import WishPublished
 from ..models import MicroWish, MicroWishEvent, Need, WishPledge, WishPledgeEvent
 from ..workflow import PLEDGE, PLEDGER, PUBLIC, WISH, WORKER
 from .common import move
@@ -119,7 +121,7 @@ def wish_create(
     submissions_consume(person=worker, kind="wish")
     try:
         with transaction.atomic():
-            return MicroWish.objects.create(
+            wish = MicroWish.objects.create(
                 worker=worker,
                 need=need,
                 title=title,
@@ -136,6 +138,24 @@ def wish_create(
                 field_error("need_id", NeedsError.ALREADY_A_WISH, _("这条诉求已经发布为微心愿"))
             ],
         ) from exc
+    if wish.state == W.OPEN:
+        wish_published(wish, at=wish.created_at)
+    return wish
+
+
+def wish_published(wish: MicroWish, *, at: datetime) -> None:
+    """Announce, when the transaction commits, a wish that went on the wall at `at` (created
+    open, or approved after review)."""
+    publish(
+        WishPublished(
+            occurred_at=at,
+            wish_id=wish.pk,
+            worker_id=wish.worker_id,
+            region_code=wish.region.code,
+            region_name=wish.region.name,
+            title=wish.title,
+        )
+    )
 
 
 def _active_pledge(wish: MicroWish) -> WishPledge | None:

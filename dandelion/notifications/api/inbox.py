@@ -8,7 +8,13 @@ from dandelion.core.api import problems
 from dandelion.core.pagination import Paged, SerialisedPage
 
 from .. import selectors, services
-from .schemas import MarkedOut, NotificationFilters, NotificationOut, UnreadCountOut
+from .schemas import (
+    LiveSnapshotOut,
+    MarkedOut,
+    NotificationFilters,
+    NotificationOut,
+    UnreadCountOut,
+)
 
 router = Router(tags=["notifications"])
 
@@ -33,6 +39,20 @@ def notifications_list(request: HttpRequest, filters: Query[NotificationFilters]
 )
 def notifications_unread_count(request: HttpRequest):
     return {"unread": selectors.unread_count(user=request.user)}
+
+
+@router.get(
+    "/notifications/live",
+    response=LiveSnapshotOut,
+    operation_id="notifications_live_snapshot",
+    summary="The badges a page shows: unread notifications and, for staff, the console queues",
+    description=(
+        "What the live stream (`/notifications/stream/`, Server-Sent Events) pushes, for a page "
+        "that cannot hold the stream open and polls instead."
+    ),
+)
+def notifications_live_snapshot(request: HttpRequest):
+    return selectors.live_snapshot(user=request.user)
 
 
 @router.post(

@@ -27,3 +27,8 @@ class UnreadCountOut(Schema):
 
 class MarkedOut(Schema):
     marked: int
+
+
+class LiveSnapshotOut(Schema):
+    unread: int
+    counters: dict[str, int]
