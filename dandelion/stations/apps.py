@@ -22,6 +22,13 @@ class StationsConfig(AppConfig):
             order=55,
             badge=_visits_pending_review,
         )
+        console.register_section(
+            "stations_work_log",
+            label=_("我的驿站"),
+            url_name="stations_console:stations",
+            visible=lambda user: can(user, "station_service.log"),
+            order=54,
+        )
 
 
 def _visits_pending_review(user) -> int:

@@ -524,6 +524,16 @@ def station_for_work_log(*, user, station_id: int, action: str = "station_servic
     return get_scoped(user, action, Station.objects.select_related("region"), pk=station_id)
 
 
+def stations_for_work_log(*, user, text: str = "") -> QuerySet[Station]:
+    """The stations whose work log `user` keeps (`station_service.log`), by name."""
+    qs = scope_queryset(
+        user, "station_service.log", Station.objects.select_related("region")
+    ).exclude(status=Place.Status.CLOSED)
+    if text:
+        qs = qs.filter(Q(name__icontains=text) | Q(address__icontains=text))
+    return qs.order_by("name", "id")
+
+
 def service_log_list(*, station: Station) -> QuerySet[StationServiceLog]:
     """The station's work log, latest day first."""
     return (

@@ -49,7 +49,7 @@ from .models import (
 from .selectors import visit_day, visit_location_check, visits_around
 
 PLACE_FIELDS = {"name", "region", "address", "lat", "lng", "phone", "is_24h", "status"}
-STATION_FIELDS = PLACE_FIELDS | {"kind", "origin", "host_org_name", "area_m2", "notes"}
+STATION_FIELDS = PLACE_FIELDS | {"kind", "origin", "host_org_name", "area_m2", "seats", "notes"}
 PARTNER_FIELDS = PLACE_FIELDS | {"kind", "offer"}
 
 
@@ -501,6 +501,19 @@ def station_facts_confirm(*, station: Station, actor) -> Station:
         target=station,
         region_code=station.region.code,
     )
+    return station
+
+
+@transaction.atomic
+def station_facts_update(
+    *, station: Station, actor, area_m2: int | None, seats: int | None, confirm: bool = False
+) -> Station:
+    """Correct the station's area and seat count (`station.change`: its manager, the region
+    admins above it), and with `confirm` also say its facts are true as they now stand."""
+    require(actor, "station.change", station)
+    station = station_update(station=station, area_m2=area_m2, seats=seats)
+    if confirm:
+        station = station_facts_confirm(station=station, actor=actor)
     return station
 
 
