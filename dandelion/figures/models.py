@@ -17,23 +17,36 @@ class DailyFigure(models.Model):
     it down by (a station's kind, origin, 24h and stars; a report's category and status…).
 
     Stocks (stations, registered workers, teams…) are stored as the day each counted row
-    entered the stock, so a stock as of any `to` is the sum of its rows up to `to`."""
+    entered the stock, so a stock as of any `to` is the sum of its rows up to `to`.
+
+    Two kinds of row: the cells counted from the rows (`rolled` false, `region_code` the rows'
+    own region), and their sums for every region above and including them (`rolled` true,
+    `region_code` that region's `code_prefix`: "36" for the province, "3604" for a city…), so
+    a figure of any region reads its own cells, never its subtree's."""
 
     region_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
     day = models.DateField(_("日期"))
     measure = models.CharField(_("指标"), max_length=32)
     key = models.CharField(_("分类"), max_length=160, blank=True, default="")
     value = models.BigIntegerField(_("数值"))
+    rolled = models.BooleanField(_("上级汇总"), default=False)
 
     class Meta:
         verbose_name = _("日汇总")
         verbose_name_plural = _("日汇总")
         constraints = [
             models.UniqueConstraint(
-                fields=["measure", "region_code", "day", "key"], name="figures_daily_unique"
+                fields=["measure", "rolled", "region_code", "day", "key"],
+                name="figures_daily_unique",
             ),
         ]
-        indexes = [models.Index(fields=["measure", "day"], name="figures_daily_measure_day")]
+        indexes = [
+            models.Index(
+                fields=["region_code", "day"],
+                condition=models.Q(rolled=True),
+                name="figures_daily_rolled",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.region_code} {self.day} {self.measure}[{self.key}]={self.value}"
@@ -47,7 +60,11 @@ class FigurePerson(models.Model):
     worker); they are counted exactly as `COUNT(DISTINCT person_id)` over these rows: the month
     rows for the months the period covers whole and the day rows for the days at its ends.
     A month row exists exactly when a day row of that person, region and measure exists in the
-    month, so the union counts each person once. `person_id` is the user's id."""
+    month, so the union counts each person once. `person_id` is the user's id.
+
+    As for `DailyFigure`, rows counted from the rows (`rolled` false: day rows only) and rows
+    for every region above and including theirs (`rolled` true, `region_code` the region's
+    `code_prefix`, day and month rows) that figures read."""
 
     class Grain(models.TextChoices):
         DAY = "d", _("日")
@@ -58,18 +75,23 @@ class FigurePerson(models.Model):
     region_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
     start = models.DateField(_("起始日"))
     person_id = models.BigIntegerField(_("人员"))
+    rolled = models.BooleanField(_("上级汇总"), default=False)
 
     class Meta:
         verbose_name = _("人员汇总")
         verbose_name_plural = _("人员汇总")
         constraints = [
             models.UniqueConstraint(
-                fields=["measure", "grain", "region_code", "start", "person_id"],
+                fields=["measure", "rolled", "grain", "region_code", "start", "person_id"],
                 name="figures_person_unique",
             ),
         ]
         indexes = [
-            models.Index(fields=["measure", "grain", "start"], name="figures_person_measure"),
+            models.Index(
+                fields=["region_code", "grain", "start"],
+                condition=models.Q(rolled=True),
+                name="figures_person_rolled",
+            ),
         ]
 
     def __str__(self) -> str:

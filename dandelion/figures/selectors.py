@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from statistics import median_low
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +24,7 @@ from dandelion.reports import selectors as reports_selectors
 
 from .models import DailyFigure, FigurePerson
 from .schemas import MAX_SPAN_DAYS, FiguresOut
-from .services import region_zone
+from .services import LEVELS, region_zone
 from .sources import PERSON_SOURCES, SOURCES, STOCKS, person_rows, source_rows
 
 VIEW = "figures.view"
@@ -148,7 +148,7 @@ def _headline(flows: dict[str, int], stocks: dict[str, int]) -> dict:
 def figures_compute(*, region, date_from: date, date_to: date) -> FiguresOut:
     """Every figure of `region` (a Region the caller may read) over `date_from`..`date_to`."""
     prefix = region.code_prefix
-    in_region = DailyFigure.objects.filter(region_code__startswith=prefix)
+    in_region = DailyFigure.objects.filter(rolled=True, region_code=prefix)
     in_period = in_region.filter(day__gte=date_from, day__lte=date_to)
     before = in_region.filter(day__lt=date_from, measure__in=STOCKS)
 
@@ -174,15 +174,18 @@ def figures_compute(*, region, date_from: date, date_to: date) -> FiguresOut:
     children = list(regions_selectors.region_list(parent_code=region.code).order_by("code"))
     by_region = []
     if children:
-        length = len(children[0].code_prefix)
         headline = set(HEADLINE_MEASURES.values())
         child_flow: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         child_stock: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         rows = (
-            in_region.filter(day__lte=date_to, measure__in=headline)
+            DailyFigure.objects.filter(
+                rolled=True,
+                region_code__in=[child.code_prefix for child in children],
+                day__lte=date_to,
+                measure__in=headline,
+            )
             .order_by()
-            .annotate(child=Substr("region_code", 1, length))
-            .values_list("child", "measure")
+            .values_list("region_code", "measure")
             .annotate(
                 period=Sum("value", filter=Q(day__gte=date_from)),
                 all_time=Sum("value"),
@@ -358,45 +361,87 @@ def median_hours(minutes: list[int]) -> float | None:
 
 
 def figures_differences(*, region_code: str | None = None, limit: int = 1000) -> list[str]:
-    """Recount every roll-up cell of the region (default: everywhere) from the rows and name
-    each one that differs: `measure region day [key]: roll-up X, recount Y`. Distinct-people
-    rows are compared as sets per measure, region and day or month."""
+    """Recount every roll-up cell of the region (default: everywhere) from the rows, and every
+    region's sums from those cells, and name each cell that differs:
+    `measure region day [key]: roll-up X, recount Y`. Distinct-people rows are compared as
+    sets per measure, region and day or month."""
     prefix = regions_selectors.region_get(code=region_code).code_prefix if region_code else ""
     zone = region_zone(region_code)
     found: list[str] = []
-    in_region = DailyFigure.objects.filter(region_code__startswith=prefix)
+
+    def compare(label: str, kept: dict, recount: dict, show, empty=0) -> None:
+        for cell in sorted(set(recount) | set(kept)):
+            ours, theirs = kept.get(cell, empty), recount.get(cell, empty)
+            if ours != theirs:
+                found.append(f"{label} {show(cell, ours, theirs)}")
+
+    def cell_text(cell, kept, recount) -> str:
+        code, day, key = cell
+        return f"{code} {day} [{key}]: roll-up {kept}, recount {recount}"
+
+    def in_scope(code: str) -> bool:
+        return code.startswith(prefix) or (len(code) < len(prefix) and prefix.startswith(code))
+
     for source in SOURCES:
         recount: dict[tuple[str, date, str], int] = defaultdict(int)
         for code, day, key, value in source_rows(source, prefix=prefix, zone=zone):
             recount[(code, day, key)] += value
-        kept = {
-            (code, day, key): value
-            for code, day, key, value in in_region.filter(measure=source.measure).values_list(
-                "region_code", "day", "key", "value"
-            )
+        kept = _cells(source.measure, rolled=False, prefix=prefix)
+        compare(source.measure, kept, recount, cell_text)
+        # Every region's sums, from the cells counted from rows (all of them: a region above
+        # the scope sums cells outside it too).
+        sums: dict[tuple[str, date, str], int] = defaultdict(int)
+        for (code, day, key), value in _cells(source.measure, rolled=False, prefix="").items():
+            for length in LEVELS:
+                if len(code) >= length and in_scope(code[:length]):
+                    sums[(code[:length], day, key)] += value
+        rolled = {
+            cell: value
+            for cell, value in _cells(source.measure, rolled=True, prefix="").items()
+            if in_scope(cell[0])
         }
-        for cell in sorted(set(recount) | set(kept)):
-            if recount.get(cell, 0) != kept.get(cell, 0):
-                code, day, key = cell
-                found.append(
-                    f"{source.measure} {code} {day} [{key}]: roll-up {kept.get(cell, 0)}, "
-                    f"recount {recount.get(cell, 0)}"
-                )
+        compare(f"{source.measure} (sum)", rolled, sums, cell_text)
+
+    def people_text(cell, kept, recount) -> str:
+        grain, code, start = cell
+        return (
+            f"{code} {grain}{start}: roll-up {len(kept or ())} people, recount {len(recount or ())}"
+        )
+
     for source in PERSON_SOURCES:
         days: dict[tuple[str, str, date], set[int]] = defaultdict(set)
         for code, day, person in person_rows(source, prefix=prefix, zone=zone):
             days[("d", code, day)].add(person)
-            days[("m", code, day.replace(day=1))].add(person)
-        kept_people: dict[tuple[str, str, date], set[int]] = defaultdict(set)
-        for grain, code, start, person in FigurePerson.objects.filter(
-            region_code__startswith=prefix, measure=source.measure
-        ).values_list("grain", "region_code", "start", "person_id"):
-            kept_people[(grain, code, start)].add(person)
-        for cell in sorted(set(days) | set(kept_people)):
-            if days.get(cell, set()) != kept_people.get(cell, set()):
-                grain, code, start = cell
-                found.append(
-                    f"{source.measure} {code} {grain}{start}: roll-up "
-                    f"{len(kept_people.get(cell, ()))} people, recount {len(days.get(cell, ()))}"
-                )
+        kept_rows = FigurePerson.objects.filter(measure=source.measure).values_list(
+            "rolled", "grain", "region_code", "start", "person_id"
+        )
+        kept: dict[tuple[str, str, date], set[int]] = defaultdict(set)
+        kept_rolled: dict[tuple[str, str, date], set[int]] = defaultdict(set)
+        finest_all: dict[tuple[str, date], set[int]] = defaultdict(set)
+        for rolled, grain, code, start, person in kept_rows:
+            if rolled:
+                if in_scope(code):
+                    kept_rolled[(grain, code, start)].add(person)
+            else:
+                finest_all[(code, start)].add(person)
+                if code.startswith(prefix):
+                    kept[(grain, code, start)].add(person)
+        compare(source.measure, kept, days, people_text, set())
+        sums: dict[tuple[str, str, date], set[int]] = defaultdict(set)
+        for (code, day), people in finest_all.items():
+            for length in LEVELS:
+                if len(code) >= length and in_scope(code[:length]):
+                    sums[("d", code[:length], day)] |= people
+                    sums[("m", code[:length], day.replace(day=1))] |= people
+        compare(f"{source.measure} (sum)", kept_rolled, sums, people_text, set())
     return found[:limit]
+
+
+def _cells(measure: str, *, rolled: bool, prefix: str) -> dict[tuple[str, date, str], int]:
+    rows = DailyFigure.objects.filter(measure=measure, rolled=rolled)
+    if prefix:
+        rows = rows.filter(region_code__startswith=prefix)
+    return {
+        (code, day, key): value
+        for code, day, key, value in rows.values_list("region_code", "day", "key", "value")
+    }

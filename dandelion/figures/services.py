@@ -10,20 +10,28 @@ event; the periodic sweep catches what no event announces (a registration, a new
 report's status) within `SWEEP_SECONDS`.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Length, Substr, TruncMonth
 from django.utils import timezone
 
 from dandelion.regions import selectors as regions_selectors
 
 from .models import DailyFigure, FigurePerson
-from .sources import BY_MEASURE, PERSON_SOURCES, SOURCES, STOCKS, person_rows, source_rows
+from .sources import (
+    BY_MEASURE,
+    PERSON_SOURCES,
+    SOURCES,
+    STOCKS,
+    person_grouped,
+    source_grouped,
+    source_rows,
+)
 
 BATCH = 5000
 SWEEP_SECONDS = 300
@@ -68,6 +76,44 @@ def _month_end(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
+# The lengths of region code prefixes: province, city, district, street, community
+# (`regions.divisions.code_prefix`).
+LEVELS = (2, 4, 6, 9, 12)
+
+
+def _insert_select(table: str, columns: str, select: str, queryset, *constants) -> None:
+    """`INSERT INTO table (columns) SELECT <select> FROM (<queryset's SQL>) sub`: the grouped
+    rows go from the database to the database, however many they are. `constants` fill the
+    `%s` of `select`."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {select} FROM ({sql}) sub",
+            (*constants, *params),
+        )
+
+
+def _rolled_scope(prefix: str, codes: list[str] | None, length: int) -> Q | None:
+    """Which level-`length` region prefixes a refresh of `prefix`/`codes` touches: None for
+    every one; otherwise a filter on the annotation `p` (the row's prefix at that level)."""
+    if codes is not None:
+        return Q(p__in={code[:length] for code in codes if len(code) >= length})
+    if not prefix:
+        return None
+    if length >= len(prefix):
+        return Q(p__startswith=prefix)
+    return Q(p=prefix[:length])
+
+
+def _rolled_delete_q(prefix: str, codes: list[str] | None) -> Q:
+    if codes is not None:
+        return Q(region_code__in={c[:n] for c in codes for n in LEVELS if len(c) >= n})
+    if not prefix:
+        return Q()
+    above = [prefix[:n] for n in LEVELS if n < len(prefix)]
+    return Q(region_code__startswith=prefix) | Q(region_code__in=above)
+
+
 @transaction.atomic
 def figures_refresh(
     *,
@@ -80,65 +126,127 @@ def figures_refresh(
 ) -> int:
     """Replace the cells of `measures` (default: all) for the regions under `prefix` (and in
     `codes` when given) and the days `day_from`..`day_to` (open ends: all) with the rows'
-    counts. Returns the number of cells written."""
+    counts, then their sums for every region above them. Returns the cells counted from rows."""
     zone = zone or default_zone()
     codes = list(codes) if codes is not None else None
     names = set(measures) if measures is not None else set(BY_MEASURE)
     written = 0
     region_q = _region_q(prefix, codes)
+    days = _day_q("day", day_from, day_to)
     for source in SOURCES:
         if source.measure not in names:
             continue
-        DailyFigure.objects.filter(
-            region_q, _day_q("day", day_from, day_to), measure=source.measure
-        ).delete()
-        batch = [
-            DailyFigure(region_code=code, day=day, measure=source.measure, key=key, value=value)
-            for code, day, key, value in source_rows(
+        measure = source.measure
+        DailyFigure.objects.filter(region_q, days, measure=measure, rolled=False).delete()
+        if source.python is not None:
+            batch = [
+                DailyFigure(region_code=code, day=day, measure=measure, key=key, value=value)
+                for code, day, key, value in source_rows(
+                    source, prefix=prefix, codes=codes, day_from=day_from, day_to=day_to, zone=zone
+                )
+            ]
+            DailyFigure.objects.bulk_create(batch, batch_size=BATCH)
+        else:
+            grouped = source_grouped(
                 source, prefix=prefix, codes=codes, day_from=day_from, day_to=day_to, zone=zone
             )
-        ]
-        DailyFigure.objects.bulk_create(batch, batch_size=BATCH)
-        written += len(batch)
+            _insert_select(
+                DailyFigure._meta.db_table,
+                "region_code, day, measure, key, value, rolled",
+                "sub.f_region, sub.f_day, %s, sub.f_key, sub.f_value, %s",
+                grouped,
+                measure,
+                False,
+            )
+        DailyFigure.objects.filter(
+            _rolled_delete_q(prefix, codes), days, measure=measure, rolled=True
+        ).delete()
+        for length in LEVELS:
+            if codes is not None and not any(len(code) >= length for code in codes):
+                continue
+            scope = _rolled_scope(prefix, codes, length)
+            rows = (
+                DailyFigure.objects.filter(days, measure=measure, rolled=False)
+                .annotate(p=Substr("region_code", 1, length), n=Length("region_code"))
+                .filter(n__gte=length)
+            )
+            if scope is not None:
+                rows = rows.filter(scope)
+            grouped = rows.order_by().values("p", "day", "key").annotate(total=Sum("value"))
+            _insert_select(
+                DailyFigure._meta.db_table,
+                "region_code, day, measure, key, value, rolled",
+                "sub.p, sub.day, %s, sub.key, sub.total, %s",
+                grouped,
+                measure,
+                True,
+            )
+        written += DailyFigure.objects.filter(region_q, days, measure=measure, rolled=False).count()
     for source in PERSON_SOURCES:
         if source.measure not in names:
             continue
-        written += _persons_refresh(source, region_q, prefix, codes, day_from, day_to, zone)
+        written += _persons_refresh(source, prefix, codes, day_from, day_to, zone)
     return written
 
 
-def _persons_refresh(source, region_q, prefix, codes, day_from, day_to, zone) -> int:
+def _persons_refresh(source, prefix, codes, day_from, day_to, zone) -> int:
     measure = source.measure
+    region_q = _region_q(prefix, codes)
     FigurePerson.objects.filter(
-        region_q, _day_q("start", day_from, day_to), measure=measure, grain="d"
+        region_q, _day_q("start", day_from, day_to), measure=measure, rolled=False
     ).delete()
-    rows = [
-        FigurePerson(grain="d", measure=measure, region_code=code, start=day, person_id=person)
-        for code, day, person in person_rows(
+    _insert_select(
+        FigurePerson._meta.db_table,
+        "grain, measure, region_code, start, person_id, rolled",
+        "'d', %s, sub.f_region, sub.f_day, sub.f_person, %s",
+        person_grouped(
             source, prefix=prefix, codes=codes, day_from=day_from, day_to=day_to, zone=zone
-        )
-    ]
-    FigurePerson.objects.bulk_create(rows, batch_size=BATCH)
-    # A month row for each person, region and month with a day row: rebuilt for every month
-    # the refreshed days touch, from the day rows of the whole month.
+        ),
+        measure,
+        False,
+    )
+    # The rolled rows: day rows for the refreshed days, month rows for every month they touch
+    # (from the day rows of the whole month).
     month_from = _month_start(day_from) if day_from else None
     month_to = _month_end(day_to) if day_to else None
-    FigurePerson.objects.filter(
-        region_q, _day_q("start", month_from, month_to), measure=measure, grain="m"
-    ).delete()
-    months: dict[tuple[str, date], set[int]] = defaultdict(set)
-    day_rows = FigurePerson.objects.filter(
-        region_q, _day_q("start", month_from, month_to), measure=measure, grain="d"
-    ).values_list("region_code", "start", "person_id")
-    for code, day, person in day_rows.iterator(chunk_size=BATCH):
-        months[(code, _month_start(day))].add(person)
-    month_rows = [
-        FigurePerson(grain="m", measure=measure, region_code=code, start=start, person_id=person)
-        for (code, start), people in months.items()
-        for person in people
-    ]
-    FigurePerson.objects.bulk_create(month_rows, batch_size=BATCH)
-    return len(rows) + len(month_rows)
+    for grain, first, last in (("d", day_from, day_to), ("m", month_from, month_to)):
+        FigurePerson.objects.filter(
+            _rolled_delete_q(prefix, codes),
+            _day_q("start", first, last),
+            measure=measure,
+            grain=grain,
+            rolled=True,
+        ).delete()
+        for length in LEVELS:
+            if codes is not None and not any(len(code) >= length for code in codes):
+                continue
+            scope = _rolled_scope(prefix, codes, length)
+            rows = (
+                FigurePerson.objects.filter(
+                    _day_q("start", first, last), measure=measure, grain="d", rolled=False
+                )
+                .annotate(
+                    p=Substr("region_code", 1, length),
+                    n=Length("region_code"),
+                    s=TruncMonth("start") if grain == "m" else F("start"),
+                )
+                .filter(n__gte=length)
+            )
+            if scope is not None:
+                rows = rows.filter(scope)
+            distinct = rows.order_by().values("p", "s", "person_id").distinct()
+            _insert_select(
+                FigurePerson._meta.db_table,
+                "grain, measure, region_code, start, person_id, rolled",
+                "%s, %s, sub.p, sub.s, sub.person_id, %s",
+                distinct,
+                grain,
+                measure,
+                True,
+            )
+    return FigurePerson.objects.filter(
+        region_q, _day_q("start", day_from, day_to), measure=measure, rolled=False
+    ).count()
 
 
 def figures_rebuild(*, region_code: str | None = None, day_from: date | None = None) -> int:

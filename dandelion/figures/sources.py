@@ -19,6 +19,8 @@ from django.db.models import (
     CharField,
     Count,
     F,
+    Func,
+    IntegerField,
     Q,
     QuerySet,
     Sum,
@@ -90,14 +92,23 @@ def _station_key(qs: QuerySet):
     return _joined(F("kind"), F("origin"), _flag(Q(is_24h=True)), stars)
 
 
-def _fix_minutes(qs: QuerySet, zone: ZoneInfo) -> Iterator[Row]:
-    counts: dict[tuple[str, date, str], int] = {}
-    for code, fixed_at, created_at in qs.values_list("region__code", "fixed_at", "created_at"):
-        minutes = max(0, int((fixed_at - created_at).total_seconds() // 60))
-        cell = (code, fixed_at.astimezone(zone).date(), str(minutes))
-        counts[cell] = counts.get(cell, 0) + 1
-    for (code, day, key), value in counts.items():
-        yield code, day, key, value
+class MinutesBetween(Func):
+    """Whole minutes from one datetime to a later one, alike on PostgreSQL and SQLite."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra):  # PostgreSQL
+        start, end = (compiler.compile(e) for e in self.source_expressions)
+        sql = f"FLOOR(EXTRACT(EPOCH FROM ({end[0]} - {start[0]})) / 60)::integer"
+        return sql, (*end[1], *start[1])
+
+    def as_sqlite(self, compiler, connection, **extra):
+        start, end = (compiler.compile(e) for e in self.source_expressions)
+        sql = (
+            f"((CAST(strftime('%%s', {end[0]}) AS INTEGER)"
+            f" - CAST(strftime('%%s', {start[0]}) AS INTEGER)) / 60)"
+        )
+        return sql, (*end[1], *start[1])
 
 
 def _stations():
@@ -223,7 +234,8 @@ SOURCES: tuple[Source, ...] = (
         lambda: reports_selectors.rows_for_figures()["reports"],
         "region",
         "fixed_at",
-        python=_fix_minutes,
+        # The minutes from submission to fix: the median is read from this histogram.
+        key=lambda qs: Cast(MinutesBetween("created_at", "fixed_at"), CharField()),
     ),
     Source(
         "volunteer_minutes",
@@ -328,7 +340,7 @@ def _day(source: Source, zone: ZoneInfo):
     return F(source.when) if source.is_date else TruncDate(source.when, tzinfo=zone)
 
 
-def source_rows(
+def source_grouped(
     source: Source,
     *,
     prefix: str = "",
@@ -336,27 +348,39 @@ def source_rows(
     day_from: date | None = None,
     day_to: date | None = None,
     zone: ZoneInfo,
-) -> Iterator[Row]:
-    """The measure's (region_code, day, key, value) cells over the selected regions and days,
-    grouped in the database."""
+) -> QuerySet:
+    """The measure's cells over the selected regions and days as a grouped queryset of
+    `f_region, f_day, f_key, f_value`."""
     qs = _selected(source, prefix=prefix, codes=codes, day_from=day_from, day_to=day_to, zone=zone)
-    if source.python is not None:
-        yield from source.python(qs, zone)
-        return
     key = source.key(qs) if source.key is not None else Value("")
     value = source.value() if source.value is not None else Count("pk")
-    grouped = (
+    return (
         qs.order_by()
         .values(f_region=F(f"{source.region}__code"), f_day=_day(source, zone), f_key=key)
         .annotate(f_value=value)
-        .values_list("f_region", "f_day", "f_key", "f_value")
     )
-    for code, day, key_value, total in grouped:
+
+
+def source_rows(source: Source, *, zone: ZoneInfo, **selection) -> Iterator[Row]:
+    """The measure's (region_code, day, key, value) cells, as `source_grouped` counts them."""
+    if source.python is not None:
+        yield from source.python(_selected(source, zone=zone, **_defaults(selection)), zone)
+        return
+    grouped = source_grouped(source, zone=zone, **selection)
+    for code, day, key_value, total in grouped.values_list("f_region", "f_day", "f_key", "f_value"):
         if total:
-            yield code, day, key_value or "", int(total)
+            yield code, _as_date(day), key_value or "", int(total)
 
 
-def person_rows(
+def _defaults(selection: dict) -> dict:
+    return {"prefix": "", "codes": None, "day_from": None, "day_to": None, **selection}
+
+
+def _as_date(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def person_grouped(
     source: Source,
     *,
     prefix: str = "",
@@ -364,12 +388,22 @@ def person_rows(
     day_from: date | None = None,
     day_to: date | None = None,
     zone: ZoneInfo,
-) -> Iterator[tuple[str, date, int]]:
-    """The distinct (region_code, day, person_id) of a distinct-people measure."""
+) -> QuerySet:
+    """The distinct `f_region, f_day, f_person` of a distinct-people measure."""
     qs = _selected(source, prefix=prefix, codes=codes, day_from=day_from, day_to=day_to, zone=zone)
-    rows = (
+    return (
         qs.order_by()
-        .values_list(F(f"{source.region}__code"), _day(source, zone), F(source.person))
+        .values(
+            f_region=F(f"{source.region}__code"),
+            f_day=_day(source, zone),
+            f_person=F(source.person),
+        )
         .distinct()
     )
-    yield from rows
+
+
+def person_rows(source: Source, *, zone: ZoneInfo, **selection) -> Iterator[tuple[str, date, int]]:
+    for code, day, person in person_grouped(source, zone=zone, **selection).values_list(
+        "f_region", "f_day", "f_person"
+    ):
+        yield code, _as_date(day), person

@@ -282,7 +282,7 @@ def recount(*, prefix: str, date_from: date, date_to: date) -> dict:
         )
         if within(r.created_at)
     ]
-    fix_minutes = [max(0, int((r.fixed_at - r.created_at).total_seconds() // 60)) for r in fixed]
+    fix_minutes = [int((r.fixed_at - r.created_at).total_seconds() // 60) for r in fixed]
     party = [
         p
         for p in PartyMembership.objects.filter(

@@ -133,7 +133,15 @@ def test_distinct_people_over_whole_and_partial_months(world):
     ]:
         out = _compute(world.city, date_from, date_to)
         assert (out.visits.workers, out.visits.count) == (workers, count)
-    assert FigurePerson.objects.filter(grain="m", measure="visitors").count() == 4
+    city_months = FigurePerson.objects.filter(
+        grain="m", measure="visitors", rolled=True, region_code="3604"
+    )
+    assert sorted(city_months.values_list("start", flat=True)) == [
+        date(2026, 1, 1),
+        date(2026, 2, 1),
+        date(2026, 2, 1),
+        date(2026, 3, 1),
+    ]
 
 
 def test_days_are_taken_in_asia_shanghai(world):
@@ -179,7 +187,8 @@ def test_a_visit_event_drives_its_figure_and_a_redelivery_counts_once(
         deliver(VisitRecorded.name, event.model_dump(mode="json"))
     out = _compute(world.city, today, today)
     assert (out.visits.count, out.visits.workers) == (1, 1)
-    assert DailyFigure.objects.get(measure="visits").value == 1
+    assert DailyFigure.objects.get(measure="visits", rolled=False).value == 1
+    assert DailyFigure.objects.get(measure="visits", region_code="36").value == 1
 
 
 def test_need_events_drive_resolved_and_rating(world, django_capture_on_commit_callbacks):
@@ -223,15 +232,21 @@ def test_figures_check_names_a_tampered_cell_and_rebuild_repairs_it(world):
     _rich_history(world)
     call_command("figures_rebuild")
     call_command("figures_check")
-    cell = DailyFigure.objects.filter(measure="visits").order_by("day").first()
+    cell = DailyFigure.objects.filter(measure="visits", rolled=False).order_by("day").first()
     cell.value += 3
     cell.save()
-    FigurePerson.objects.filter(measure="volunteers", grain="d").first().delete()
-    with pytest.raises(CommandError, match="2 figure"):
+    FigurePerson.objects.filter(measure="volunteers", rolled=False).first().delete()
+    province = DailyFigure.objects.get(
+        measure="reports_submitted", rolled=True, region_code="36", key="manhole|fixed"
+    )
+    province.value = 0
+    province.save()
+    with pytest.raises(CommandError, match="differ from the recount"):
         call_command("figures_check")
     differences = selectors.figures_differences()
     assert any(line.startswith(f"visits {cell.region_code} {cell.day}") for line in differences)
     assert any(line.startswith("volunteers ") for line in differences)
+    assert any(line.startswith("reports_submitted (sum) 36 ") for line in differences)
     call_command("figures_rebuild", "--region", "360403", "--from", "2026-01-01")
     call_command("figures_check")
 
