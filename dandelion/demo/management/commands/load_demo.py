@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dandelion.core.errors import ApplicationError
 from dandelion.demo.city import DEFAULT_SEED
+from dandelion.demo.demo_boundaries import demo_boundaries_load
 from dandelion.demo.demo_figures import demo_figures_load
 from dandelion.demo.demo_needs import demo_needs_load
 from dandelion.demo.demo_reports import demo_reports_load
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                 "needs": demo_needs_load(seed=seed),
                 "reports": demo_reports_load(seed=seed),
                 "volunteering and points": demo_volunteering_load(seed=seed),
+                "region shapes and people": demo_boundaries_load(seed=seed),
                 # Keep last: the figures' roll-ups are rebuilt from every row above.
                 "figures": demo_figures_load(seed=seed),
             }
