@@ -11,8 +11,18 @@ class CoverageConfig(AppConfig):
     verbose_name = _("服务圈覆盖")
 
     def ready(self) -> None:
+        from dandelion.core import console
+        from dandelion.core.permissions import can
+
         from . import permissions
         from .demand import demand_connect
 
         permissions.register()
         demand_connect()
+        console.register_section(
+            "coverage_map",
+            label=_("服务圈覆盖"),
+            url_name="coverage_console:map",
+            visible=lambda user: can(user, "coverage.view"),
+            order=70,
+        )

@@ -21,8 +21,10 @@ import numpy as np
 from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.errors import InvalidInput, field_error
-from dandelion.regions.selectors import Level, regions_with_boundary_within
-from dandelion.stations.selectors import partner_list
+from dandelion.core.geo import bbox_for_radius
+from dandelion.core.permissions import scope_queryset
+from dandelion.regions.selectors import Level, regions_all, regions_with_boundary_within
+from dandelion.stations.selectors import partner_list, station_list
 
 from . import siting
 from .cells import reach_m
@@ -246,3 +248,43 @@ def siting_suggest(
         seconds=round(result.seconds, 3),
         coverage=coverage,
     )
+
+
+MAP_STATIONS_MAX = 5000
+CONSOLE_LEVELS = (Level.CITY, Level.DISTRICT, Level.STREET)
+
+
+def coverage_regions(*, actor):
+    """The cities, districts and streets whose coverage `actor` may see, by code: the console's
+    region picker."""
+    return (
+        scope_queryset(actor, "coverage.view", regions_all())
+        .filter(level__in=CONSOLE_LEVELS)
+        .order_by("code")[:500]
+    )
+
+
+def community_boundaries(*, region) -> dict[str, dict]:
+    """The boundaries of the units coverage measures the region by (its communities, or
+    itself), by code, for the map."""
+    units = regions_with_boundary_within(region=region, level=Level.COMMUNITY)
+    found = dict(units.values_list("code", "boundary"))
+    if not found and region.boundary is not None:
+        found = {region.code: region.boundary}
+    return found
+
+
+def stations_around(*, coverage: Coverage) -> list[list]:
+    """[lat, lng, name] of the active stations that can reach the region's cells (within the
+    reach of its box), at most `MAP_STATIONS_MAX`, for the map."""
+    if not len(coverage.cell_ids):
+        return []
+    reach = reach_m(coverage.mode, coverage.minutes)
+    south, west, _n, _e = bbox_for_radius(
+        float(coverage.cell_lat.min()), float(coverage.cell_lng.min()), reach
+    )
+    _s, _w, north, east = bbox_for_radius(
+        float(coverage.cell_lat.max()), float(coverage.cell_lng.max()), reach
+    )
+    rows = station_list(bbox=(west, south, east, north)).values_list("lat", "lng", "name")
+    return [[lat, lng, name] for lat, lng, name in rows[:MAP_STATIONS_MAX]]

@@ -1,0 +1,120 @@
+"""The coverage console pages: map with siting, community table, exports, refusals."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from dandelion.accounts.services.roles import role_assign
+from dandelion.regions.services import region_shape_set, region_upsert
+
+MAP = "/console/coverage/"
+TABLE = "/console/coverage/communities/"
+SITING_XLSX = "/console/coverage/siting.xlsx"
+
+
+def box(west, south, east, north) -> dict:
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+@pytest.fixture
+def communities(jiujiang, make_station):
+    """Three communities side by side in 甘棠街道, a station near the first one."""
+    make_station(lat=29.725, lng=115.980)
+    made = [
+        region_shape_set(
+            region=jiujiang["community"],
+            boundary=box(115.975, 29.720, 115.985, 29.730),
+            population=3000,
+        )
+    ]
+    for n, west in enumerate((115.985, 115.995), start=2):
+        community = region_upsert(
+            code=f"36040300100{n}", name=f"测试社区{n}", parent=jiujiang["street"]
+        )
+        made.append(
+            region_shape_set(
+                region=community,
+                boundary=box(west, 29.720, west + 0.01, 29.730),
+                population=1000 * n,
+            )
+        )
+    return made
+
+
+@pytest.fixture
+def admin(client, make_user, jiujiang):
+    user = make_user()
+    role_assign(user=user, role="region_admin", region=jiujiang["xunyang"])
+    client.force_login(user)
+    return client
+
+
+def test_the_map_shows_the_coverage_and_runs_a_siting(
+    admin, communities, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(30):  # 12 build the nearby index
+        response = admin.get(MAP, {"region": "360403", "add": 2, "candidates": "cells"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="coverage-summary"' in page and 'id="siting-sites"' in page
+    config = response.context["map_config"]
+    assert len(config["communities"]["features"]) == 3
+    assert config["gaps"]["features"] and len(config["sites"]) == 2
+    assert config["stations"] == [[29.725, 115.98, config["stations"][0][2]]]
+
+
+def test_the_map_open_at_an_hour_and_its_bad_values(admin, communities):
+    response = admin.get(MAP, {"region": "360403", "at_hour": 3})
+    assert response.status_code == 200 and response.context["coverage"].at is not None
+    response = admin.get(MAP, {"region": "360403", "minutes": 0})
+    assert response.status_code == 200 and response.context["coverage"] is None
+    assert response.context["form"].errors["minutes"]
+
+
+def test_a_region_without_boundaries_says_so_on_the_page(admin, jiujiang):
+    response = admin.get(MAP, {"region": "360403"})
+    assert response.status_code == 200
+    assert 'data-testid="coverage-error"' in response.content.decode()
+
+
+def test_the_community_table_sorts_pages_and_exports(
+    admin, communities, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(25):  # 12 build the nearby index
+        response = admin.get(TABLE, {"region": "360403", "sort": "-uncovered"})
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    uncovered = [r["uncovered"] for r in rows]
+    assert uncovered == sorted(uncovered, reverse=True) and len(rows) == 3
+    shares = [
+        r["share"] for r in admin.get(TABLE, {"region": "360403", "sort": "share"}).context["rows"]
+    ]
+    assert shares == sorted(shares)
+    export = admin.get(TABLE, {"region": "360403", "sort": "share", "export": "xlsx"})
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    values = list(sheet.values)
+    assert len(values) == 4 and values[0][0] == "区划代码"
+
+
+def test_the_siting_export(admin, communities):
+    response = admin.get(SITING_XLSX, {"region": "360403", "add": 2, "mode": "walk", "minutes": 15})
+    assert response.status_code == 200
+    values = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert len(values) == 3 and values[1][0] == 1
+    assert admin.get(SITING_XLSX, {"region": "360403"}).status_code == 404
+
+
+def test_refusals(client, make_user, make_worker, jiujiang, communities):
+    assert client.get(MAP).status_code == 302  # to the console's sign-in
+    client.force_login(make_worker())
+    assert client.get(MAP).status_code == 403
+    other = make_user()
+    role_assign(user=other, role="region_admin", region=jiujiang["lianxi"])
+    client.force_login(other)
+    response = client.get(MAP, {"region": "360403"})
+    assert response.status_code == 200  # Xunyang is not among their regions: the field says so
+    assert response.context["form"].errors["region"]
+    assert client.get(SITING_XLSX, {"region": "360403", "add": 1}).status_code == 404
