@@ -139,7 +139,9 @@ def dashboard(request):
         "figures": None,
     }
     if date_from is None:
+        context["inputs"] = {"from": form.data.get("from", ""), "to": form.data.get("to", "")}
         return render(request, "figures/console/dashboard.html", context, status=400)
+    context["inputs"] = dates
     figures = figures_compute(region=region, date_from=date_from, date_to=date_to)
     tables = {table.key: table for table in figures_tables(figures)}
     children = [
