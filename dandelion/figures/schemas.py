@@ -111,8 +111,9 @@ class ReportsFigures(Schema):
     )
     fixed: int = Field(description="Reports fixed in the period")
     median_hours_to_fix: float | None = Field(
-        description="Median hours from submission to fix of the reports fixed in the period; "
-        "null when none"
+        description="Median time from submission to fix of the reports fixed in the period, in "
+        "hours: each report's time in whole hours (rounded down), the lower median; null when "
+        "none"
     )
     by_category: list[Breakdown] = Field(description="Reports submitted in the period, by category")
 

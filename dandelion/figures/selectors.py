@@ -8,9 +8,9 @@ period and the day rows of the days at its ends (see `models.FigurePerson`).
 
 from collections import defaultdict
 from datetime import date, timedelta
-from statistics import median_low
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,17 +108,43 @@ def _months(date_from: date, date_to: date) -> list[tuple[date, date]]:
     return months
 
 
-def _distinct_q(date_from: date, date_to: date) -> Q:
+def _distinct_parts(date_from: date, date_to: date) -> list[Q]:
     """The FigurePerson rows that together hold each person of the period once or more: the
     month rows of the months wholly inside it, the day rows of the other days."""
-    q = Q()
+    whole = []
+    parts = []
     for start, end in _months(date_from, date_to):
-        whole = start.day == 1 and (end + timedelta(days=1)).day == 1
-        if whole:
-            q |= Q(grain="m", start=start)
+        if start.day == 1 and (end + timedelta(days=1)).day == 1:
+            whole.append(start)
         else:
-            q |= Q(grain="d", start__gte=start, start__lte=end)
-    return q
+            parts.append(Q(grain="d", start__gte=start, start__lte=end))
+    if whole:
+        parts.append(Q(grain="m", start__in=whole))
+    return parts
+
+
+def _distinct_people(prefix: str, date_from: date, date_to: date) -> dict[str, int]:
+    """measure → distinct people of the region over the period: one index range per part,
+    united, then counted (an OR of the parts would read the region's every row)."""
+    selects = []
+    params: list = []
+    for part in _distinct_parts(date_from, date_to):
+        qs = (
+            FigurePerson.objects.filter(part, rolled=True, region_code=prefix)
+            .order_by()
+            .values_list("measure", "person_id")
+        )
+        sql, part_params = qs.query.sql_with_params()
+        selects.append(sql)
+        params.extend(part_params)
+    union = " UNION ALL ".join(f"SELECT * FROM ({sql}) part" for sql in selects)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT sub.measure, COUNT(DISTINCT sub.person_id) FROM ({union}) sub "
+            "GROUP BY sub.measure",
+            params,
+        )
+        return dict(cursor.fetchall())
 
 
 def _breakdown(counts: dict[str, int], labels: dict[str, str]) -> list[dict]:
@@ -230,12 +256,7 @@ def figures_compute(*, region, date_from: date, date_to: date) -> FiguresOut:
         )
 
     # Distinct people over the period.
-    people = dict(
-        FigurePerson.objects.filter(_distinct_q(date_from, date_to), region_code__startswith=prefix)
-        .order_by()
-        .values_list("measure")
-        .annotate(n=Count("person_id", distinct=True))
-    )
+    people = _distinct_people(prefix, date_from, date_to)
 
     stations = stock.get("stations", {})
     stars = _split(stations, 3)
@@ -243,7 +264,7 @@ def figures_compute(*, region, date_from: date, date_to: date) -> FiguresOut:
     rating_count = sum(ratings.values())
     rating_sum = sum(int(k or 0) * v for k, v in ratings.items())
     fix = flow.get("reports_fixed", {})
-    fix_minutes = sorted((int(k), v) for k, v in fix.items())
+    fix_hours = sorted((int(k), v) for k, v in fix.items())
     party = stock.get("party_members", {})
     party_flow = flow.get("party_members", {})
     reports = flow.get("reports_submitted", {})
@@ -313,7 +334,7 @@ def figures_compute(*, region, date_from: date, date_to: date) -> FiguresOut:
                 "submitted": total(flow, "reports_submitted"),
                 "by_status": _breakdown(_split(reports, 1), report_statuses),
                 "fixed": total(flow, "reports_fixed"),
-                "median_hours_to_fix": _median_hours(fix_minutes),
+                "median_hours_to_fix": _median_hours(fix_hours),
                 "by_category": _breakdown(_split(reports, 0), category_labels),
             },
             "volunteering": {
@@ -341,23 +362,18 @@ def figures_compute(*, region, date_from: date, date_to: date) -> FiguresOut:
     )
 
 
-def _median_hours(histogram: list[tuple[int, int]]) -> float | None:
-    """The (lower) median of minutes-to-fix given as (minutes, count) pairs, in hours."""
-    count = sum(n for _minutes, n in histogram)
+def _median_hours(histogram: list[tuple[int, int]]) -> int | None:
+    """The lower median of whole hours to fix, given as (hours, count) pairs."""
+    count = sum(n for _hours, n in histogram)
     if not count:
         return None
     middle = (count - 1) // 2
     seen = 0
-    for minutes, n in histogram:
+    for hours, n in histogram:
         seen += n
         if seen > middle:
-            return round(minutes / 60, 2)
+            return hours
     return None
-
-
-def median_hours(minutes: list[int]) -> float | None:
-    """The same median over raw minutes (what the recount uses)."""
-    return round(median_low(minutes) / 60, 2) if minutes else None
 
 
 def figures_differences(*, region_code: str | None = None, limit: int = 1000) -> list[str]:

@@ -326,7 +326,7 @@ def recount(*, prefix: str, date_from: date, date_to: date) -> dict:
         "reports.submitted": len(reports),
         "reports.fixed": len(fixed),
         "reports.median_hours_to_fix": (
-            round(statistics.median_low(fix_minutes) / 60, 2) if fix_minutes else None
+            statistics.median_low([m // 60 for m in fix_minutes]) if fix_minutes else None
         ),
         "volunteering.teams": sum(
             by_end(o.created_at)
