@@ -37,6 +37,7 @@ def registration_choices() -> dict[str, Any]:
     return {
         "occupations": WorkerProfile.Occupation.choices,
         "platforms": WorkerProfile.Platform.choices,
+        "vehicles": WorkerProfile.Vehicle.choices,
         "platform_other": WorkerProfile.Platform.OTHER.value,
         "skills": SKILL_SUGGESTIONS,
         "privacy_policy_version": settings.PRIVACY_POLICY_VERSION,
@@ -56,6 +57,17 @@ def holds_staff_role(*, user: User) -> bool:
 
 def worker_profile_of(*, user: User) -> WorkerProfile | None:
     return WorkerProfile.objects.select_related("work_region").filter(user=user).first()
+
+
+def worker_vehicle(*, user: User) -> str:
+    """How the worker gets about (`WorkerProfile.Vehicle`); an e-bike for someone not
+    registered: most people on the map are riders."""
+    vehicle = (
+        WorkerProfile.objects.filter(user=user, consent_withdrawn_at__isnull=True)
+        .values_list("vehicle", flat=True)
+        .first()
+    )
+    return vehicle or WorkerProfile.Vehicle.E_BIKE.value
 
 
 def consent_is_current(profile: WorkerProfile | None) -> bool:

@@ -126,6 +126,7 @@ def _registration_options() -> dict:
     choices = account_selectors.registration_choices()
     return {
         "occupations": choices["occupations"],
+        "vehicles": choices["vehicles"],
         "platforms": choices["platforms"],
         "streets": streets,
         "skill_suggestions": choices["skills"],
@@ -139,6 +140,7 @@ def _registration_changes(post, *, platform_other_value: str, editing: bool) -> 
     changes = {
         "display_name": post.get("display_name", ""),
         "occupation": post.get("occupation", ""),
+        "vehicle": post.get("vehicle", ""),
         "platform": post.get("platform", ""),
         "work_region_code": post.get("work_region_code", ""),
         "is_volunteer": post.get("is_volunteer") == "on",
@@ -146,6 +148,9 @@ def _registration_changes(post, *, platform_other_value: str, editing: bool) -> 
         "real_name": post.get("real_name", ""),
         "accept_policy_version": post.get("accept_policy_version") or None,
     }
+    if not changes["vehicle"]:
+        # Left to the default: by occupation at registration, unchanged on an edit.
+        del changes["vehicle"]
     if editing and changes["accept_policy_version"] is None:
         # Consent was given at registration; editing the profile neither renews nor withdraws it.
         del changes["accept_policy_version"]
@@ -161,6 +166,7 @@ def _profile_values(user, profile, *, platform_other_value: str, skill_suggestio
     return {
         "display_name": "" if user.display_name == placeholder else user.display_name,
         "occupation": profile.occupation,
+        "vehicle": profile.vehicle,
         "platform": profile.platform,
         "platform_other": profile.platform_other,
         "work_region_code": profile.work_region.code,

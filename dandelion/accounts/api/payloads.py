@@ -46,6 +46,8 @@ def profile_payload(profile: WorkerProfile | None) -> dict | None:
         "platform": profile.platform,
         "platform_label": str(profile.platform_label),
         "platform_other": profile.platform_other,
+        "vehicle": profile.vehicle,
+        "vehicle_label": str(profile.get_vehicle_display()),
         "work_region": region_ref(profile.work_region),
         "is_volunteer": profile.is_volunteer,
         "skills": profile.skills,

@@ -8,6 +8,7 @@ from ninja import Field, Schema
 from dandelion.core.refs import RegionRef, UserRef
 
 Occupation = Literal["delivery_rider", "courier", "ride_hailing_driver", "truck_driver", "other"]
+Vehicle = Literal["e_bike", "bicycle", "motorcycle", "car", "walk"]
 Platform = Literal[
     "meituan",
     "eleme",
@@ -75,6 +76,8 @@ class WorkerProfileOut(Schema):
     platform: str
     platform_label: str
     platform_other: str
+    vehicle: Vehicle = Field(description="How the worker gets about: travel times and routes")
+    vehicle_label: str
     work_region: RegionRef
     is_volunteer: bool
     skills: list[str]
@@ -122,6 +125,9 @@ class WorkerProfilePatch(Schema):
     occupation: Occupation | None = None
     platform: Platform | None = None
     platform_other: str | None = Field(None, max_length=100)
+    vehicle: Vehicle | None = Field(
+        None, description="Default at registration: car for drivers, e_bike for everyone else"
+    )
     work_region_code: str | None = Field(
         None, pattern=r"^\d{9}$", description="The street (9-digit division code)"
     )

@@ -35,6 +35,16 @@ class WorkerProfile(models.Model):
         EMS = "ems", _("中国邮政 EMS")
         OTHER = "other", _("其他")
 
+    class Vehicle(models.TextChoices):
+        """How the worker gets about: the map words travel time by it (riding by default) and
+        plans routes for it. The values are `core.geo.TRAVEL_M_PER_MIN`'s keys."""
+
+        E_BIKE = "e_bike", _("电动车")
+        BICYCLE = "bicycle", _("自行车")
+        MOTORCYCLE = "motorcycle", _("摩托车")
+        CAR = "car", _("汽车")
+        WALK = "walk", _("步行")
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="worker_profile"
     )
@@ -48,6 +58,9 @@ class WorkerProfile(models.Model):
         verbose_name=_("主要工作街道"),
         on_delete=models.PROTECT,
         related_name="worker_profiles",
+    )
+    vehicle = models.CharField(
+        _("交通工具"), max_length=16, choices=Vehicle.choices, default=Vehicle.E_BIKE
     )
     is_volunteer = models.BooleanField(_("愿意做志愿者"), default=False)
     skills = models.JSONField(_("技能"), default=list, blank=True)

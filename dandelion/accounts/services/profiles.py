@@ -32,6 +32,7 @@ REQUIRED_MESSAGES = {"accept_policy_version": _("请阅读并同意隐私政策"
 UPDATABLE = {
     "display_name",
     "occupation",
+    "vehicle",
     "platform",
     "platform_other",
     "work_region_code",
@@ -83,7 +84,16 @@ def _check_policy(version: str) -> None:
         )
 
 
-CHOICE_MESSAGES = {"occupation": _("请选择职业。"), "platform": _("请选择所属平台。")}
+CHOICE_MESSAGES = {
+    "occupation": _("请选择职业。"),
+    "platform": _("请选择所属平台。"),
+    "vehicle": _("请选择交通工具。"),
+}
+# Drivers drive; everyone else is taken to ride an e-bike until they say otherwise.
+DRIVING_OCCUPATIONS = {
+    WorkerProfile.Occupation.RIDE_HAILING_DRIVER,
+    WorkerProfile.Occupation.TRUCK_DRIVER,
+}
 
 
 def _apply(profile: WorkerProfile, user: User, changes: dict[str, Any], now: datetime) -> None:
@@ -95,7 +105,7 @@ def _apply(profile: WorkerProfile, user: User, changes: dict[str, Any], now: dat
             code=AccountsError.UNKNOWN_FIELDS,
             errors=[field_error(f, AccountsError.UNKNOWN_FIELDS, message) for f in unknown],
         )
-    for field in ("occupation", "platform"):
+    for field in ("occupation", "platform", "vehicle"):
         if field in changes:
             choices = getattr(WorkerProfile, field.capitalize()).values
             if changes[field] not in choices:
@@ -176,6 +186,9 @@ def worker_register(
     ):
         # A worker who gives their name is called by it, not by the placeholder 用户5678.
         changes = {**changes, "display_name": real_name}
+    if not changes.get("vehicle"):
+        driving = changes.get("occupation") in DRIVING_OCCUPATIONS
+        changes = {**changes, "vehicle": "car" if driving else "e_bike"}
     _apply(profile, user, changes, now)
     _validated_save(profile)
     _audit_consent(user, profile)

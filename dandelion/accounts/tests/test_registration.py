@@ -111,3 +111,33 @@ def test_registration_options_list_choices_and_streets(newcomer):
     assert {"value": "meituan", "label": "美团"} in body["platforms"]
     assert body["streets"] == [{"code": "360403001", "name": "甘棠街道"}]
     assert body["privacy_policy_version"] == "2025-01"
+
+
+def test_registration_takes_riders_to_ride_and_drivers_to_drive(newcomer, make_worker):
+    body = patch(newcomer, REGISTRATION).json()
+    assert (body["profile"]["vehicle"], body["profile"]["vehicle_label"]) == ("e_bike", "电动车")
+
+    driver = client_for(make_worker(registered=False, phone="13812345679"))
+    body = patch(driver, {**REGISTRATION, "occupation": "truck_driver"}).json()
+    assert body["profile"]["vehicle"] == "car"
+
+
+def test_the_worker_declares_their_vehicle(newcomer):
+    patch(newcomer, {**REGISTRATION, "vehicle": "bicycle"})
+    assert WorkerProfile.objects.get().vehicle == "bicycle"
+
+    response = patch(newcomer, {"vehicle": "walk"})
+
+    assert response.status_code == 200 and response.json()["profile"]["vehicle"] == "walk"
+    assert patch(newcomer, {"vehicle": "rocket"}).status_code == 422
+
+
+def test_the_vehicle_selector_answers_for_anyone(newcomer, make_worker):
+    from dandelion.accounts import selectors
+
+    patch(newcomer, {**REGISTRATION, "vehicle": "car"})
+    profile = WorkerProfile.objects.get()
+
+    assert selectors.worker_vehicle(user=profile.user) == "car"
+    stranger = make_worker(registered=False, phone="13812345670")
+    assert selectors.worker_vehicle(user=stranger) == "e_bike"
