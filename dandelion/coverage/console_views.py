@@ -56,7 +56,7 @@ class CoverageForm(forms.Form):
         label=gettext_lazy("分钟"), min_value=1, max_value=selectors.MINUTES_MAX, initial=15
     )
     at_hour = forms.IntegerField(
-        label=gettext_lazy("开放时间"), min_value=0, max_value=24, required=False, initial=24
+        label=gettext_lazy("开放于"), min_value=0, max_value=24, required=False, initial=24
     )
 
     def __init__(self, data, *, regions, **kwargs):
@@ -133,7 +133,7 @@ def _map_config(coverage, boundaries, stations, siting) -> dict:
         "sites": [vars(site) for site in siting.sites] if siting else [],
         "messages": {
             "share": _("覆盖率"),
-            "people": _("人口"),
+            "people": _("总人口"),
             "covered": _("覆盖人口"),
             "gap": _("未覆盖单元"),
             "site": _("建议站点"),
@@ -244,7 +244,7 @@ def _community_rows(coverage, sort: str) -> list[dict]:
 COMMUNITY_COLUMNS = [
     ("code", gettext_lazy("区划代码")),
     ("name", gettext_lazy("社区")),
-    ("population", gettext_lazy("人口")),
+    ("population", gettext_lazy("总人口")),
     ("covered_population", gettext_lazy("覆盖人口")),
     ("uncovered", gettext_lazy("未覆盖人口")),
     ("share", gettext_lazy("覆盖率")),

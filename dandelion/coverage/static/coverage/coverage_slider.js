@@ -11,7 +11,7 @@
   function show() {
     var hour = Number(slider.value);
     label.textContent =
-      hour >= 24 ? label.dataset.any : label.dataset.at.replace("%(h)s", String(hour).padStart(2, "0"));
+      hour >= 24 ? label.dataset.any : label.dataset.at.replace("{h}", String(hour).padStart(2, "0"));
   }
 
   slider.addEventListener("input", show);
