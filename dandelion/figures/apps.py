@@ -17,7 +17,7 @@ class FiguresConfig(AppConfig):
         from dandelion.core.permissions import can
         from dandelion.needs.events import NeedRated, NeedResolved
         from dandelion.reports.events import ReportAccepted
-        from dandelion.stations.events import VisitRecorded
+        from dandelion.stations.events import ServiceLogged, StarsChanged, VisitRecorded
         from dandelion.volunteering.events import HoursConfirmed
 
         from . import permissions, services
@@ -28,6 +28,8 @@ class FiguresConfig(AppConfig):
         subscribe(NeedRated, services.on_need_rated)
         subscribe(ReportAccepted, services.on_report_accepted)
         subscribe(HoursConfirmed, services.on_hours_confirmed)
+        subscribe(StarsChanged, services.on_stars_changed)
+        subscribe(ServiceLogged, services.on_service_logged)
         register_periodic(
             "figures.sweep", every_seconds=services.SWEEP_SECONDS, run=services.figures_sweep
         )

@@ -355,7 +355,11 @@ def figures_compute(*, region, date_from: date, date_to: date) -> FiguresOut:
                 "reregistered": sum(v for k, v in party_flow.items() if k.endswith("|1")),
                 "branches": total(stock, "branches"),
             },
-            "station_services": None,
+            "station_services": {
+                "events": total(flow, "service_events"),
+                "people_served": total(flow, "service_people"),
+                "bottles": total(flow, "service_bottles"),
+            },
             "by_region": by_region,
             "series": series,
         }

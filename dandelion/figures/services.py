@@ -309,3 +309,22 @@ def on_hours_confirmed(event) -> None:
     _refresh_for(
         ("volunteer_minutes", "volunteers", "points_issued"), event.region_code, event.occurred_at
     )
+
+
+def on_stars_changed(event) -> None:
+    # A station's stars are part of its stock cell, dated by its creation: the region's
+    # station cells are refreshed whole (one region's stations).
+    figures_refresh(
+        measures=("stations",), codes=[event.region_code], zone=region_zone(event.region_code)
+    )
+
+
+def on_service_logged(event) -> None:
+    zone = region_zone(event.region_code)
+    figures_refresh(
+        measures=("service_events", "service_people", "service_bottles"),
+        codes=[event.region_code],
+        day_from=event.date,
+        day_to=event.date,
+        zone=zone,
+    )

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     Case,
     CharField,
@@ -78,18 +77,8 @@ class Source:
     person: str | None = None
 
 
-def _has_field(qs: QuerySet, name: str) -> bool:
-    try:
-        qs.model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return False
-    return True
-
-
 def _station_key(qs: QuerySet):
-    # Stars come with the standards' star ratings; until the field exists every station is 0.
-    stars = _text("stars") if _has_field(qs, "stars") else Value("0")
-    return _joined(F("kind"), F("origin"), _flag(Q(is_24h=True)), stars)
+    return _joined(F("kind"), F("origin"), _flag(Q(is_24h=True)), _text("stars"))
 
 
 class MinutesBetween(Func):
@@ -180,6 +169,29 @@ SOURCES: tuple[Source, ...] = (
         "day",
         where=lambda: Q(flagged=False),
         is_date=True,
+    ),
+    Source(
+        "service_events",
+        lambda: _stations()["service_logs"],
+        "station__region",
+        "date",
+        is_date=True,
+    ),
+    Source(
+        "service_people",
+        lambda: _stations()["service_logs"],
+        "station__region",
+        "date",
+        is_date=True,
+        value=lambda: Sum("people_served"),
+    ),
+    Source(
+        "service_bottles",
+        lambda: _stations()["service_logs"],
+        "station__region",
+        "date",
+        is_date=True,
+        value=lambda: Sum(Coalesce("bottles", 0)),
     ),
     Source(
         "needs_submitted",

@@ -507,6 +507,7 @@ def rows_for_figures() -> dict[str, QuerySet]:
         "stations": Station.objects.all(),
         "partners": PartnerPlace.objects.all(),
         "visits": StationVisit.objects.all(),
+        "service_logs": StationServiceLog.objects.all(),
     }
 
 

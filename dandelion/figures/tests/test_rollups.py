@@ -332,3 +332,45 @@ def test_random_histories_equal_their_recount(world, events, span):
         for region in (world.city, world.xunyang, world.street):
             _assert_equal_recount(region, date_from, date_to)
         transaction.set_rollback(True)
+
+
+def test_stars_and_the_work_log_drive_their_figures(world, django_capture_on_commit_callbacks):
+    from dandelion.stations.models import StationServiceLog
+    from dandelion.stations.services import service_log_add, station_stars_set
+
+    today = timezone.localdate()
+    services.figures_rebuild()
+    assert _compute(world.city, today, today).stations.by_stars is None
+    with django_capture_on_commit_callbacks(execute=True):
+        station_stars_set(station=world.station_x, stars=5, valid_until=None, reason="评定")
+        for key, kind, people, bottles in (
+            ("a", "health_check", 30, None),
+            ("b", "drinks_refill", 0, 48),
+        ):
+            service_log_add(
+                actor=world.manager_x,
+                station=world.station_x,
+                day=today,
+                kind_code=kind,
+                people_served=people,
+                bottles=bottles,
+                idempotency_key=key,
+            )
+    out = _compute(world.city, today, today)
+    assert {b.key: b.value for b in out.stations.by_stars} == {
+        "0": 1,
+        "1": 0,
+        "2": 0,
+        "3": 0,
+        "4": 0,
+        "5": 1,
+    }
+    logs = StationServiceLog.objects.all()
+    assert out.station_services.model_dump() == {
+        "events": logs.count(),
+        "people_served": sum(log.people_served for log in logs),
+        "bottles": sum(log.bottles or 0 for log in logs),
+    }
+    assert out.station_services.bottles == 48
+    assert _compute(world.lianxi, today, today).station_services.events == 0
+    assert selectors.figures_differences() == []
