@@ -225,3 +225,37 @@ def test_the_form_offers_the_categories_of_the_place_pinned(
     expect(page.locator("#category-error")).to_have_count(0)
     screenshot(page, "2-category-back", full_page=True)
     assert blocked_requests == []
+
+
+def test_the_public_map_opens_framed_on_every_report(
+    live_server, make_page, screenshot, blocked_requests, world, settings
+):
+    """Thirteen reports spread over about 8 km of the city: the public map opens showing all of
+    them (it once opened on one), and then lists what the moved map shows."""
+    settings.SUBMISSION_RATES = "100000/60"
+    neighbour = world["existing"].reporter
+    for i in range(12):
+        services.report_create(
+            reporter=neighbour,
+            category_code="manhole" if i % 2 else "garbage",
+            lat=29.690 + 0.006 * i,
+            lng=115.960 + 0.005 * (i % 5),
+            description=f"第{i}处",
+            photos=[io.BytesIO(_jpeg())],
+        )
+    public = make_page()
+
+    def box_loaded():  # the list's request for the box the map shows, after each move
+        return public.expect_response(lambda r: "/api/v1/reports" in r.url and "bbox=" in r.url)
+
+    with box_loaded():
+        public.goto(f"{live_server.url}/reports/map/")
+    expect(public.locator(".reports-map__row")).to_have_count(13)
+    expect(public.locator("#reports-map path.leaflet-interactive")).to_have_count(13)
+    screenshot(public, "1-all-reports")
+    for _ in range(2):
+        with box_loaded():
+            public.locator(".leaflet-control-zoom-in").click()
+    screenshot(public, "2-zoomed")
+    expect(public.locator(".reports-map__row")).not_to_have_count(13)
+    assert blocked_requests == []

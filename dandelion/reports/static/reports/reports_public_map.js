@@ -32,8 +32,13 @@
     return [sw[1], sw[0], ne[1], ne[0]].map(function (n) { return n.toFixed(6); }).join(",");
   }
 
+  // The first view shows every report the filters find (the city's, most recent 100), framed
+  // to fit them; from then on the map's visible box is what is listed.
+  var framed = false;
+
   function load() {
-    var query = new URLSearchParams({ bbox: bbox(), page_size: "100" });
+    var query = new URLSearchParams({ page_size: "100" });
+    if (framed) query.append("bbox", bbox());
     if (el.category.value) query.append("category", el.category.value);
     var statuses = el.state.value === "open" ? OPEN : el.state.value === "closed" ? CLOSED : [];
     statuses.forEach(function (s) { query.append("status", s); });
@@ -50,7 +55,16 @@
       });
   }
 
+  function frame(page) {
+    framed = true;
+    var points = page.items.map(function (item) { return view.toMap(item.lat, item.lng); });
+    if (!points.length) return false;
+    view.map.fitBounds(L.latLngBounds(points), { padding: [24, 24], maxZoom: 15 });
+    return true;
+  }
+
   function render(page) {
+    if (!framed) frame(page); // fitting moves the map; the move then loads the box it shows
     layer.clearLayers();
     el.list.textContent = "";
     el.count.textContent = page.count ? messages.count.replace("%(n)s", page.count) : messages.none;
@@ -83,15 +97,5 @@
   view.map.on("moveend", load);
   el.category.addEventListener("change", load);
   el.state.addEventListener("change", load);
-  // Around the visitor when the browser tells where they are; the city centre otherwise.
-  if (navigator.geolocation) {
-    navigator.geolocation.getCurrentPosition(
-      function (position) {
-        view.map.setView(view.toMap(position.coords.latitude, position.coords.longitude), 15);
-      },
-      function () {},
-      { timeout: 8000, maximumAge: 300000 }
-    );
-  }
   load();
 })();
