@@ -38,8 +38,14 @@ from .exports import (
     table_by_key,
     workbook_bytes,
 )
-from .periods import PRESETS, last_complete_month, month_bounds, preset_bounds, previous_month
-from .schemas import MAX_SPAN_DAYS
+from .periods import (
+    PRESETS,
+    last_complete_month,
+    month_bounds,
+    month_too_old,
+    preset_bounds,
+    previous_month,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -259,12 +265,12 @@ def _brief(request):
     if not form.is_valid():
         return region, form, None
     month = form.cleaned_data["month"] or last_complete_month(today)
+    if month_too_old(month, today):
+        form.add_error("month", _("只能查看近十年的简报。"))
+        return region, form, None
     first, last = month_bounds(month)
     if first > today:
         form.add_error("month", _("这个月还没有开始。"))
-        return region, form, None
-    if first.year < today.year - MAX_SPAN_DAYS // 366:
-        form.add_error("month", _("只能查看近十年的简报。"))
         return region, form, None
     current = figures_compute(region=region, date_from=first, date_to=min(last, today))
     before_first, before_last = month_bounds(previous_month(month))

@@ -22,7 +22,7 @@ from dandelion.core.errors import CoreError, InvalidInput, field_error
 
 from . import dashboard_selectors, selectors
 from .exports import FIGURES, HEADLINE, INT, NUMBER, TEXT, Column, Table, figure_value, level_label
-from .periods import last_complete_month, month_bounds
+from .periods import last_complete_month, month_bounds, month_too_old
 from .schemas import FiguresOut
 
 SUPPRESS_BELOW = 5
@@ -117,11 +117,13 @@ def open_month(*, region, month: str | None) -> tuple[date, date]:
     zone). Only months that have ended are published."""
     today = timezone.localdate(timezone=ZoneInfo(region.timezone or settings.TIME_ZONE))
     month = month or last_complete_month(today)
-    first, last = month_bounds(month)
-    if last >= today:
+    if month_too_old(month, today):
+        message = _("只公开近十年的数据。")
+    elif (bounds := month_bounds(month))[1] >= today:
         message = _("只公开已经结束的月份的数据。")
-        raise InvalidInput(message, errors=[field_error("month", CoreError.INVALID_INPUT, message)])
-    return first, last
+    else:
+        return bounds
+    raise InvalidInput(message, errors=[field_error("month", CoreError.INVALID_INPUT, message)])
 
 
 def open_data_get(*, region_code: str | None, month: str | None) -> dict:

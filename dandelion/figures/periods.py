@@ -12,8 +12,12 @@ PRESETS = (
 )
 
 
+# How far back the month pages reach (the figures API's longest period, in whole years).
+MONTHS_BACK_YEARS = 10
+
+
 def month_bounds(month: str) -> tuple[date, date]:
-    """First and last day of `YYYY-MM`."""
+    """First and last day of `YYYY-MM` (ValueError for a month no calendar has, like 0000-01)."""
     year, number = (int(part) for part in month.split("-"))
     first = date(year, number, 1)
     following = date(year + number // 12, number % 12 + 1, 1)
@@ -38,3 +42,9 @@ def preset_bounds(preset: str, today: date) -> tuple[date, date] | None:
     if preset == "this_year":
         return today.replace(month=1, day=1), today
     return None
+
+
+def month_too_old(month: str, today: date) -> bool:
+    """Is `YYYY-MM` further back than the month pages reach? (Checked before `month_bounds`,
+    so a year no calendar has is simply too old.)"""
+    return int(month[:4]) < today.year - MONTHS_BACK_YEARS

@@ -185,6 +185,7 @@ def test_the_brief_defaults_to_last_month_and_refuses_bad_months(world, history)
     assert page.status_code == 400 and 'value="2026-4"' in page.content.decode()
     assert client.get(URL + "brief/?month=2026-05").status_code == 400
     assert client.get(URL + "brief/?month=0001-01").status_code == 400
+    assert client.get(URL + "brief/?month=0000-01").status_code == 400
     assert client.get(URL + "brief.pdf?month=2026-05").status_code == 400
     assert client.get(URL + "brief/?region=360402").status_code == 404
 

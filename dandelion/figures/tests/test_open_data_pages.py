@@ -75,6 +75,9 @@ def test_only_months_that_have_ended(world, history):
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "month"
     assert client.get(API, {"region": "360403", "month": "2026-13"}).status_code == 422
+    assert client.get(API, {"region": "360403", "month": "0000-01"}).status_code == 422
+    assert client.get(API, {"region": "360403", "month": "2015-12"}).status_code == 422
+    assert client.get(API, {"region": "360403", "month": "2016-01"}).status_code == 200
     assert client.get(API, {"region": "360403"}).json()["month"] == "2026-03"
     assert client.get(API, {"region": "999999"}).status_code == 404
     assert client.get(API).json()["region"]["code"] == "360000"
