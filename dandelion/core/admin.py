@@ -6,6 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from .models import AuditEvent
 from .permissions import can, scope_queryset
 
+# The admin's own words, not Django's ("Django 管理").
+admin.site.site_header = _("蒲公英管理后台")
+admin.site.site_title = _("蒲公英管理后台")
+admin.site.index_title = _("数据管理")
+
 
 class ScopedAdminMixin:
     """A ModelAdmin whose lists, pages and buttons follow `core.permissions`, not Django's
