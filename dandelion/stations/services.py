@@ -42,6 +42,7 @@ from .models import (
     PartnerPlace,
     ServiceKind,
     Station,
+    StationPhoto,
     StationServiceLog,
     StationVisit,
     new_visit_code,
@@ -646,3 +647,18 @@ def _service_log_again(earlier: StationServiceLog, station: Station) -> StationS
             extra={"service_log_id": earlier.pk},
         )
     return earlier
+
+
+def station_photo_add(*, station: Station, upload, caption: str = "", actor=None) -> StationPhoto:
+    """Add a photo to the station's page (`station.change`, unless `actor` is None: loaders).
+    The upload goes through `core.photos`: decoded, re-encoded without metadata, and deleted
+    again if the row is not saved."""
+    if actor is not None:
+        require(actor, "station.change", station)
+    processed = photo_process(upload, field="photo")
+    with atomic_with_files() as files:
+        order = StationPhoto.objects.filter(station=station).count()
+        photo = StationPhoto(station=station, caption=caption[:120], sort_order=order)
+        files.save(photo.image, f"{station.pk}.jpg", processed.image)
+        photo.save()
+    return photo
