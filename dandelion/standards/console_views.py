@@ -22,6 +22,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dandelion.core.console import console_required
@@ -36,6 +37,12 @@ from .payloads import assessment_detail_payload
 from .workflow import ACTION_ROLE
 
 PAGE_SIZE = 25
+ROLE_LABELS = {
+    "station_manager": gettext_lazy("驿站管理员"),
+    "reviewer": gettext_lazy("评审人"),
+    "approver": gettext_lazy("核定人"),
+    "region_admin": gettext_lazy("区域管理员"),
+}
 REFUSALS = (NotFound, PermissionDenied)
 
 
@@ -132,12 +139,18 @@ def assessment_page(request, assessment_id: int):
             return redirect("standards_console:assessment", assessment_id=assessment_id)
     assessment = selectors.assessment_get(actor=request.user, assessment_id=assessment_id)
     detail = _inputs(request, assessment_detail_payload(assessment, actor=request.user), errors)
+    states = dict(Assessment.State.choices)
+    for event in detail["events"]:
+        event["from_label"] = states.get(event["from_state"], "")
+        event["to_label"] = states.get(event["to_state"], event["to_state"])
+        event["role_label"] = ROLE_LABELS.get(event["actor_role"], event["actor_role"])
     actions = detail["actions"]
     return render(
         request,
         "standards/console/assessment.html",
         {
             "a": detail,
+            "state_label": assessment.get_state_display(),
             "errors": errors,
             "may_self": "submit" in actions,
             "may_review": "review" in actions,

@@ -121,6 +121,8 @@ def assessment_detail_payload(a: Assessment, *, actor, request=None) -> dict:
             {
                 "code": s.indicator.code,
                 "group": s.indicator.group.code,
+                "group_name": s.indicator.group.name,
+                "group_name_en": s.indicator.group.name_en,
                 "name": s.indicator.name,
                 "name_en": s.indicator.name_en,
                 "max_points": float(s.indicator.max_points),

@@ -115,6 +115,8 @@ class EvidenceOut(Schema):
 class ScoreOut(Schema):
     code: str
     group: str
+    group_name: str
+    group_name_en: str
     name: str
     name_en: str
     max_points: float

@@ -7,9 +7,9 @@ Rules:
 - The assessment keeps the standard version in force when it was opened.
 - Automatic measures are read when the assessment opens and again when the station submits.
 - Submitting needs a self-score for every indicator without a measure, and evidence for every
-  indicator that requires it; reviewing needs a reviewer's score (or a measured value) for
-  every indicator. A reviewer's score that differs from the measured points needs a reason,
-  and is written to the audit log.
+  indicator that requires it (a bonus item only when claimed); reviewing needs a reviewer's
+  score (or a measured value) for every indicator. A reviewer's score that differs from the
+  measured points needs a reason, and is written to the audit log.
 - The stars: the highest level whose threshold the total reaches and whose prerequisites
   (area, amenities, indicators that must earn points) the station meets. The total is the
   points (at most 100) plus the bonus items (at most the standard's bonus).
@@ -58,9 +58,11 @@ from ..workflow import (
     APPROVE_ACTION,
     ASSESSMENT,
     CREATE,
+    MANAGER,
     OPEN_STATES,
     REVIEW_ACTION,
     REVIEW_EDITABLE,
+    REVIEWER,
     SELF_EDITABLE,
     SUBMIT,
 )
@@ -75,7 +77,9 @@ def _no_standard() -> Conflict:
     return Conflict(_("这个区域还没有发布评定标准。"), code=E.NO_STANDARD)
 
 
-def _create(*, station, standard: Standard, round=None, actor=None, at: datetime) -> Assessment:
+def _create(
+    *, station, standard: Standard, round=None, actor=None, actor_role: str, at: datetime
+) -> Assessment:
     assessment = Assessment.objects.create(
         station=station, standard=standard, round=round, created_at=at
     )
@@ -90,7 +94,7 @@ def _create(*, station, standard: Standard, round=None, actor=None, at: datetime
         from_state="",
         to_state=S.DRAFT,
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_role="region_admin" if round is not None else "station_manager",
+        actor_role=actor_role,
         note=round.name if round is not None else "",
         created_at=at,
     )
@@ -131,7 +135,8 @@ def assessment_open(*, actor, station_id: int, at: datetime | None = None) -> As
     standard = selectors.standard_in_force(region=station.region)
     if standard is None:
         raise _no_standard()
-    return _create(station=station, standard=standard, actor=actor, at=at)
+    role = MANAGER if can(actor, "assessment.self_assess", station) else REVIEWER
+    return _create(station=station, standard=standard, actor=actor, actor_role=role, at=at)
 
 
 def _station_for(actor, station_id: int):
@@ -179,7 +184,14 @@ def round_open(
             standards[station.region_id] = selectors.standard_in_force(region=station.region)
         standard = standards[station.region_id]
         if standard is not None:
-            _create(station=station, standard=standard, round=round, actor=actor, at=at)
+            _create(
+                station=station,
+                standard=standard,
+                round=round,
+                actor=actor,
+                actor_role="region_admin",
+                at=at,
+            )
     return round
 
 
@@ -377,7 +389,9 @@ def _submit_guard(assessment: Assessment, rows: list[AssessmentScore]) -> None:
             errors.append(
                 field_error(f"scores.{code}.points", E.SCORE_MISSING, _("请为这一项自评打分。"))
             )
-        if row.indicator.evidence_required and row.indicator_id not in with_evidence:
+        # A bonus item needs its evidence only when the station claims it.
+        claimed = not row.indicator.is_bonus or (row.self_points or 0) > 0
+        if row.indicator.evidence_required and claimed and row.indicator_id not in with_evidence:
             errors.append(
                 field_error(
                     f"scores.{code}.evidence", E.EVIDENCE_REQUIRED, _("这一项需要上传佐证照片。")
