@@ -15,6 +15,9 @@ measuring every place inside that chord. So the answer is the brute force's, num
 (`nearest_m_brute`, which the tests and `bench/coverage/` compare it with).
 """
 
+import json
+from functools import lru_cache
+
 import h3
 import numpy as np
 from scipy.spatial import cKDTree
@@ -40,6 +43,20 @@ def reach_m(mode: str, minutes: float) -> float:
 def boundary_cells(boundary: dict) -> list[str]:
     """The resolution-9 cells whose centre lies inside a GeoJSON (Multi)Polygon, sorted."""
     return sorted(h3.geo_to_cells(boundary, RESOLUTION))
+
+
+@lru_cache(maxsize=4096)
+def _shape_cells(boundary_json: str) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    cells = boundary_cells(json.loads(boundary_json))
+    lat, lng = cell_centres(cells)
+    lat.flags.writeable = lng.flags.writeable = False
+    return tuple(cells), lat, lng
+
+
+def shape_cells(boundary: dict) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """`boundary_cells` and their centres, remembered per boundary (read-only arrays): a
+    region's cells are worked out once per process, not per request."""
+    return _shape_cells(json.dumps(boundary, separators=(",", ":")))
 
 
 def cell_centres(cells: list[str]) -> tuple[np.ndarray, np.ndarray]:

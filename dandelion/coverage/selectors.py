@@ -162,9 +162,13 @@ def coverage_compute(
     ids: list[str] = []
     people: list[np.ndarray] = []
     owner: list[np.ndarray] = []
+    lats: list[np.ndarray] = []
+    lngs: list[np.ndarray] = []
     claimed: set[str] = set()
     for number, unit in enumerate(units):
-        unit_cells = [c for c in model.boundary_cells(unit.boundary) if c not in claimed]
+        shape_ids, shape_lat, shape_lng = model.shape_cells(unit.boundary)
+        keep = np.fromiter((c not in claimed for c in shape_ids), bool, len(shape_ids))
+        unit_cells = [c for c, k in zip(shape_ids, keep, strict=True) if k]
         claimed.update(unit_cells)
         if grid:
             unit_people = np.array([grid.get(c, 0) for c in unit_cells], dtype=float)
@@ -174,9 +178,11 @@ def coverage_compute(
         ids.extend(unit_cells)
         people.append(unit_people)
         owner.append(np.full(len(unit_cells), number, dtype=np.intp))
+        lats.append(shape_lat[keep])
+        lngs.append(shape_lng[keep])
     cell_people = np.concatenate(people)
     cell_community = np.concatenate(owner)
-    cell_lat, cell_lng = model.cell_centres(ids)
+    cell_lat, cell_lng = np.concatenate(lats), np.concatenate(lngs)
 
     places = places_points(
         open_at=at,
