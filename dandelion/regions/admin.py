@@ -10,9 +10,10 @@ class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """The division tree is reference data loaded from the national codes: superusers keep it
     (no role's action reaches it), like every admin page, through `core.permissions`."""
 
-    list_display = ("code", "name", "level", "parent", "city_code")
+    list_display = ("code", "name", "level", "parent", "city_code", "population")
     list_filter = ("level",)
     search_fields = ("code", "name", "name_en")
-    readonly_fields = ("code_prefix", "city_code")
+    # Boundaries come from `manage.py load_boundaries`, which checks them and keeps their box.
+    readonly_fields = ("code_prefix", "city_code", "boundary")
     raw_id_fields = ("parent",)
     ordering = ("code",)
