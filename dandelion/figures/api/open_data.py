@@ -36,7 +36,9 @@ class OpenFigureOut(Schema):
         "(or a headline key in `by_region`)"
     )
     label: str = Field(description="The figure's name in the reader's language")
-    value: float | None = Field(description="The figure; null when withheld (see `suppressed`)")
+    value: int | float | None = Field(
+        description="The figure; null when withheld (see `suppressed`)"
+    )
     suppressed: bool = Field(
         description="True when the figure counts fewer than `suppress_below` persons in a "
         "community and is withheld"

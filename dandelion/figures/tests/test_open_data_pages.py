@@ -117,7 +117,7 @@ def test_the_page_drills_down(world, history):
 
 def test_query_counts(world, history, django_assert_max_num_queries):
     client = client_for(None)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(14):
         assert client.get(API, {"region": "360403", "month": "2026-03"}).status_code == 200
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(14):
         assert client.get(PAGE, {"region": "360403", "month": "2026-03"}).status_code == 200
