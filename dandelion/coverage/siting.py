@@ -18,11 +18,12 @@ Two solvers:
 smallest: `optimal` (the MILP proved it), `milp_dual` (HiGHS's dual bound at the time limit),
 `greedy_online` (f(S) + the k largest marginal gains over the greedy set S, valid by
 submodularity: Minoux's "online" bound), `greedy_guarantee` (f(S)/(1 − 1/e)) or
-`coverable` (all the weight any candidate reaches). When a greedy answer meets its bound it is
-optimal and says so.
+`coverable` (all the weight any candidate reaches) or `exhaustive` (k = 1: greedy measured
+every candidate). When a greedy answer meets its bound it is optimal and says so.
 
-Before solving, points no candidate reaches are dropped and points reached by exactly the same
-set of candidates are merged (their weights add up): the answer is unchanged and the MILP
+Before solving, points no candidate reaches are dropped, points reached by exactly the same
+set of candidates are merged (their weights add up), and candidates reaching nothing or a
+subset of another candidate's points are dropped: the optimum is unchanged and the MILP
 shrinks a lot on a fine grid.
 """
 
@@ -40,6 +41,7 @@ from dandelion.core.geo import EARTH_RADIUS_M
 
 MILP_TIME_LIMIT_S = 5.0
 MILP_MAX_NONZEROS = 400_000
+DOMINANCE_MAX_SITES = 50_000  # beyond this, the site × site overlap matrix costs too much
 GREEDY_FACTOR = 1.0 - 1.0 / math.e
 _EPS = 1e-9
 
@@ -140,6 +142,29 @@ def reduce_instance(weights, cover: sparse.csc_matrix) -> tuple[np.ndarray, spar
     return np.asarray(merged_w), sparse.csr_matrix((data, indices, indptr), shape=(len(lengths), m))
 
 
+def reduce_sites(csr: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Drop candidates that reach no point, and candidates dominated by another (reaching a
+    subset of its points; of identical ones the first stays): with weights ≥ 0 a dominated
+    site never does better than the one dominating it. Returns the kept matrix and the kept
+    columns' original indices."""
+    csc = sparse.csc_matrix(csr, dtype=bool)
+    counts = np.diff(csc.indptr)
+    useful = np.flatnonzero(counts > 0)
+    if 0 < len(useful) <= DOMINANCE_MAX_SITES:
+        sub = csc[:, useful].astype(np.int32)
+        overlap = (sub.T @ sub).tocoo()
+        size = counts[useful]
+        i, j, shared = overlap.row, overlap.col, overlap.data
+        dominated = (
+            (i != j)
+            & (shared == size[i])
+            & ((size[j] > size[i]) | ((size[j] == size[i]) & (j < i)))
+        )
+        keep = np.setdiff1d(np.arange(len(useful)), np.unique(i[dominated]))
+        useful = useful[keep]
+    return csc[:, useful].tocsr(), useful
+
+
 def _gain(j: int, weights: np.ndarray, csc: sparse.csc_matrix, uncovered: np.ndarray) -> float:
     rows = csc.indices[csc.indptr[j] : csc.indptr[j + 1]]
     return float(weights[rows][uncovered[rows]].sum())
@@ -225,6 +250,7 @@ def solve(
         raise ValueError("k must not be negative")
     started = time.perf_counter()
     w, csr = reduce_instance(weights, cover)
+    csr, columns = reduce_sites(csr)
     csc = csr.tocsc()
     coverable = float(w.sum())
     stats = {"points": int(csr.shape[0]), "sites": int(csr.shape[1]), "nonzeros": int(csr.nnz)}
@@ -235,6 +261,8 @@ def solve(
         "greedy_online": _online_bound(w, csc, g_uncovered, g_value, k),
         "greedy_guarantee": g_value / GREEDY_FACTOR,
     }
+    if k == 1:
+        bounds["exhaustive"] = g_value  # one site: greedy measured every candidate
     use_milp = method == "milp" or (method == "auto" and csr.nnz <= max_nonzeros)
     if method == "greedy":
         use_milp = False
@@ -264,7 +292,7 @@ def solve(
     bound = max(bounds[bound_kind], value)
     optimal = value >= bound - max(_EPS, 1e-9 * abs(bound))
     return SitingResult(
-        chosen=chosen,
+        chosen=[int(columns[j]) for j in chosen],
         gains=gains,
         value=value,
         solver=solver,

@@ -73,7 +73,9 @@ class SitingOut(Schema):
     bound: float = Field(
         description="An upper bound on the best covered weight over the candidates"
     )
-    bound_kind: Literal["optimal", "milp_dual", "greedy_online", "greedy_guarantee", "coverable"]
+    bound_kind: Literal[
+        "optimal", "milp_dual", "greedy_online", "greedy_guarantee", "coverable", "exhaustive"
+    ]
 
 
 DESCRIPTION = f"""The maximal covering location problem: choose at most `add` new sites among
@@ -87,7 +89,10 @@ the candidates so that the most weight not yet covered is within reach (the cove
   covers at least (1 − 1/e) ≈ 63.2% of the optimum; `bound` is an upper bound on the optimum,
   the smallest of: HiGHS's dual bound (`milp_dual`), the greedy set's value plus the `add`
   largest gains still available (`greedy_online`), greedy ÷ (1 − 1/e) (`greedy_guarantee`), all
-  the weight the candidates reach (`coverable`). A greedy answer that meets its bound is optimal.
+  the weight the candidates reach (`coverable`), or greedy itself when `add` is 1
+  (`exhaustive`: every candidate was measured). A greedy answer that meets its bound is
+  optimal. Before solving, cells no candidate reaches are dropped, cells reached by the same
+  candidates merged, and candidates reaching a subset of another's cells dropped.
 - `sites` come in the order chosen, each with its `gain` given the sites before it, so the
   gains add up to `after.covered_weight − before.covered_weight`.
 

@@ -152,3 +152,32 @@ def test_a_point_exactly_at_the_reach_is_covered():
         point_lat=[29.71], point_lng=[116.00], site_lat=[29.70], site_lng=[116.00], reach_m=reach
     )
     assert cover[0, 0]
+
+
+def test_dominated_and_useless_sites_are_dropped_without_changing_the_optimum():
+    #                 0  1  2  3  4
+    dense = np.array(
+        [
+            [1, 1, 0, 0, 1],
+            [1, 1, 0, 0, 0],
+            [0, 1, 1, 0, 0],
+            [0, 0, 1, 0, 0],
+        ],
+        dtype=bool,
+    )
+    kept, columns = siting.reduce_sites(sparse.csr_matrix(dense))
+    # 0 ⊂ 1, 4 ⊂ 1, 3 reaches nothing; 1 and 2 stay
+    assert columns.tolist() == [1, 2] and kept.shape == (4, 2)
+    weights = np.array([1.0, 2.0, 3.0, 4.0])
+    result = siting.solve(weights, sparse.csc_matrix(dense), 1)
+    assert (
+        result.chosen == [2] and result.optimal and result.bound_kind in ("exhaustive", "optimal")
+    )
+
+
+def test_one_site_greedy_is_exact():
+    rng = np.random.default_rng(7)
+    cover = sparse.csc_matrix(rng.random((30, 12)) < 0.3)
+    weights = rng.integers(1, 9, size=30).astype(float)
+    result = siting.solve(weights, cover, 1, method="greedy")
+    assert result.optimal and result.value == pytest.approx(brute_force(weights, cover, 1))
