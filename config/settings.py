@@ -11,6 +11,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.map_tiles import resolve_tiles
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DANDELION_VAR_DIR", BASE_DIR / "var"))
 
@@ -197,7 +199,6 @@ LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "30" if REDIS_URL 
 LIVE_COUNTERS_SECONDS = float(os.environ.get("LIVE_COUNTERS_SECONDS", "30"))
 LIVE_RETRY_MS = int(os.environ.get("LIVE_RETRY_MS", "3000"))
 
-
 # Open311 GeoReport v2 discovery: who answers for this server (an address, a phone, a page).
 OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")
 
@@ -260,19 +261,30 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 
 LOGIN_URL = "admin:login"
 
-# Maps. Tiles are optional: the map works with none (markers on a blank map).
-# MAP_TILE_COORD says which datum the tiles are drawn in: Chinese providers (Amap, Tencent)
-# draw in GCJ-02, OpenStreetMap-style tiles in WGS-84. Markers are shifted to match.
 # How often each process asks whether places changed since it built its nearby index: an edit
 # shows in nearby search within this many seconds (see dandelion/stations/place_index.py).
 PLACE_INDEX_CHECK_SECONDS = float(os.environ.get("PLACE_INDEX_CHECK_SECONDS", "1"))
 
-MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
-MAP_TILE_COORD = os.environ.get("MAP_TILE_COORD", "gcj02").lower()
-MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
-MAP_TILE_SUBDOMAINS = os.environ.get("MAP_TILE_SUBDOMAINS", "")
-if MAP_TILE_COORD not in {"gcj02", "wgs84"}:
-    raise ImproperlyConfigured("MAP_TILE_COORD must be gcj02 or wgs84.")
+# Maps: MAP_TILES names a tile preset (config/map_tiles.py: amap, the no-key default; tencent;
+# tianditu with MAP_TILE_KEY; osm; none, the blank grid). MAP_TILE_COORD is the datum the tiles
+# are drawn in (GCJ-02 for Amap and Tencent, WGS-84 otherwise): markers are shifted to match.
+# MAP_TILE_URL (with MAP_TILE_COORD, _ATTRIBUTION, _SUBDOMAINS) overrides the preset.
+try:
+    MAP_TILE_LAYER = resolve_tiles(
+        preset=os.environ.get("MAP_TILES", ""),
+        key=os.environ.get("MAP_TILE_KEY", ""),
+        url=os.environ.get("MAP_TILE_URL", ""),
+        coord=os.environ.get("MAP_TILE_COORD", ""),
+        attribution=os.environ.get("MAP_TILE_ATTRIBUTION", ""),
+        subdomains=os.environ.get("MAP_TILE_SUBDOMAINS", ""),
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from None
+MAP_TILES = MAP_TILE_LAYER["preset"]
+MAP_TILE_URL = MAP_TILE_LAYER["url"]
+MAP_TILE_COORD = MAP_TILE_LAYER["coord"]
+MAP_TILE_ATTRIBUTION = MAP_TILE_LAYER["attribution"]
+MAP_TILE_SUBDOMAINS = MAP_TILE_LAYER["subdomains"]
 MAP_DEFAULT_CENTER = [
     float(x) for x in env_list("MAP_DEFAULT_CENTER", "29.7050,116.0019")
 ]  # Jiujiang, WGS-84 lat,lng

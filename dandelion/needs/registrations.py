@@ -151,7 +151,7 @@ def _h5() -> None:
         "wishes_wall",
         label=_("微心愿"),
         url_name="needs:wall",
-        icon="🎁",
+        icon="💌",  # not 积分兑换's 🎁: the two tiles sit side by side
         description=_("说出你的小心愿，爱心人士来认领"),
         order=15,
     )

@@ -11,12 +11,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from dandelion.core.errors import NotFound
+from dandelion.core.geo import TRAVEL_M_PER_MIN
 from dandelion.regions import selectors as region_selectors
 from dandelion.stations import selectors as station_selectors
 
 from . import presenters
 
 NEARBY_LIMIT = 20
+# Below this zoom (a whole province on a phone) the map asks for no places: a city's every
+# station would be a big answer for clusters nobody can tell apart.
+MIN_LOAD_ZOOM = 10
 REGION_OPTIONS_LIMIT = 30
 
 
@@ -32,24 +36,44 @@ def _region_candidates(query: str = ""):
     return presenters.region_options(regions, center=(lat, lng), limit=REGION_OPTIONS_LIMIT)
 
 
+def tile_config() -> dict:
+    """The tile layer the map draws on (settings' `MAP_TILE_*`, from the `MAP_TILES` preset):
+    the preset's labels layer and zoom only while the URL is still the preset's own."""
+    layer = getattr(settings, "MAP_TILE_LAYER", {})
+    own = bool(settings.MAP_TILE_URL) and layer.get("url") == settings.MAP_TILE_URL
+    return {
+        "url": settings.MAP_TILE_URL,
+        "subdomains": settings.MAP_TILE_SUBDOMAINS,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "coord": settings.MAP_TILE_COORD if settings.MAP_TILE_URL else "wgs84",
+        "labelsUrl": layer.get("labels_url", "") if own else "",
+        "maxZoom": layer.get("max_zoom", 18) if own else 18,
+    }
+
+
 @require_GET
 def station_map(request):
+    vehicle = presenters.worker_vehicle(request.user)
     config = {
-        "tiles": {
-            "url": settings.MAP_TILE_URL,
-            "subdomains": settings.MAP_TILE_SUBDOMAINS,
-            "attribution": settings.MAP_TILE_ATTRIBUTION,
-            "coord": settings.MAP_TILE_COORD,
-        },
+        "tiles": tile_config(),
         "defaultCenter": list(settings.MAP_DEFAULT_CENTER),
         "nearbyLimit": NEARBY_LIMIT,
+        "minLoadZoom": MIN_LOAD_ZOOM,
+        "vehicle": vehicle,
+        "speedMPerMin": TRAVEL_M_PER_MIN[vehicle],
         "api": {
-            "amenities": reverse("api-v1:amenities_list"),
             "nearby": reverse("api-v1:stations_nearby"),
             "geojson": reverse("api-v1:stations_geojson"),
+            "station": reverse("api-v1:stations_get", kwargs={"station_id": 0}).replace(
+                "/0", "/{id}"
+            ),
+            "partner": reverse("api-v1:partners_get", kwargs={"partner_id": 0}).replace(
+                "/0", "/{id}"
+            ),
         },
+        "amenities": presenters.amenity_chips(),
         "stationUrl": reverse("web:station", kwargs={"station_id": 0}).replace("/0/", "/{id}/"),
-        "messages": presenters.map_messages(),
+        "messages": presenters.map_messages(vehicle),
     }
     return render(
         request,

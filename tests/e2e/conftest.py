@@ -77,6 +77,14 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _no_tile_server(settings):
+    """Maps draw on the blank grid (the `none` tile preset): the default preset's tiles are on
+    the internet. A test that wants tiles sets `MAP_TILE_URL` and serves them with `page.route`
+    (tests/e2e/test_map_page.py's `stub_tiles`)."""
+    settings.MAP_TILE_URL = ""
+
+
 def _only_loopback(route):
     host = urlsplit(route.request.url).hostname or ""
     if route.request.url.startswith(("data:", "blob:")) or host in LOOPBACK:

@@ -8,6 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from dandelion.accounts.testing import *  # noqa: F403
+from dandelion.accounts.testing import client_for
 from dandelion.core.geo import navigation_links
 from dandelion.stations.services import place_add_exception
 
@@ -42,12 +44,54 @@ def test_map_page_hands_the_script_its_configuration(client, settings, jiujiang)
     assert config["tiles"]["coord"] == "wgs84"
     assert config["defaultCenter"] == [29.72, 115.99]
     assert config["api"] == {
-        "amenities": "/api/v1/amenities",
         "nearby": "/api/v1/stations/nearby",
         "geojson": "/api/v1/stations.geojson",
+        "station": "/api/v1/stations/{id}",
+        "partner": "/api/v1/partners/{id}",
     }
     assert config["stationUrl"] == "/s/{id}/"
     assert config["nearbyLimit"] == 20
+    assert config["minLoadZoom"] == 10
+    # An anonymous visitor is taken for a rider: riding time at an e-bike's 250 m a minute.
+    assert (config["vehicle"], config["speedMPerMin"]) == ("e_bike", 250)
+    assert config["messages"]["travel"] == "骑行约 %(n)s 分钟"
+    # The filter chips come with the page: the nearest list is the only request before it shows.
+    assert {"code": "hot_water", "name": "热水", "icon": "♨️"} in config["amenities"]
+    # A URL of one's own: no preset labels layer, and the datum as configured.
+    assert (config["tiles"]["labelsUrl"], config["tiles"]["maxZoom"]) == ("", 18)
+
+
+def test_map_page_takes_the_presets_labels_layer(client, settings, jiujiang):
+    from config.map_tiles import resolve_tiles
+
+    layer = resolve_tiles(preset="tianditu", key="k123")
+    settings.MAP_TILE_LAYER = layer
+    settings.MAP_TILE_URL = layer["url"]
+    settings.MAP_TILE_COORD = layer["coord"]
+
+    tiles = map_config(client.get("/"))["tiles"]
+
+    assert tiles["url"].endswith("&tk=k123") and "LAYER=vec" in tiles["url"]
+    assert "LAYER=cva" in tiles["labelsUrl"]
+    assert tiles["coord"] == "wgs84"
+
+
+def test_map_page_with_no_tiles_draws_in_wgs84(client, settings, jiujiang):
+    settings.MAP_TILE_URL = ""
+    settings.MAP_TILE_COORD = "gcj02"
+
+    tiles = map_config(client.get("/"))["tiles"]
+
+    assert tiles["url"] == "" and tiles["coord"] == "wgs84"
+
+
+def test_map_page_has_three_tabs_and_a_favicon(client, jiujiang):
+    text = client.get("/").text
+
+    tabs = re.findall(r'<span class="weui-tabbar__label">([^<]+)', text)
+    assert [tab.strip() for tab in tabs] == ["地图", "服务", "我的"]
+    assert 'weui-bar__item_on" href="/" aria-current="page"' in text
+    assert '<link rel="icon" href="/static/web/favicon.svg" type="image/svg+xml">' in text
 
 
 def test_map_page_loads_only_its_own_static_files(client, jiujiang):
@@ -152,3 +196,29 @@ def test_pages_are_read_only(client, make_station):
 
     assert client.post("/").status_code == 405
     assert client.post(f"/s/{station.pk}/").status_code == 405
+
+
+def test_map_page_words_travel_by_the_workers_vehicle(make_worker, jiujiang):
+    from dandelion.accounts.services import worker_profile_update
+
+    worker = make_worker()
+    worker_profile_update(user=worker, changes={"vehicle": "car"})
+
+    config = map_config(client_for(worker).get("/"))
+
+    assert (config["vehicle"], config["speedMPerMin"]) == ("car", 400)
+    assert config["messages"]["travel"] == "驾车约 %(n)s 分钟"
+
+
+def test_the_profile_form_edits_the_vehicle(make_worker, jiujiang):
+    worker = make_worker()
+    client = client_for(worker)
+    page = client.get(reverse("web:register")).text
+    assert 'name="vehicle"' in page and '<option value="e_bike" selected>' in page
+
+
+def test_every_service_tile_has_its_own_icon(make_worker):
+    text = client_for(make_worker()).get(reverse("web:services")).text
+
+    icons = re.findall(r'<span class="services__icon" aria-hidden="true">([^<]*)</span>', text)
+    assert len(icons) >= 5 and len(set(icons)) == len(icons)

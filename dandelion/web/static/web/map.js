@@ -1,7 +1,10 @@
 /*
- * The station map (/): markers for every station and partner place, the nearest ones in a
- * bottom sheet, amenity chips, "open now" and partner toggles, and "my location" from the
- * browser or, when that is refused or unavailable, from a picked street or a tap on the map.
+ * The station map (/): the nearest places in a bottom sheet (one request: the nearby API), the
+ * places in view on the map (GeoJSON by the visible box, loaded again only when the view leaves
+ * what was loaded; clustered when zoomed out), a card for a tapped marker (distance, open now,
+ * stars, walking and riding time, a navigate button that opens the map app with a route),
+ * amenity chips, "open now" and partner toggles, and "my location" from the browser or, when
+ * that is refused or unavailable, from a picked street or a tap on the map.
  *
  * Everything the server says comes from the JSON API in WGS-84. When the tile layer is drawn in
  * GCJ-02 (Amap, Tencent tiles), points are shifted onto it with coords.js and taps shifted back.
@@ -27,9 +30,13 @@
     openNow: false,
     partners: true,
     picking: false,
-    features: [],
+    features: {}, // by feature id ("station-12"), from every box loaded so far
+    loadedBox: null, // [min_lng, min_lat, max_lng, max_lat] in WGS-84
+    boxRequest: null,
     request: null,
     lastItems: [],
+    details: {}, // place payloads (with navigation links) by feature id
+    card: null, // the feature the card shows
   };
 
   var page = document.getElementById("map-page");
@@ -52,6 +59,8 @@
     notice: document.getElementById("tiles-notice"),
     picker: document.getElementById("picker"),
     filters: document.querySelector(".filters"),
+    card: document.getElementById("place-card"),
+    navSheet: document.getElementById("nav-sheet"),
   };
 
   function format(template, n) {
@@ -88,49 +97,99 @@
     attributionControl: hasTiles,
     center: toMap(center[0], center[1]),
     zoom: 14,
+    // Clustering needs the map's own bounds when there is no tile layer to give them.
+    minZoom: 3,
+    maxZoom: config.tiles.maxZoom || 18,
   });
-  L.control.zoom({ position: "bottomright" }).addTo(map);
+  L.control
+    .zoom({ position: "bottomright", zoomInTitle: messages.zoom_in, zoomOutTitle: messages.zoom_out })
+    .addTo(map);
 
+  // "Locate me" sits with the zoom buttons, above them.
+  var LocateControl = L.Control.extend({
+    options: { position: "bottomright" },
+    onAdd: function () {
+      var button = document.querySelector(".map-locate");
+      var box = L.DomUtil.create("div", "leaflet-bar leaflet-control map-locate-control");
+      box.appendChild(button);
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    },
+  });
+  new LocateControl().addTo(map);
+
+  var tileLayers = [];
   if (hasTiles) {
     var subdomains = config.tiles.subdomains || "abc";
     if (subdomains.indexOf(",") >= 0) subdomains = subdomains.split(",");
     var tilesLoaded = 0;
-    var tiles = L.tileLayer(config.tiles.url, {
-      subdomains: subdomains,
-      attribution: config.tiles.attribution,
-      maxZoom: 18,
+    var tileErrors = 0;
+    [config.tiles.url, config.tiles.labelsUrl].forEach(function (url) {
+      if (!url) return;
+      var layer = L.tileLayer(url, {
+        subdomains: subdomains,
+        attribution: tileLayers.length ? "" : config.tiles.attribution,
+        maxZoom: config.tiles.maxZoom || 18,
+      });
+      layer.on("tileload", function () {
+        tilesLoaded += 1;
+        el.map.classList.remove("map_plain");
+        page.dataset.tiles = "loaded";
+      });
+      layer.on("tileerror", function () {
+        tileErrors += 1;
+        // Tiles that never load (offline, blocked, a wrong key): back to the blank grid, with
+        // no more requests, and say so once.
+        if (tilesLoaded === 0 && tileErrors >= 4) {
+          tileLayers.forEach(function (l) {
+            l.off();
+            map.removeLayer(l);
+          });
+          page.dataset.tiles = "failed";
+          showNotice(messages.tiles_failed, true);
+        }
+      });
+      layer.addTo(map);
+      tileLayers.push(layer);
     });
-    tiles.on("tileload", function () {
-      tilesLoaded += 1;
-      el.notice.hidden = true;
-      el.map.classList.remove("map_plain");
-    });
-    tiles.on("tileerror", function () {
-      if (tilesLoaded === 0) showNotice(messages.tiles_failed);
-    });
-    tiles.addTo(map);
+    page.dataset.tiles = "loading";
+  } else {
+    page.dataset.tiles = "none";
   }
 
-  function showNotice(text) {
+  // A sticky notice (the tiles failed) stays; the others (zoom in, too many) give way to it.
+  function showNotice(text, sticky) {
+    if (el.notice.dataset.sticky && !sticky) return;
     el.notice.textContent = text;
     el.notice.hidden = false;
+    if (sticky) el.notice.dataset.sticky = "true";
   }
 
-  var stationLayer = L.layerGroup().addTo(map);
-  var partnerLayer = L.layerGroup().addTo(map);
+  function hideNotice() {
+    if (!el.notice.dataset.sticky) el.notice.hidden = true;
+  }
+
+  // Clusters when zoomed out; every place on its own from street level (zoom 15) on.
+  var cluster = L.markerClusterGroup({
+    maxClusterRadius: 40,
+    disableClusteringAtZoom: 15,
+    showCoverageOnHover: false,
+    spiderfyOnMaxZoom: false,
+    chunkedLoading: true,
+    iconCreateFunction: function (group) {
+      var n = group.getChildCount();
+      var size = n < 10 ? "s" : n < 100 ? "m" : "l";
+      return L.divIcon({
+        html: "<span>" + n + "</span>",
+        className: "cluster cluster_" + size,
+        iconSize: L.point(36, 36),
+      });
+    },
+  }).addTo(map);
   var meMarker = null;
 
-  function popupFor(props) {
-    var node = cloneTemplate("tpl-popup");
-    fill(node, "name", props.name);
-    fill(node, "kind", props.kind_label);
-    var link = node.querySelector('[data-slot="link"]');
-    if (props.type === "station") link.href = stationUrl(props.id);
-    else link.remove();
-    return node;
-  }
-
   function matchesFilters(props) {
+    if (!state.partners && props.type === "partner") return false;
     if (state.openNow && !props.open_now) return false;
     for (var i = 0; i < state.amenities.length; i++) {
       if (props.amenities.indexOf(state.amenities[i]) < 0) return false;
@@ -138,48 +197,234 @@
     return true;
   }
 
-  function drawMarkers() {
-    stationLayer.clearLayers();
-    partnerLayer.clearLayers();
-    state.features.forEach(function (feature) {
-      var props = feature.properties;
-      if (!matchesFilters(props)) return;
-      var point = toMap(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
-      var isPartner = props.type === "partner";
-      var marker = L.circleMarker(point, {
-        radius: isPartner ? 7 : 9,
-        color: "#ffffff",
-        weight: 2,
-        fillOpacity: 0.95,
-        fillColor: isPartner
-          ? COLORS.partner
-          : props.open_now
-            ? COLORS.station
-            : COLORS.stationClosed,
-        className: "marker marker_" + props.type,
-        bubblingMouseEvents: false,
-      });
-      marker.feature = feature;
-      marker.bindPopup(popupFor(props));
-      (isPartner ? partnerLayer : stationLayer).addLayer(marker);
+  function markerFor(feature) {
+    var props = feature.properties;
+    var point = toMap(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
+    var isPartner = props.type === "partner";
+    var marker = L.circleMarker(point, {
+      radius: isPartner ? 7 : 9,
+      color: "#ffffff",
+      weight: 2,
+      fillOpacity: 0.95,
+      fillColor: isPartner ? COLORS.partner : props.open_now ? COLORS.station : COLORS.stationClosed,
+      className: "marker marker_" + props.type,
+      bubblingMouseEvents: false,
     });
-    if (state.partners) partnerLayer.addTo(map);
-    else partnerLayer.remove();
+    marker.feature = feature;
+    marker.on("click", function () {
+      openCard(feature);
+      keepAboveCard(marker);
+    });
+    return marker;
   }
 
-  function loadMarkers() {
-    fetch(config.api.geojson + "?include_partners=true", { headers: { Accept: "application/geo+json" } })
+  function drawMarkers() {
+    var markers = [];
+    Object.keys(state.features).forEach(function (id) {
+      var feature = state.features[id];
+      if (matchesFilters(feature.properties)) markers.push(markerFor(feature));
+    });
+    cluster.clearLayers();
+    cluster.addLayers(markers);
+  }
+
+  function addFeatures(features) {
+    features.forEach(function (feature) {
+      state.features[feature.id] = feature;
+    });
+    drawMarkers();
+  }
+
+  /* ---- loading the places in view ---- */
+
+  function boxOf(bounds) {
+    var sw = fromMap(bounds.getSouth(), bounds.getWest());
+    var ne = fromMap(bounds.getNorth(), bounds.getEast());
+    return [sw[1], sw[0], ne[1], ne[0]];
+  }
+
+  function boxContains(outer, inner) {
+    return (
+      outer[0] <= inner[0] && outer[1] <= inner[1] && outer[2] >= inner[2] && outer[3] >= inner[3]
+    );
+  }
+
+  function loadView() {
+    if (map.getZoom() < config.minLoadZoom) {
+      showNotice(messages.zoom_in_to_load);
+      return;
+    }
+    hideNotice();
+    var visible = boxOf(map.getBounds());
+    if (state.loadedBox && boxContains(state.loadedBox, visible)) return;
+    // A margin around the view, so small pans need nothing new.
+    var box = boxOf(map.getBounds().pad(0.5));
+    if (state.boxRequest) state.boxRequest.abort();
+    var request = new AbortController();
+    state.boxRequest = request;
+    var params = new URLSearchParams();
+    params.set("bbox", box.map(function (v) { return v.toFixed(5); }).join(","));
+    params.set("include_partners", "true");
+    fetch(config.api.geojson + "?" + params.toString(), {
+      headers: { Accept: "application/geo+json" },
+      signal: request.signal,
+    })
       .then(function (response) {
+        if (response.status === 422) throw new Error("too_many");
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
       })
       .then(function (collection) {
-        state.features = collection.features || [];
-        drawMarkers();
+        if (state.boxRequest !== request) return;
+        state.loadedBox = box;
+        page.dataset.loadedBox = box.join(",");
+        hideNotice();
+        addFeatures(collection.features || []);
+      })
+      .catch(function (error) {
+        if (error.name === "AbortError") return;
+        showNotice(error.message === "too_many" ? messages.too_many : messages.markers_failed);
+      });
+  }
+
+  var loadTimer = null;
+  map.on("moveend", function () {
+    window.clearTimeout(loadTimer);
+    loadTimer = window.setTimeout(loadView, 150);
+  });
+
+  /* ---- the card of a tapped place ---- */
+
+  function travelTexts(metres) {
+    var walking = format(messages.walking, Math.max(1, Math.ceil(metres / 80)));
+    var travel = messages.travel
+      ? format(messages.travel, Math.max(1, Math.ceil(metres / config.speedMPerMin)))
+      : "";
+    return { walking: walking, travel: travel };
+  }
+
+  function toRad(d) {
+    return (d * Math.PI) / 180;
+  }
+
+  function haversine(lat1, lng1, lat2, lng2) {
+    var dp = toRad(lat2 - lat1);
+    var dl = toRad(lng2 - lng1);
+    var a =
+      Math.sin(dp / 2) * Math.sin(dp / 2) +
+      Math.cos(toRad(lat1)) * Math.cos(toRad(lat2)) * Math.sin(dl / 2) * Math.sin(dl / 2);
+    return 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(a)));
+  }
+
+  function show(node, on) {
+    node.hidden = !on;
+  }
+
+  function fillCard(feature, detail) {
+    var props = feature.properties;
+    var card = el.card;
+    var lat = feature.geometry.coordinates[1];
+    var lng = feature.geometry.coordinates[0];
+    fill(card, "name", props.name);
+    fill(card, "kind", props.kind_label);
+    fill(card, "address", props.address || "");
+    show(card.querySelector('[data-slot="open"]'), props.open_now);
+    show(card.querySelector('[data-slot="closed"]'), !props.open_now);
+    var stars = (detail && detail.stars) || props.stars || 0;
+    var starNode = fill(card, "stars", stars > 0 ? "★".repeat(stars) : "");
+    starNode.setAttribute("aria-label", format(messages.stars, stars));
+    starNode.title = format(messages.stars, stars);
+    show(starNode, stars > 0);
+    var offer = (detail && detail.offer) || "";
+    show(fill(card, "offer", offer), Boolean(offer));
+    if (state.origin) {
+      var metres = haversine(state.origin.lat, state.origin.lng, lat, lng);
+      var times = travelTexts(metres);
+      fill(card, "distance", distanceText(metres));
+      fill(card, "walking", times.walking);
+      fill(card, "travel", times.travel ? " · " + times.travel : "");
+    }
+    var details = card.querySelector('[data-slot="details"]');
+    if (props.type === "station") {
+      details.href = stationUrl(props.id);
+      details.hidden = false;
+    } else {
+      details.removeAttribute("href");
+      details.hidden = true;
+    }
+    var navigate = card.querySelector('[data-action="open-navigation"]');
+    navigate.disabled = !(detail && detail.navigation);
+  }
+
+  function detailFromNearby(feature) {
+    for (var i = 0; i < state.lastItems.length; i++) {
+      var item = state.lastItems[i];
+      if (item.type + "-" + item.id === feature.id) return item;
+    }
+    return null;
+  }
+
+  function openCard(feature) {
+    state.card = feature;
+    page.dataset.card = feature.id;
+    var detail = state.details[feature.id] || detailFromNearby(feature);
+    fillCard(feature, detail);
+    el.card.hidden = false;
+    if (detail) {
+      state.details[feature.id] = detail;
+      return;
+    }
+    var props = feature.properties;
+    var url = (props.type === "station" ? config.api.station : config.api.partner).replace(
+      "{id}",
+      String(props.id)
+    );
+    fetch(url, { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (payload) {
+        state.details[feature.id] = payload;
+        if (state.card === feature) fillCard(feature, payload);
       })
       .catch(function () {
-        showNotice(messages.markers_failed);
+        /* the card still shows what the map knew; navigation stays off */
       });
+  }
+
+  // The card covers the lower part of the map: a tapped marker under it is panned into view.
+  function keepAboveCard(marker) {
+    var point = map.latLngToContainerPoint(marker.getLatLng());
+    var mapTop = el.map.getBoundingClientRect().top;
+    var cardTop = el.card.getBoundingClientRect().top - mapTop;
+    var filtersBottom = el.filters ? el.filters.getBoundingClientRect().bottom - mapTop : 0;
+    if (point.y <= cardTop - 24) return;
+    var target = Math.max(filtersBottom + 24, (filtersBottom + cardTop) / 2);
+    map.panBy([0, point.y - target], { animate: false });
+  }
+
+  function closeCard() {
+    el.card.hidden = true;
+    state.card = null;
+    delete page.dataset.card;
+  }
+
+  function openNavigation() {
+    var detail = state.card && state.details[state.card.id];
+    if (!detail || !detail.navigation) return;
+    var links = detail.navigation;
+    el.navSheet.querySelectorAll("[data-provider]").forEach(function (link) {
+      var provider = link.dataset.provider;
+      link.href = links[provider];
+      link.dataset.app = links[provider + "_app"] || "";
+      if (links[provider + "_ios"]) link.dataset.appIos = links[provider + "_ios"];
+    });
+    el.navSheet.hidden = false;
+  }
+
+  function closeNavigation() {
+    el.navSheet.hidden = true;
   }
 
   function placeMe() {
@@ -222,6 +467,7 @@
   }
 
   map.on("click", function (event) {
+    closeCard();
     if (!state.picking && state.source === "gps") return;
     var point = fromMap(event.latlng.lat, event.latlng.lng);
     setOrigin({ lat: point[0], lng: point[1] }, "manual", "", { tapped: true });
@@ -310,6 +556,15 @@
     fill(node, "kind", item.kind_label);
     fill(node, "distance", distanceText(item.distance_m));
     fill(node, "walking", format(messages.walking, item.walking_minutes));
+    var travel = messages.travel
+      ? format(
+          messages.travel,
+          config.vehicle === "e_bike"
+            ? item.riding_minutes
+            : Math.max(1, Math.ceil(item.distance_m / config.speedMPerMin))
+        )
+      : "";
+    fill(node, "travel", travel ? " · " + travel : "");
     fill(node, "address", item.address);
     var offer = fill(node, "offer", item.offer || "");
     if (!item.offer) offer.remove();
@@ -330,9 +585,33 @@
     return node;
   }
 
+  function featureOf(item) {
+    return {
+      type: "Feature",
+      id: item.type + "-" + item.id,
+      geometry: { type: "Point", coordinates: [item.lng, item.lat] },
+      properties: {
+        id: item.id,
+        type: item.type,
+        name: item.name,
+        kind: item.kind,
+        kind_label: item.kind_label,
+        address: item.address,
+        is_24h: item.is_24h,
+        open_now: item.open_now,
+        stars: item.stars || 0,
+        amenities: item.amenities.map(function (a) {
+          return a.code;
+        }),
+      },
+    };
+  }
+
   function render(payload) {
     var items = payload.items || [];
     state.lastItems = items;
+    // The nearest places are on the map at once, before the box around them has loaded.
+    addFeatures(items.map(featureOf));
     el.results.replaceChildren.apply(el.results, items.map(renderItem));
     el.count.textContent = items.length ? String(items.length) : "";
     showListState(items.length ? "results" : "empty");
@@ -376,34 +655,20 @@
 
   /* ---- filters ---- */
 
-  function loadAmenities() {
-    fetch(config.api.amenities, { headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
+  function showAmenities() {
+    el.chips.replaceChildren.apply(
+      el.chips,
+      config.amenities.map(function (amenity) {
+        var chip = cloneTemplate("tpl-chip");
+        chip.dataset.code = amenity.code;
+        fill(chip, "icon", amenity.icon);
+        fill(chip, "name", amenity.name);
+        chip.addEventListener("click", function () {
+          toggleAmenity(chip, amenity.code);
+        });
+        return chip;
       })
-      .then(function (amenities) {
-        el.chips.replaceChildren.apply(
-          el.chips,
-          amenities.map(function (amenity) {
-            var chip = cloneTemplate("tpl-chip");
-            chip.dataset.code = amenity.code;
-            fill(chip, "icon", amenity.icon);
-            fill(chip, "name", amenity.name);
-            chip.addEventListener("click", function () {
-              toggleAmenity(chip, amenity.code);
-            });
-            return chip;
-          })
-        );
-      })
-      .catch(function () {
-        var retry = cloneTemplate("tpl-chip");
-        fill(retry, "name", messages.amenities_failed);
-        retry.classList.add("chip_retry");
-        retry.addEventListener("click", loadAmenities);
-        el.chips.replaceChildren(retry);
-      });
+    );
   }
 
   function toggleAmenity(chip, code) {
@@ -435,10 +700,7 @@
   function setSheet(size) {
     el.sheet.dataset.size = size;
     el.handle.setAttribute("aria-expanded", size === "full" ? "true" : "false");
-    document.querySelectorAll(".tabbar [data-tab]").forEach(function (tab) {
-      var on = tab.getAttribute("data-tab") === (size === "full" ? "list" : "map");
-      tab.classList.toggle("weui-bar__item_on", on);
-    });
+    if (size === "full") closeCard();
   }
 
   function openPicker() {
@@ -460,6 +722,9 @@
       setSheet("full");
     },
     "open-picker": openPicker,
+    "close-card": closeCard,
+    "open-navigation": openNavigation,
+    "close-navigation": closeNavigation,
     "close-picker": closePicker,
     "pick-on-map": function () {
       closePicker();
@@ -491,13 +756,22 @@
   });
 
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && !el.picker.hidden) closePicker();
+    if (event.key !== "Escape") return;
+    if (!el.navSheet.hidden) closeNavigation();
+    else if (!el.picker.hidden) closePicker();
+    else if (!el.card.hidden) closeCard();
   });
 
   // For the browser tests and for debugging in a WeChat web-view's console.
-  window.dandelionMap = { map: map, state: state, toMap: toMap, fromMap: fromMap };
+  window.dandelionMap = {
+    map: map,
+    cluster: cluster,
+    state: state,
+    toMap: toMap,
+    fromMap: fromMap,
+    openCard: openCard,
+  };
 
-  loadAmenities();
-  loadMarkers();
+  showAmenities();
   locate();
 })();
