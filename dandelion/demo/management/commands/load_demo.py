@@ -6,6 +6,7 @@ from dandelion.demo.demo_boundaries import demo_boundaries_load
 from dandelion.demo.demo_figures import demo_figures_load
 from dandelion.demo.demo_needs import demo_needs_load
 from dandelion.demo.demo_reports import demo_reports_load
+from dandelion.demo.demo_standards import demo_standards_load
 from dandelion.demo.demo_volunteering import demo_volunteering_load
 from dandelion.demo.demo_worklog import demo_worklog_load
 from dandelion.demo.people import DEMO_PASSWORD, demo_people_load
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                 "volunteering and points": demo_volunteering_load(seed=seed),
                 "region shapes and people": demo_boundaries_load(seed=seed),
                 "station facts and work logs": demo_worklog_load(seed=seed),
+                "star ratings": demo_standards_load(seed=seed),
                 # Keep last: the figures' roll-ups are rebuilt from every row above.
                 "figures": demo_figures_load(seed=seed),
             }
