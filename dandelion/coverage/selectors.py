@@ -20,9 +20,10 @@ The model (`coverage_compute`, arithmetic in `cells`):
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 import numpy as np
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.errors import InvalidInput, field_error
@@ -39,6 +40,9 @@ from .errors import CoverageError
 
 MODES = tuple(model.SPEEDS_M_PER_MIN)
 MINUTES_MAX = 120
+# `at` may fall from the start of today (local) to this many days on: the week the nearby
+# index holds dated exceptions for, so an answer never needs an index of its own.
+AT_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,12 @@ def coverage_compute(
 ) -> Coverage:
     """The coverage of `region` (see the module's docstring for the model). Exact: the same
     answer as measuring every cell against every qualifying place."""
+    now = now or timezone.now()
+    if at is not None:
+        tz = timezone.get_default_timezone()
+        since = datetime.combine(timezone.localdate(now, tz), time(0), tz)
+        if not since <= at < since + timedelta(days=AT_DAYS):
+            raise _invalid("at", _("时刻应在今天起的 %(days)d 天之内。") % {"days": AT_DAYS})
     if mode not in MODES:
         raise _invalid("mode", _("出行方式应为 walk 或 ebike。"))
     if not 0 < minutes <= MINUTES_MAX:

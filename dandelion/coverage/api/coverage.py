@@ -21,7 +21,7 @@ class CoverageFilters(Schema):
     at: datetime | None = Field(
         None,
         description="Count only places open at this moment (ISO 8601; without an offset, "
-        "Asia/Shanghai time)",
+        "Asia/Shanghai time), from the start of today to 7 days on",
     )
     amenity: str | None = Field(
         None, max_length=50, description="Count only places with this amenity code"

@@ -1,6 +1,9 @@
 """`GET /api/v1/coverage`: shape, scopes, validation, query count."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from dandelion.accounts.services.roles import role_assign
 from dandelion.accounts.testing import client_for
@@ -88,6 +91,7 @@ def test_unknown_region_and_bad_parameters(staff, block, jiujiang):
         {"minutes": "0"},
         {"minutes": "500"},
         {"at": "yesterday"},
+        {"at": "2020-01-01T10:00:00"},
         {"amenity": "teleporter"},
     ):
         response = client.get(URL, {"region": block.code, **params})
@@ -100,12 +104,18 @@ def test_unknown_region_and_bad_parameters(staff, block, jiujiang):
 def test_at_and_ebike(staff, block, jiujiang, make_station):
     make_station(lat=29.725, lng=115.990)
     client = client_for(staff("auditor", jiujiang["city"]))
+    at = timezone.localtime().replace(microsecond=0) + timedelta(hours=1)
 
     body = client.get(
-        URL, {"region": jiujiang["xunyang"].code, "mode": "ebike", "at": "2026-12-07T10:00:00"}
+        URL,
+        {
+            "region": jiujiang["xunyang"].code,
+            "mode": "ebike",
+            "at": at.replace(tzinfo=None).isoformat(),
+        },
     ).json()
 
-    assert body["reach_m"] == 2884.6 and body["at"].startswith("2026-12-07T10:00:00")
+    assert body["reach_m"] == 2884.6 and body["at"].startswith(at.isoformat()[:19])
     assert body["totals"]["share"] == 1.0 and body["gaps"]["features"] == []
 
 
