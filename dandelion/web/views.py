@@ -15,7 +15,7 @@ from dandelion.core.geo import TRAVEL_M_PER_MIN
 from dandelion.regions import selectors as region_selectors
 from dandelion.stations import selectors as station_selectors
 
-from . import presenters
+from . import presenters, station_presenters
 
 NEARBY_LIMIT = 20
 # Below this zoom (a whole province on a phone) the map asks for no places: a city's every
@@ -103,5 +103,8 @@ def station_detail(request, station_id: int):
     return render(
         request,
         "web/station.html",
-        presenters.station_page(station, payload=payload, moment=moment),
+        {
+            **presenters.station_page(station, payload=payload, moment=moment),
+            **station_presenters.station_extras(station, tiles=tile_config()),
+        },
     )

@@ -6,7 +6,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from dandelion.stations.services import place_add_exception
+from dandelion.accounts.testing import make_user  # noqa: F401 (a fixture)
+from dandelion.stations.services import (
+    place_add_exception,
+    service_log_add,
+    station_photo_add,
+    station_stars_set,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -65,6 +71,75 @@ def test_station_page_shows_hours_amenities_and_navigation(
     assert navigation["amap"].startswith("https://uri.amap.com/navigation?to=")
     screenshot(page)
     screenshot(page, "full", full_page=True)
+
+
+@pytest.fixture
+def rated_station(night_station, make_user):  # noqa: F811 (the fixture imported above)
+    """The night station with four stars, a photo and services in its work log."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from dandelion.accounts.services import role_assign
+
+    station, _ = night_station
+    station_stars_set(
+        station=station, stars=4, valid_until=timezone.localdate() + timedelta(days=300), reason="x"
+    )
+    out = io.BytesIO()
+    Image.new("RGB", (320, 200), (7, 160, 90)).save(out, format="JPEG")
+    station_photo_add(
+        station=station,
+        upload=SimpleUploadedFile("front.jpg", out.getvalue(), "image/jpeg"),
+        caption="驿站门口",
+    )
+    manager = make_user(name="站长")
+    role_assign(user=manager, role="station_manager", station=station)
+    today = timezone.localdate()
+    for days, kind, people, bottles in (
+        (1, "health_check", 42, None),
+        (3, "drinks_refill", 0, 60),
+        (9, "legal", 7, None),
+    ):
+        service_log_add(
+            actor=manager,
+            station=station,
+            day=today - timedelta(days=days),
+            kind_code=kind,
+            people_served=people,
+            bottles=bottles,
+            idempotency_key=kind,
+        )
+    return station
+
+
+def test_stars_photo_small_map_and_recent_services(live_server, rated_station, page, screenshot):
+    page.goto(f"{live_server.url}/s/{rated_station.pk}/")
+
+    expect(page.locator(".station__stars-icons")).to_have_text("★★★★☆")
+    expect(page.locator(".station__stars-text")).to_have_text("4 星驿站")
+    expect(page.locator(".photos__item img")).to_have_count(1)
+    expect(page.locator("#station-map")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#station-map .leaflet-tooltip")).to_have_text("浔阳夜班驿站")
+    expect(page.locator(".station__service-kind")).to_have_text(["义诊", "冰箱补给", "法律咨询"])
+    expect(page.locator("#station-services")).to_contain_text("服务 42 人")
+    expect(page.locator("main")).not_to_contain_text("建设方式")
+    expect(page.locator("main")).not_to_contain_text("浔阳区总工会")
+    screenshot(page, full_page=True)
+
+
+def test_the_station_page_in_english(live_server, rated_station, make_page, screenshot):
+    page = make_page(locale="en-US")
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.goto(f"{live_server.url}/s/{rated_station.pk}/")
+
+    expect(page.locator(".station__stars-text")).to_have_text("4-star station")
+    expect(page.locator(".station__service-kind")).to_have_text(
+        ["Free health checks", "Free-drinks fridge refill", "Legal consultations"]
+    )
+    expect(page.locator("#station-services")).to_contain_text("42 people served")
+    screenshot(page, full_page=True)
 
 
 def test_open_state_agrees_with_the_api(live_server, night_station, page):
