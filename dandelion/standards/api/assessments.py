@@ -20,6 +20,8 @@ from .schemas import (
     RoundIn,
     RoundOut,
     SelfScoresIn,
+    SpotCheckIn,
+    SpotCheckOut,
     TransitionIn,
 )
 
@@ -169,3 +171,30 @@ def rounds_open(request: HttpRequest, payload: RoundIn):
         actor=request.user, region_code=payload.region, name=payload.name, due_on=payload.due_on
     )
     return 201, _round_payload(r)
+
+
+@router.post(
+    "/standards/spot-checks",
+    response={201: SpotCheckOut, **problems(404)},
+    operation_id="spot_checks_record",
+    summary="Record an unannounced check (明察暗访) of whether a station was open",
+    description="A check finding the station closed while its hours say open counts towards "
+    "the standard's missed-opening veto.",
+)
+def spot_checks_record(request: HttpRequest, payload: SpotCheckIn):
+    check = services.spot_check_record(
+        actor=request.user,
+        station_id=payload.station_id,
+        found_open=payload.found_open,
+        at=payload.checked_at,
+        note=payload.note,
+    )
+    return 201, {
+        "id": check.pk,
+        "station_id": check.station_id,
+        "checked_at": check.checked_at,
+        "found_open": check.found_open,
+        "should_be_open": check.should_be_open,
+        "missed": check.missed,
+        "note": check.note,
+    }

@@ -207,3 +207,20 @@ class RoundOut(Schema):
     opened_at: datetime
     due_on: date | None
     progress: dict[str, int]
+
+
+class SpotCheckIn(Schema):
+    station_id: int = Field(ge=1, le=2**31 - 1)
+    found_open: bool
+    checked_at: datetime | None = Field(None, description="Defaults to now")
+    note: str = Field("", max_length=300)
+
+
+class SpotCheckOut(Schema):
+    id: int
+    station_id: int
+    checked_at: datetime
+    found_open: bool
+    should_be_open: bool = Field(description="Whether the station's hours said open then")
+    missed: bool = Field(description="Closed while the hours said open: counts for the veto")
+    note: str

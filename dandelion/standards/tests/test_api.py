@@ -128,3 +128,26 @@ def test_bad_moves(sw, body):
         client_for(sw.manager), f"{API}/standards/assessments/{opened.pk}/transitions", body
     )
     assert response.status_code in (409, 422)
+
+
+def test_spot_checks_through_the_api(sw):
+    url = f"{API}/standards/spot-checks"
+    body = {"station_id": sw.station.pk, "found_open": False, "note": "门锁着"}
+    response = post(client_for(sw.street_reviewer), url, body)
+    assert response.status_code == 201
+    # a 24-hour station found closed: a miss
+    assert response.json()["should_be_open"] is True and response.json()["missed"] is True
+    assert post(client_for(sw.lianxi_reviewer), url, body).status_code == 403
+    assert post(client_for(sw.manager), url, body).status_code == 403
+    missing = {**body, "station_id": 999999}
+    assert post(client_for(sw.street_reviewer), url, missing).status_code == 404
+
+
+def test_the_console_speaks_english(sw):
+    opened = services.assessment_open(actor=sw.manager, station_id=sw.station.pk)
+    client = client_for(sw.manager)
+    client.cookies["django_language"] = "en"
+    page = client.get(
+        f"/console/standards/assessments/{opened.pk}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Submit self-assessment" in page and "Unified signage" in page
