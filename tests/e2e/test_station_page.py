@@ -75,7 +75,8 @@ def test_station_page_shows_hours_amenities_and_navigation(
 
 @pytest.fixture
 def rated_station(night_station, make_user):  # noqa: F811 (the fixture imported above)
-    """The night station with four stars, a photo and services in its work log."""
+    """The night station with four stars, a photo and services in its work log. The photo is
+    stored where the live server serves media from, and deleted afterwards."""
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -89,7 +90,7 @@ def rated_station(night_station, make_user):  # noqa: F811 (the fixture imported
     )
     out = io.BytesIO()
     Image.new("RGB", (320, 200), (7, 160, 90)).save(out, format="JPEG")
-    station_photo_add(
+    photo = station_photo_add(
         station=station,
         upload=SimpleUploadedFile("front.jpg", out.getvalue(), "image/jpeg"),
         caption="驿站门口",
@@ -111,7 +112,8 @@ def rated_station(night_station, make_user):  # noqa: F811 (the fixture imported
             bottles=bottles,
             idempotency_key=kind,
         )
-    return station
+    yield station
+    photo.image.delete(save=False)
 
 
 def test_stars_photo_small_map_and_recent_services(live_server, rated_station, page, screenshot):
