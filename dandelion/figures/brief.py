@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .exports import figure_value, level_label
 from .schemas import FiguresOut
@@ -37,7 +37,7 @@ BRIEF_FIGURES = (
     ("volunteering.activities", gettext_lazy("志愿活动")),
     ("volunteering.hours", gettext_lazy("志愿服务时长（小时）")),
     ("points.issued", gettext_lazy("发放积分")),
-    ("points.redemptions", gettext_lazy("积分兑换")),
+    ("points.redemptions", pgettext_lazy("figures", "积分兑换")),
     ("party.reregistered", gettext_lazy("流动党员归队")),
 )
 TOP_CATEGORIES = 5

@@ -4,8 +4,10 @@ one to drill down: district → street → community) and by category, a period 
 presets; every table as an xlsx workbook or a CSV file; the monthly brief (工作简报) as a
 printable page and a PDF.
 
-Which region a person may read is decided by `dashboard_selectors` (`figures.view` over a
-region subtree); the numbers come from `selectors.figures_compute`, read from the roll-ups.
+Which region a person may read and which period they asked for are decided by the figures
+selectors (`figures_region`: `figures.view` over a region subtree; `figures_period`), as for the
+API; the numbers come from `selectors.figures_compute`, read from the roll-ups. A refused period
+lands beside the picker with what was typed kept.
 """
 
 from datetime import date
@@ -50,10 +52,6 @@ from .periods import (
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def figures_compute(*, region, date_from: date, date_to: date):
-    return selectors.figures_compute(region=region, date_from=date_from, date_to=date_to)
-
-
 def _today(region) -> date:
     return timezone.localdate(timezone=ZoneInfo(region.timezone or settings.TIME_ZONE))
 
@@ -63,7 +61,6 @@ class PeriodForm(forms.Form):
     parameter names too, so a dashboard address and an API call read alike. Without `to` the
     period ends today; without `from` it starts on the first of `to`'s month."""
 
-    region = forms.CharField(required=False, max_length=12, widget=forms.HiddenInput)
     preset = forms.ChoiceField(required=False, choices=[("", "")])
 
     def __init__(self, *args, **kwargs):
@@ -148,7 +145,7 @@ def dashboard(request):
         context["inputs"] = {"from": form.data.get("from", ""), "to": form.data.get("to", "")}
         return render(request, "figures/console/dashboard.html", context, status=400)
     context["inputs"] = dates
-    figures = figures_compute(region=region, date_from=date_from, date_to=date_to)
+    figures = selectors.figures_compute(region=region, date_from=date_from, date_to=date_to)
     tables = {table.key: table for table in figures_tables(figures)}
     children = [
         {
@@ -192,7 +189,7 @@ def _export_figures(request):
     _form, date_from, date_to = _period(request, region)
     if date_from is None:
         return region, None, None, None
-    figures = figures_compute(region=region, date_from=date_from, date_to=date_to)
+    figures = selectors.figures_compute(region=region, date_from=date_from, date_to=date_to)
     return region, figures, date_from, date_to
 
 
@@ -206,7 +203,7 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
     return response
 
 
-def _bad_period(request) -> HttpResponse:
+def _bad_period() -> HttpResponse:
     return HttpResponse(
         _("统计期有误，请回到数据页修改。"), status=400, content_type="text/plain; charset=utf-8"
     )
@@ -217,7 +214,7 @@ def _bad_period(request) -> HttpResponse:
 def export_xlsx(request):
     region, figures, date_from, date_to = _export_figures(request)
     if figures is None:
-        return _bad_period(request)
+        return _bad_period()
     about = [
         (_("地区"), region.name),
         (_("区划代码"), region.code),
@@ -235,7 +232,7 @@ def export_xlsx(request):
 def export_csv(request, table: str):
     region, figures, date_from, date_to = _export_figures(request)
     if figures is None:
-        return _bad_period(request)
+        return _bad_period()
     found = table_by_key(figures_tables(figures), table)
     if found is None:
         raise Http404
@@ -247,7 +244,6 @@ def export_csv(request, table: str):
 
 
 class MonthForm(forms.Form):
-    region = forms.CharField(required=False, max_length=12, widget=forms.HiddenInput)
     month = forms.RegexField(
         label=_("月份"),
         regex=r"^\d{4}-(0[1-9]|1[0-2])$",
@@ -272,9 +268,9 @@ def _brief(request):
     if first > today:
         form.add_error("month", _("这个月还没有开始。"))
         return region, form, None
-    current = figures_compute(region=region, date_from=first, date_to=min(last, today))
+    current = selectors.figures_compute(region=region, date_from=first, date_to=min(last, today))
     before_first, before_last = month_bounds(previous_month(month))
-    previous = figures_compute(region=region, date_from=before_first, date_to=before_last)
+    previous = selectors.figures_compute(region=region, date_from=before_first, date_to=before_last)
     return region, form, brief_context(current=current, previous=previous)
 
 
@@ -299,7 +295,7 @@ def brief_page(request):
 def brief_download(request):
     region, _form, brief = _brief(request)
     if brief is None:
-        return _bad_period(request)
+        return _bad_period()
     data = brief_pdf(brief, site_name=str(getattr(settings, "SITE_NAME", "")))
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="brief-{region.code}-{brief["month"]}.pdf"'

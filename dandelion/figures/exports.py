@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dandelion.regions.selectors import RegionLevel
 
@@ -23,16 +24,16 @@ TEXT, INT, FLOAT, DATE, MONTH, NUMBER = "text", "int", "float", "date", "month",
 
 # The headline numbers, in the order the tiles, the tables and the charts show them.
 HEADLINE = (
-    ("stations", _("驿站"), INT),
+    ("stations", pgettext_lazy("figures", "驿站"), INT),
     ("workers_registered", _("报到人数"), INT),
     ("visits", _("打卡人次"), INT),
     ("needs_submitted", _("点单"), INT),
     ("needs_resolved", _("点单办结"), INT),
-    ("reports_submitted", _("随手拍"), INT),
+    ("reports_submitted", pgettext_lazy("figures", "随手拍"), INT),
     ("reports_fixed", _("随手拍已修复"), INT),
     ("volunteer_hours", _("志愿服务时长（小时）"), FLOAT),
     ("points_issued", _("发放积分"), INT),
-    ("redemptions", _("积分兑换"), INT),
+    ("redemptions", pgettext_lazy("figures", "积分兑换"), INT),
 )
 
 # Where each headline number is in the region's own figures (the tiles).
@@ -50,17 +51,17 @@ HEADLINE_PATHS = {
 }
 
 SECTIONS = {
-    "stations": _("驿站"),
+    "stations": pgettext_lazy("figures", "驿站"),
     "partners": _("爱心商铺等合作点位"),
     "workers": _("报到"),
-    "visits": _("打卡"),
+    "visits": pgettext_lazy("figures", "打卡"),
     "needs": _("点单"),
-    "wishes": _("微心愿"),
-    "problems": _("会商问题"),
-    "reports": _("随手拍"),
+    "wishes": pgettext_lazy("figures", "微心愿"),
+    "problems": pgettext_lazy("figures", "会商问题"),
+    "reports": pgettext_lazy("figures", "随手拍"),
     "volunteering": _("志愿服务"),
     "points": _("积分"),
-    "party": _("党员"),
+    "party": pgettext_lazy("figures", "党员"),
     "station_services": _("驿站服务"),
 }
 
@@ -68,7 +69,7 @@ SECTIONS = {
 FIGURES = (
     ("stations.total", _("驿站总数")),
     ("stations.open_24h", _("24小时开放驿站")),
-    ("partners.total", _("合作点位")),
+    ("partners.total", pgettext_lazy("figures", "合作点位")),
     ("workers.registered", _("累计报到人数")),
     ("workers.registered_in_period", _("期内新报到")),
     ("visits.count", _("打卡人次")),
@@ -85,7 +86,7 @@ FIGURES = (
     ("reports.submitted", _("随手拍提交")),
     ("reports.fixed", _("随手拍已修复")),
     ("reports.median_hours_to_fix", _("修复用时中位数（小时）")),
-    ("volunteering.teams", _("志愿服务队")),
+    ("volunteering.teams", pgettext_lazy("figures", "志愿服务队")),
     ("volunteering.volunteers", _("志愿者人数")),
     ("volunteering.activities", _("志愿活动")),
     ("volunteering.hours", _("志愿服务时长（小时）")),
@@ -94,7 +95,7 @@ FIGURES = (
     ("points.redemptions", _("兑换次数")),
     ("party.members_identified", _("党员人数")),
     ("party.reregistered", _("流动党员归队")),
-    ("party.branches", _("党支部")),
+    ("party.branches", pgettext_lazy("figures", "党支部")),
     ("station_services.events", _("驿站服务次数")),
     ("station_services.people_served", _("驿站服务人次")),
     ("station_services.bottles", _("送出饮用水（瓶）")),

@@ -75,4 +75,4 @@ def test_headers_follow_the_language():
         tables = figures_tables(sample_figures())
         book = _workbook(tables)
     assert "Overview" in book.sheetnames
-    assert [c.value for c in book["Overview"][1]] == ["Section", "Figure", "Value"]
+    assert [c.value for c in book["Overview"][1]] == ["Section", "Indicator", "Value"]
