@@ -4,10 +4,12 @@ Each valid `GET /api/v1/stations/nearby` sends the `stations.nearby_searched` ho
 (`core.hooks`) with the H3 resolution-8 cell of the searched point (about 0.7 km²) and the
 moment; the point itself never leaves the stations app, and nothing names the person. Here:
 
-1. **k-anonymity.** A cell's searches of a day (Asia/Shanghai) are counted in the cache
-   (`django.core.cache`, key `coverage:demand:<day>:<cell>`, kept two days) until the 5th
+1. **k-anonymity.** A cell's searches of a day (`TIME_ZONE`, Asia/Shanghai) are counted in the
+   cache (`django.core.cache`, key `coverage:demand:<day>:<cell>`, kept two days) until the 5th
    (`DEMAND_MIN_COUNT`); only then does the day's cell reach the database, with count 5, and
-   every later search adds one. A cell with fewer than 5 searches a day is never stored.
+   every later search adds one. A cell with fewer than 5 searches a day is never stored. A
+   process remembers the cells it has seen past the threshold today, so their later searches
+   skip the cache (a few microseconds: busy cells are the common case).
 2. **No write per search.** Counts past the 5th gather in this process's buffer and are added to
    `DemandCount` rows in one transaction at most every `DEMAND_FLUSH_SECONDS` (default 10 s), by
    the search that finds the buffer due, and when the process exits. A crash loses at most those
@@ -28,10 +30,12 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
 
 import h3
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -92,24 +96,57 @@ _buffer = _Buffer()
 
 
 def _cache_count(key: str) -> int:
-    if cache.add(key, 1, timeout=CACHE_SECONDS):
+    backend = caches["default"]
+    if backend.add(key, 1, timeout=CACHE_SECONDS):
         return 1
     try:
-        return cache.incr(key)
+        return backend.incr(key)
     except ValueError:  # expired between the two calls
-        cache.add(key, 1, timeout=CACHE_SECONDS)
+        backend.add(key, 1, timeout=CACHE_SECONDS)
         return 1
+
+
+class _PastThreshold:
+    """The (day, cell)s this process has seen reach the threshold: a fact that never turns
+    false, so later searches there skip the cache and go straight to the buffer. Days other
+    than the latest are forgotten."""
+
+    def __init__(self) -> None:
+        self.day: date | None = None
+        self.cells: set[str] = set()
+
+    def __contains__(self, key: tuple[date, str]) -> bool:
+        return key[0] == self.day and key[1] in self.cells
+
+    def add(self, day: date, cell: str) -> None:
+        if day != self.day:
+            if self.day is not None and day < self.day:
+                return  # a late search of an earlier day: counted through the cache
+            self.day, self.cells = day, set()
+        self.cells.add(cell)
+
+
+_past = _PastThreshold()
+
+
+@cache
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
 
 
 def demand_search_record(*, cell: str, occurred_at: datetime) -> None:
     """The `stations.nearby_searched` receiver: count one search from `cell` (H3 res 8)."""
-    if not h3.is_valid_cell(cell) or h3.get_resolution(cell) != DEMAND_RESOLUTION:
-        return
-    day = timezone.localdate(occurred_at)
-    seen = _cache_count(f"coverage:demand:{day.isoformat()}:{cell}")
-    if seen < DEMAND_MIN_COUNT:
-        return
-    due = _buffer.add(day, cell, DEMAND_MIN_COUNT if seen == DEMAND_MIN_COUNT else 1)
+    day = occurred_at.astimezone(_zone()).date()
+    if (day, cell) in _past:
+        due = _buffer.add(day, cell, 1)
+    else:
+        if not h3.is_valid_cell(cell) or h3.get_resolution(cell) != DEMAND_RESOLUTION:
+            return
+        seen = _cache_count(f"coverage:demand:{day.isoformat()}:{cell}")
+        if seen < DEMAND_MIN_COUNT:
+            return
+        _past.add(day, cell)
+        due = _buffer.add(day, cell, DEMAND_MIN_COUNT if seen == DEMAND_MIN_COUNT else 1)
     if due:
         demand_flush()
 
@@ -143,6 +180,12 @@ def _demand_add(*, day: date, cell: str, count: int) -> None:
             )
     except IntegrityError:  # another process created it meanwhile
         DemandCount.objects.filter(day=day, cell=cell).update(count=F("count") + count)
+
+
+def demand_forget() -> None:
+    """Drop this process's buffered counts and what it remembers of busy cells (for tests)."""
+    _buffer.take()
+    _past.__init__()
 
 
 def demand_connect() -> None:

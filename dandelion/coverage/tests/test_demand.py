@@ -20,10 +20,10 @@ CELL = h3.latlng_to_cell(POINT["lat"], POINT["lng"], 8)
 def _fresh_counters(settings):
     settings.DEMAND_FLUSH_SECONDS = 0  # write at once, so each test sees its counts
     cache.clear()
-    demand._buffer.take()
+    demand.demand_forget()
     yield
     cache.clear()
-    demand._buffer.take()
+    demand.demand_forget()
 
 
 def search(client, **point):
@@ -83,6 +83,20 @@ def test_counts_past_the_fifth_wait_in_the_buffer_until_due(settings):
     assert not DemandCount.objects.exists()
     assert demand.demand_flush() == 1
     assert DemandCount.objects.get().count == 7
+
+
+@pytest.mark.django_db
+def test_a_busy_cell_skips_the_cache_after_its_fifth_search():
+    at = datetime(2026, 3, 1, 12, tzinfo=SHANGHAI)
+    for _ in range(5):
+        demand.demand_search_record(cell=CELL, occurred_at=at)
+    cache.clear()  # the counter is gone: the process still knows the cell is past 5 today
+    demand.demand_search_record(cell=CELL, occurred_at=at)
+    assert DemandCount.objects.get().count == 6
+    tomorrow = at + timedelta(days=1)
+    for _ in range(4):  # a new day starts from nothing
+        demand.demand_search_record(cell=CELL, occurred_at=tomorrow)
+    assert DemandCount.objects.count() == 1
 
 
 @pytest.mark.django_db

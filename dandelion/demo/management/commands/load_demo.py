@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from dandelion.core.errors import ApplicationError
 from dandelion.demo.city import DEFAULT_SEED
 from dandelion.demo.demo_boundaries import demo_boundaries_load
+from dandelion.demo.demo_demand import demo_demand_load
 from dandelion.demo.demo_figures import demo_figures_load
 from dandelion.demo.demo_needs import demo_needs_load
 from dandelion.demo.demo_reports import demo_reports_load
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                 "reports": demo_reports_load(seed=seed),
                 "volunteering and points": demo_volunteering_load(seed=seed),
                 "region shapes and people": demo_boundaries_load(seed=seed),
+                "workers' search demand": demo_demand_load(seed=seed),
                 "station facts and work logs": demo_worklog_load(seed=seed),
                 "star ratings": demo_standards_load(seed=seed),
                 # Keep last: the figures' roll-ups are rebuilt from every row above.
