@@ -92,6 +92,8 @@ class FigurePerson(models.Model):
                 condition=models.Q(rolled=True),
                 name="figures_person_rolled",
             ),
+            # An event's refresh recomputes the rolled rows of a few people.
+            models.Index(fields=["measure", "person_id", "start"], name="figures_person_who"),
         ]
 
     def __str__(self) -> str:

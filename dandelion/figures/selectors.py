@@ -205,6 +205,7 @@ def figures_compute(*, region, date_from: date, date_to: date) -> FiguresOut:
         child_stock: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         rows = (
             DailyFigure.objects.filter(
+                Q(day__gte=date_from) | Q(measure__in=STOCKS),
                 rolled=True,
                 region_code__in=[child.code_prefix for child in children],
                 day__lte=date_to,
@@ -263,7 +264,7 @@ def figures_compute(*, region, date_from: date, date_to: date) -> FiguresOut:
     ratings = flow.get("need_ratings", {})
     rating_count = sum(ratings.values())
     rating_sum = sum(int(k or 0) * v for k, v in ratings.items())
-    fix = flow.get("reports_fixed", {})
+    fix = flow.get("reports_fix_hours", {})
     fix_hours = sorted((int(k), v) for k, v in fix.items())
     party = stock.get("party_members", {})
     party_flow = flow.get("party_members", {})

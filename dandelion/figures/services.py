@@ -190,11 +190,19 @@ def figures_refresh(
 
 
 def _persons_refresh(source, prefix, codes, day_from, day_to, zone) -> int:
+    """Replace the day rows counted from the rows, then the rolled day and month rows above
+    them. A refresh of a few regions (an event's) recomputes the rolled rows of only the people
+    whose day rows were there before or are now, so it reads a handful of rows, not the month
+    of the whole province."""
     measure = source.measure
     region_q = _region_q(prefix, codes)
-    FigurePerson.objects.filter(
+    finest = FigurePerson.objects.filter(
         region_q, _day_q("start", day_from, day_to), measure=measure, rolled=False
-    ).delete()
+    )
+    people: set[int] | None = None
+    if codes is not None:
+        people = set(finest.values_list("person_id", flat=True))
+    finest.delete()
     _insert_select(
         FigurePerson._meta.db_table,
         "grain, measure, region_code, start, person_id, rolled",
@@ -205,12 +213,16 @@ def _persons_refresh(source, prefix, codes, day_from, day_to, zone) -> int:
         measure,
         False,
     )
-    # The rolled rows: day rows for the refreshed days, month rows for every month they touch
-    # (from the day rows of the whole month).
+    if people is not None:
+        people |= set(finest.values_list("person_id", flat=True))
+        if not people:
+            return 0
     month_from = _month_start(day_from) if day_from else None
     month_to = _month_end(day_to) if day_to else None
+    who = Q(person_id__in=people) if people is not None else Q()
     for grain, first, last in (("d", day_from, day_to), ("m", month_from, month_to)):
         FigurePerson.objects.filter(
+            who,
             _rolled_delete_q(prefix, codes),
             _day_q("start", first, last),
             measure=measure,
@@ -223,7 +235,7 @@ def _persons_refresh(source, prefix, codes, day_from, day_to, zone) -> int:
             scope = _rolled_scope(prefix, codes, length)
             rows = (
                 FigurePerson.objects.filter(
-                    _day_q("start", first, last), measure=measure, grain="d", rolled=False
+                    who, _day_q("start", first, last), measure=measure, grain="d", rolled=False
                 )
                 .annotate(
                     p=Substr("region_code", 1, length),
@@ -244,9 +256,7 @@ def _persons_refresh(source, prefix, codes, day_from, day_to, zone) -> int:
                 measure,
                 True,
             )
-    return FigurePerson.objects.filter(
-        region_q, _day_q("start", day_from, day_to), measure=measure, rolled=False
-    ).count()
+    return finest.count()
 
 
 def figures_rebuild(*, region_code: str | None = None, day_from: date | None = None) -> int:

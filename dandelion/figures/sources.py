@@ -246,6 +246,12 @@ SOURCES: tuple[Source, ...] = (
         lambda: reports_selectors.rows_for_figures()["reports"],
         "region",
         "fixed_at",
+    ),
+    Source(
+        "reports_fix_hours",
+        lambda: reports_selectors.rows_for_figures()["reports"],
+        "region",
+        "fixed_at",
         # The whole hours (rounded down) from submission to fix: the median is read from
         # this histogram.
         key=lambda qs: Cast(MinutesBetween("created_at", "fixed_at") / 60, CharField()),

@@ -189,6 +189,13 @@ def test_a_visit_event_drives_its_figure_and_a_redelivery_counts_once(
     assert (out.visits.count, out.visits.workers) == (1, 1)
     assert DailyFigure.objects.get(measure="visits", rolled=False).value == 1
     assert DailyFigure.objects.get(measure="visits", region_code="36").value == 1
+    # A visit that stops counting (held for review) leaves every level when its region's day
+    # is refreshed.
+    type(visit).objects.filter(pk=visit.pk).update(flagged=True)
+    deliver(VisitRecorded.name, event.model_dump(mode="json"))
+    out = _compute(world.city, today, today)
+    assert (out.visits.count, out.visits.workers) == (0, 0)
+    assert not FigurePerson.objects.filter(measure="visitors").exists()
 
 
 def test_need_events_drive_resolved_and_rating(world, django_capture_on_commit_callbacks):
@@ -254,9 +261,12 @@ def test_figures_check_names_a_tampered_cell_and_rebuild_repairs_it(world):
 def test_rebuild_equals_what_the_refreshes_kept(world):
     """Cells refreshed day by day (as the events and the sweep do) equal a rebuild."""
     _rich_history(world)
+    codes = [r.code for r in (world.community, world.street, world.street_l)]
+    codes += [world.xunyang.code, world.lianxi.code]
     for offset in range(12):
         day = D + timedelta(days=offset)
-        services.figures_refresh(day_from=day, day_to=day)
+        for code in codes:  # one region and day at a time, as an event's refresh
+            services.figures_refresh(codes=[code], day_from=day, day_to=day)
     services.figures_refresh(measures=services.STOCKS)
 
     def snapshot():
