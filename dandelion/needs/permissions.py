@@ -27,6 +27,7 @@ ROLE_ACTIONS = {
         "routing_rule.view",
         "routing_rule.change",
         "wish.moderate",
+        "wish_policy.change",
     },
     "dispatcher": {
         "need.view",
@@ -76,4 +77,7 @@ def register() -> None:
     )
     permissions.register_scope(
         "needs.microwish", region=lambda prefix: Q(region__code__startswith=prefix)
+    )
+    permissions.register_scope(
+        "needs.wishreviewpolicy", region=lambda prefix: Q(region__code__startswith=prefix)
     )

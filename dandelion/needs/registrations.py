@@ -10,7 +10,7 @@ from dandelion.core.permissions import can
 from dandelion.notifications.services import register_kind
 
 from .models import Need
-from .selectors import need_list, queue_count, review_list
+from .selectors import need_list, queue_count, review_list, wishes_awaiting_review
 
 
 def _kinds() -> None:
@@ -71,6 +71,16 @@ def _kinds() -> None:
         body=_("许愿人确认“{title}”已经实现。"),
     )
     register_kind(
+        "wishes.approved",
+        title=_("你的微心愿已上墙"),
+        body=_("“{title}”通过审核，已展示在心愿墙上。"),
+    )
+    register_kind(
+        "wishes.rejected",
+        title=_("你的微心愿未通过审核"),
+        body=_("“{title}”未能上墙：{reason}"),
+    )
+    register_kind(
         "wishes.lapsed",
         title=_("认领已超时"),
         body=_("“{title}”超过期限未实现，已回到心愿墙。"),
@@ -87,6 +97,10 @@ def _overdue_count(user) -> int:
 
 def _review_count(user) -> int:
     return review_list(actor=user).count()
+
+
+def _wish_review_count(user) -> int:
+    return wishes_awaiting_review(actor=user).count()
 
 
 def _sections() -> None:
@@ -128,6 +142,14 @@ def _sections() -> None:
         visible=lambda user: can(user, "need_review.close"),
         order=24,
         badge=_review_count,
+    )
+    register_section(
+        "needs_wish_review",
+        label=_("心愿审核"),
+        url_name="needs_console:wish_reviews",
+        visible=lambda user: can(user, "wish.moderate"),
+        order=24,
+        badge=_wish_review_count,
     )
     register_section(
         "needs_problems",

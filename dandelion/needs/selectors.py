@@ -17,6 +17,7 @@ from dandelion.regions.selectors import Level, code_prefix, regions_all
 from .models import (
     Consultation,
     MicroWish,
+    MicroWishEvent,
     Need,
     NeedEscalation,
     NeedEvent,
@@ -24,6 +25,7 @@ from .models import (
     Problem,
     RoutingRule,
     WishPledge,
+    WishReviewPolicy,
 )
 from .workflow import NEED, REOPEN_WINDOW
 
@@ -284,7 +286,18 @@ def wish_wall(
     )
 
 
-def wish_get(*, wish_id: int) -> MicroWish:
+# A wish others may see: never withdrawn, and not while it waits for review or was rejected
+# (its author still sees it on their own pages).
+UNSEEN_BY_OTHERS = (
+    MicroWish.State.WITHDRAWN,
+    MicroWish.State.PENDING_REVIEW,
+    MicroWish.State.REJECTED,
+)
+
+
+def wish_get(*, wish_id: int, viewer=None) -> MicroWish:
+    """A wish as `viewer` may see it: a withdrawn one nobody; one waiting for review or
+    rejected only its author; `NotFound` otherwise, as for one that does not exist."""
     wish = (
         MicroWish.objects.select_related("region")
         .prefetch_related(_active_pledges())
@@ -292,6 +305,9 @@ def wish_get(*, wish_id: int) -> MicroWish:
         .exclude(state=MicroWish.State.WITHDRAWN)
         .first()
     )
+    if wish is not None and wish.state in UNSEEN_BY_OTHERS:
+        own = viewer is not None and viewer.is_authenticated and wish.worker_id == viewer.pk
+        wish = wish if own else None
     if wish is None:
         raise NotFound(_("没有这个心愿。"), code=CoreError.NOT_FOUND, extra={"entity": "wish"})
     return wish
@@ -438,4 +454,48 @@ def routing_rule_for(*, item_id: int | None, region_code: str) -> RoutingRule | 
         .select_related("department")
         .order_by(Length("region__code").desc())
         .first()
+    )
+
+
+def wish_review_required(*, region) -> bool:
+    """Whether a wish of `region` waits for review: the policy of the most specific region
+    holding it that has one; no policy, no review."""
+    policy = (
+        WishReviewPolicy.objects.filter(region__code__in=ancestor_codes(region.code))
+        .order_by(Length("region__code").desc())
+        .values_list("review_required", flat=True)
+        .first()
+    )
+    return bool(policy)
+
+
+def wishes_awaiting_review(*, actor) -> QuerySet[MicroWish]:
+    """The wishes waiting for the actor's review, oldest first, in their regions."""
+    return (
+        scope_queryset(
+            actor,
+            "wish.moderate",
+            MicroWish.objects.filter(state=MicroWish.State.PENDING_REVIEW),
+        )
+        .select_related("region")
+        .order_by("created_at", "id")
+    )
+
+
+def wish_for_review(*, actor, wish_id: int) -> MicroWish:
+    """A wish the actor may review (any state: the move says whether it still waits), or
+    `NotFound` for one outside their regions, as for one that does not exist."""
+    return get_scoped(
+        actor, "wish.moderate", MicroWish.objects.select_related("region"), pk=wish_id
+    )
+
+
+def wish_rejection_reason(*, wish: MicroWish) -> str:
+    """What the reviewer told the author when they kept the wish off the wall."""
+    return (
+        MicroWishEvent.objects.filter(wish=wish, action="reject")
+        .order_by("-created_at", "-id")
+        .values_list("note", flat=True)
+        .first()
+        or ""
     )

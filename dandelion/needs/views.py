@@ -209,6 +209,7 @@ def wish_new(request):
     refusal = None
     values = {"title": "", "description": ""}
     need = None
+    region = _work_region(request.user)
     need_id = request.POST.get("need") or request.GET.get("need")
     if need_id:
         need = selectors.own_need_find(actor=request.user, need_id=need_id)
@@ -236,6 +237,7 @@ def wish_new(request):
             "form_error": errors.get("", ""),
             "fields_refused": bool(errors.keys() - {""}),
             "need": need,
+            "review_required": region is not None and selectors.wish_review_required(region=region),
         },
     )
     return _shown_again(page, refusal)
@@ -254,12 +256,17 @@ def _wish_context(request, wish: MicroWish, errors=None, values=None) -> dict:
         "errors": errors or {},
         "form_error": (errors or {}).get("", ""),
         "values": values or {"kind": "volunteer"},
+        "rejection_reason": (
+            selectors.wish_rejection_reason(wish=wish)
+            if wish.state == MicroWish.State.REJECTED
+            else ""
+        ),
     }
 
 
 def wish_detail(request, wish_id: int):
     try:
-        wish = selectors.wish_get(wish_id=wish_id)
+        wish = selectors.wish_get(wish_id=wish_id, viewer=request.user)
     except NotFound:
         raise Http404 from None
     return render(request, "needs/wish.html", _wish_context(request, wish))
@@ -269,7 +276,7 @@ def wish_detail(request, wish_id: int):
 @require_POST
 def wish_action(request, wish_id: int, action: str):
     try:
-        wish = selectors.wish_get(wish_id=wish_id)
+        wish = selectors.wish_get(wish_id=wish_id, viewer=request.user)
     except NotFound:
         raise Http404 from None
     values = {
@@ -292,7 +299,7 @@ def wish_action(request, wish_id: int, action: str):
         else:
             raise Http404
     except ApplicationError as exc:
-        wish = selectors.wish_get(wish_id=wish_id)
+        wish = selectors.wish_get(wish_id=wish_id, viewer=request.user)
         return render(
             request,
             "needs/wish.html",

@@ -5,8 +5,9 @@ pledges, problems and reviews of low ratings. Every state change goes through
 
 Actor roles: a need's `worker` (its author), the region's `dispatcher` or `region_admin`, the
 department's `department_handler`, and the `system` (routing rules, deadlines). A wish's
-`worker` is its author and its `pledger` whoever promised to fulfil it; anyone else is
-`public`, whom no move names."""
+`worker` is its author and its `pledger` whoever promised to fulfil it; the region's
+dispatcher or admin reviews it where the region asks for review; anyone else is `public`, whom
+no move names."""
 
 from datetime import timedelta
 
@@ -101,9 +102,24 @@ ALLOWED_MOVES: frozenset[tuple[str, str]] = frozenset({("", S.SUBMITTED)} | NEED
 WISH = Workflow(
     entity="wish",
     transitions=[
+        # Where the region asks for review, a wish waits for its staff before the wall shows it.
+        Transition(
+            "approve",
+            [W.PENDING_REVIEW],
+            W.OPEN,
+            actors={DISPATCHER, REGION_ADMIN},
+            permission="wish.moderate",
+        ),
+        Transition(
+            "reject",
+            [W.PENDING_REVIEW],
+            W.REJECTED,
+            actors={DISPATCHER, REGION_ADMIN},
+            permission="wish.moderate",
+        ),
         Transition("pledge", [W.OPEN], W.PLEDGED, actors={PLEDGER}),
         Transition("confirm", [W.PLEDGED], W.FULFILLED, actors={WORKER}),
-        Transition("withdraw", [W.OPEN, W.PLEDGED], W.WITHDRAWN, actors={WORKER}),
+        Transition("withdraw", [W.PENDING_REVIEW, W.OPEN, W.PLEDGED], W.WITHDRAWN, actors={WORKER}),
         # The pledge ended unfulfilled (given up, or lapsed): the wish is back on the wall.
         Transition("release", [W.PLEDGED], W.OPEN, actors={PLEDGER, SYSTEM}),
     ],

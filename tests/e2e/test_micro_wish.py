@@ -119,3 +119,42 @@ def test_a_wish_from_the_wall_to_fulfilment(
     assert wish.state == "fulfilled"
     assert WishPledge.objects.get().state == "fulfilled"
     assert blocked_requests == []
+
+
+def test_a_region_reviews_wishes_before_the_wall_shows_them(
+    live_server, people, make_page, screenshot, blocked_requests, jiujiang, django_user_model
+):
+    from dandelion.accounts.services import role_assign
+    from dandelion.needs.models import WishReviewPolicy
+
+    WishReviewPolicy.objects.create(region=jiujiang["xunyang"], review_required=True)
+    reviewer = staff(django_user_model, "xunyang_dispatcher", "浔阳调度")
+    role_assign(user=reviewer, role="dispatcher", region=jiujiang["xunyang"])
+    base = live_server.url
+
+    wisher = make_page()
+    worker_sign_in(wisher, base, WISHER, "/wishes/new/")
+    expect(wisher.locator(".wish-new__review")).to_be_visible()
+    wisher.locator("#title").fill("想要一个新的头盔")
+    wisher.get_by_role("button", name="提交审核").click()
+    expect(wisher.locator('[data-testid="wish-state"]')).to_have_text("待审核")
+    screenshot(wisher, "1-waiting", full_page=True)
+    wish = MicroWish.objects.get()
+    anyone = make_page()
+    anyone.goto(f"{base}/wishes/")
+    expect(anyone.locator(f'[data-wish="{wish.pk}"]')).to_have_count(0)
+
+    console = make_page()
+    staff_sign_in(console, base, "xunyang_dispatcher", "/console/needs/wishes/")
+    row = console.locator(f'[data-wish="{wish.pk}"]')
+    expect(row).to_contain_text("想要一个新的头盔")
+    screenshot(console, "2-review-queue", full_page=True)
+    row.get_by_role("button", name="通过").click()
+    expect(console.locator(".console-empty")).to_be_visible()
+
+    anyone.goto(f"{base}/wishes/")
+    expect(anyone.locator(f'[data-wish="{wish.pk}"]')).to_contain_text("想要一个新的头盔")
+    wisher.goto(f"{base}/me/notifications/")
+    expect(wisher.locator("main")).to_contain_text("你的微心愿已上墙")
+    screenshot(wisher, "3-told", full_page=True)
+    assert blocked_requests == []

@@ -171,7 +171,12 @@ class WishOut(Schema):
     title: str
     description: str
     region: RegionRef
-    state: Literal["open", "pledged", "fulfilled", "withdrawn"]
+    state: Literal["pending_review", "rejected", "open", "pledged", "fulfilled", "withdrawn"] = (
+        Field(
+            description="pending_review and rejected only where the region reviews wishes; "
+            "such wishes are seen by their author and the region's reviewers, never the wall"
+        )
+    )
     state_label: str
     created_at: datetime
     pledged_by: str | None = Field(description="The pledger's public name while pledged")
@@ -179,6 +184,10 @@ class WishOut(Schema):
 
 class MyWishOut(WishOut):
     need_id: int | None
+
+
+class WishRejectIn(Schema):
+    reason: str = Field(..., max_length=200, description="Told to the wish's author")
 
 
 class WishFilters(Schema):

@@ -1,4 +1,5 @@
-"""Micro-wishes: the public wall, a worker's wishes, pledges and confirmation."""
+"""Micro-wishes: the public wall, a worker's wishes, pledges and confirmation, and the review
+of wishes where a region asks for it."""
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -8,11 +9,12 @@ from ninja.pagination import paginate
 from dandelion.core.api import problems
 from dandelion.core.errors import InvalidInput, field_error
 from dandelion.core.pagination import Paged, SerialisedPage
+from dandelion.core.permissions import require
 
 from .. import selectors, services
 from ..errors import NeedsError
 from ..payloads import my_wish_payload, pledge_payload, wish_payload
-from .schemas import MyWishOut, PledgeIn, PledgeOut, WishFilters, WishIn, WishOut
+from .schemas import MyWishOut, PledgeIn, PledgeOut, WishFilters, WishIn, WishOut, WishRejectIn
 
 router = Router(tags=["wishes"])
 
@@ -67,6 +69,18 @@ def wishes_create(request: HttpRequest, payload: WishIn):
 
 
 @router.get(
+    "/wishes/review",
+    response={200: list[WishOut], **problems()},
+    operation_id="wishes_review_queue",
+    summary="Wishes waiting for the caller's review, oldest first (region staff)",
+)
+@paginate(Paged)
+def wishes_review_queue(request: HttpRequest):
+    require(request.user, "wish.moderate")
+    return SerialisedPage(selectors.wishes_awaiting_review(actor=request.user), wish_payload)
+
+
+@router.get(
     "/wishes/{wish_id}",
     response={200: WishOut, **problems(404)},
     operation_id="wishes_get",
@@ -74,7 +88,7 @@ def wishes_create(request: HttpRequest, payload: WishIn):
     auth=None,
 )
 def wishes_get(request: HttpRequest, wish_id: int):
-    return wish_payload(selectors.wish_get(wish_id=wish_id))
+    return wish_payload(selectors.wish_get(wish_id=wish_id, viewer=request.user))
 
 
 @router.post(
@@ -84,7 +98,7 @@ def wishes_get(request: HttpRequest, wish_id: int):
     summary="Pledge to fulfil a wish within 7 days (organisations, merchants, volunteers)",
 )
 def wishes_pledge(request: HttpRequest, wish_id: int, payload: PledgeIn):
-    wish = selectors.wish_get(wish_id=wish_id)
+    wish = selectors.wish_get(wish_id=wish_id, viewer=request.user)
     pledge = services.wish_pledge(
         wish=wish,
         pledger=request.user,
@@ -130,3 +144,25 @@ def wishes_withdraw(request: HttpRequest, wish_id: int):
 def wishes_pledge_withdraw(request: HttpRequest, pledge_id: int):
     pledge = selectors.own_pledge_get(actor=request.user, pledge_id=pledge_id)
     return pledge_payload(services.pledge_withdraw(pledge=pledge, actor=request.user))
+
+
+@router.post(
+    "/wishes/{wish_id}/approve",
+    response={200: WishOut, **problems(404, 409)},
+    operation_id="wishes_approve",
+    summary="Let a wish waiting for review onto the wall (region staff)",
+)
+def wishes_approve(request: HttpRequest, wish_id: int):
+    wish = selectors.wish_for_review(actor=request.user, wish_id=wish_id)
+    return wish_payload(services.wish_approve(wish=wish, actor=request.user))
+
+
+@router.post(
+    "/wishes/{wish_id}/reject",
+    response={200: WishOut, **problems(404, 409)},
+    operation_id="wishes_reject",
+    summary="Keep a wish off the wall, with the reason its author is told (region staff)",
+)
+def wishes_reject(request: HttpRequest, wish_id: int, payload: WishRejectIn):
+    wish = selectors.wish_for_review(actor=request.user, wish_id=wish_id)
+    return wish_payload(services.wish_reject(wish=wish, actor=request.user, reason=payload.reason))

@@ -1,6 +1,6 @@
 """The staff console's needs pages: the dispatch queue, the department queue, every need in
 scope, the overdue list, a need's detail with only the actions the caller may take, reviews of
-low ratings, and problems with their consultations."""
+low ratings, problems with their consultations, and the review of micro-wishes."""
 
 from .needs import (
     all_needs,
@@ -14,6 +14,7 @@ from .needs import (
     reviews,
 )
 from .problems import problem_detail, problem_new, problems
+from .wishes import wish_review, wish_reviews
 
 __all__ = [
     "all_needs",
@@ -28,4 +29,6 @@ __all__ = [
     "problems",
     "review_close",
     "reviews",
+    "wish_review",
+    "wish_reviews",
 ]

@@ -9,7 +9,7 @@ from .needs import (
     RoutingRule,
 )
 from .problems import Consultation, Problem, ProblemEvent
-from .wishes import MicroWish, MicroWishEvent, WishPledge, WishPledgeEvent
+from .wishes import MicroWish, MicroWishEvent, WishPledge, WishPledgeEvent, WishReviewPolicy
 
 __all__ = [
     "Consultation",
@@ -27,4 +27,5 @@ __all__ = [
     "RoutingRule",
     "WishPledge",
     "WishPledgeEvent",
+    "WishReviewPolicy",
 ]

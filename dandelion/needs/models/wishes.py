@@ -1,7 +1,8 @@
 """Micro-wishes (微心愿): a worker's small wish on a public wall, without their identity, that
 an organisation, merchant or volunteer pledges to fulfil; the worker confirms the fulfilment.
 One pledge at a time (a database constraint); a pledge not fulfilled in time lapses and the
-wish returns to the wall."""
+wish returns to the wall. A region may require its staff to review wishes before they go on the
+wall (`WishReviewPolicy`)."""
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,8 @@ from dandelion.core.models import TransitionEvent
 
 class MicroWish(models.Model):
     class State(models.TextChoices):
+        PENDING_REVIEW = "pending_review", _("待审核")
+        REJECTED = "rejected", _("未通过审核")
         OPEN = "open", _("待认领")
         PLEDGED = "pledged", _("已认领")
         FULFILLED = "fulfilled", _("已实现")
@@ -121,3 +124,25 @@ class WishPledgeEvent(TransitionEvent):
 
     def __str__(self) -> str:
         return f"#{self.pledge_id} {self.action}: {self.from_state} → {self.to_state}"
+
+
+class WishReviewPolicy(models.Model):
+    """Whether a region's wishes wait for its staff's review before the public wall shows them.
+    The most specific region with a policy decides (a street may differ from its city); with
+    none, wishes go on the wall at once."""
+
+    region = models.OneToOneField(
+        "regions.Region",
+        verbose_name=_("区划"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    review_required = models.BooleanField(_("发布前需审核"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("微心愿审核设置")
+        verbose_name_plural = _("微心愿审核设置")
+
+    def __str__(self) -> str:
+        return str(self.region)

@@ -23,9 +23,11 @@ from .transitions import (
 from .wishes import (
     pledge_withdraw,
     pledges_lapse,
+    wish_approve,
     wish_confirm,
     wish_create,
     wish_pledge,
+    wish_reject,
     wish_withdraw,
 )
 
@@ -51,8 +53,10 @@ __all__ = [
     "problem_create",
     "review_close",
     "routing_rule_set",
+    "wish_approve",
     "wish_confirm",
     "wish_create",
     "wish_pledge",
+    "wish_reject",
     "wish_withdraw",
 ]

@@ -17,8 +17,9 @@ from dandelion.notifications.services import notification_send
 from ..errors import NeedsError
 from ..events import WishPublished
 from ..models import MicroWish, MicroWishEvent, Need, WishPledge, WishPledgeEvent
-from ..workflow import PLEDGE, PLEDGER, PUBLIC, WISH, WORKER
-from .common import move
+from ..selectors import wish_review_required
+from ..workflow import DISPATCHER, PLEDGE, PLEDGER, PUBLIC, REGION_ADMIN, WISH, WORKER
+from .common import fallback_role, move, staff_role, text
 
 PLEDGE_DAYS = 7
 W = MicroWish.State
@@ -29,7 +30,7 @@ def _wish_url(wish: MicroWish) -> str:
     return reverse("needs:wish", args=[wish.pk])
 
 
-def _wish_move(wish: MicroWish, action: str, *, actor, role: str, now) -> MicroWish:
+def _wish_move(wish: MicroWish, action: str, *, actor, role: str, now, note="") -> MicroWish:
     return move(
         WISH,
         wish,
@@ -39,6 +40,7 @@ def _wish_move(wish: MicroWish, action: str, *, actor, role: str, now) -> MicroW
         actor_role=role,
         event_model=MicroWishEvent,
         event_fk="wish",
+        note=note,
         at=now,
         changes=(lambda locked, _t: _fulfilled(locked, now)) if action == "confirm" else None,
     ).obj
@@ -88,8 +90,9 @@ def wish_create(
     now: datetime | None = None,
 ) -> MicroWish:
     """A worker's wish on the wall; published from one of their needs or on its own. The wall
-    shows the wish and its street, never who made it. Each wish counts against the worker's
-    submission limit (`SUBMISSION_RATES`, 429 beyond it)."""
+    shows the wish and its street, never who made it. Where the region requires review
+    (`WishReviewPolicy`) the wish waits, unseen, for its staff to approve it. Each wish counts
+    against the worker's submission limit (`SUBMISSION_RATES`, 429 beyond it)."""
     errors = []
     title = (title or "").strip()
     description = (description or "").strip()
@@ -119,6 +122,7 @@ def wish_create(
         )
     # Counted in this transaction: a wish refused below counts nothing.
     submissions_consume(person=worker, kind="wish")
+    reviewed = wish_review_required(region=region)
     try:
         with transaction.atomic():
             wish = MicroWish.objects.create(
@@ -128,6 +132,7 @@ def wish_create(
                 description=description,
                 region=region,
                 city_code=region.city_code,
+                state=W.PENDING_REVIEW if reviewed else W.OPEN,
                 created_at=now or timezone.now(),
             )
     except IntegrityError as exc:  # the same need published twice at once: the other one won
@@ -156,6 +161,43 @@ def wish_published(wish: MicroWish, *, at: datetime) -> None:
             title=wish.title,
         )
     )
+
+
+def _reviewer_role(wish: MicroWish, actor) -> str:
+    found = staff_role(actor, "wish.moderate", region_code=wish.region.code)
+    return found[0] if found else fallback_role(actor, {DISPATCHER, REGION_ADMIN}, own=False)
+
+
+@transaction.atomic
+def wish_approve(*, wish: MicroWish, actor, now: datetime | None = None) -> MicroWish:
+    """The region's staff let a wish waiting for review onto the wall; its author is told."""
+    now = now or timezone.now()
+    wish = _wish_move(wish, "approve", actor=actor, role=_reviewer_role(wish, actor), now=now)
+    wish_published(wish, at=now)
+    notification_send(
+        recipients=[wish.worker_id],
+        kind="wishes.approved",
+        params={"wish_id": wish.pk, "title": wish.title},
+        url=_wish_url(wish),
+    )
+    return wish
+
+
+@transaction.atomic
+def wish_reject(*, wish: MicroWish, actor, reason: str, now: datetime | None = None) -> MicroWish:
+    """The region's staff keep a wish off the wall, saying why; its author is told the reason."""
+    now = now or timezone.now()
+    reason = text(reason, "reason", required=True, limit=200)
+    wish = _wish_move(
+        wish, "reject", actor=actor, role=_reviewer_role(wish, actor), now=now, note=reason
+    )
+    notification_send(
+        recipients=[wish.worker_id],
+        kind="wishes.rejected",
+        params={"wish_id": wish.pk, "title": wish.title, "reason": reason},
+        url=_wish_url(wish),
+    )
+    return wish
 
 
 def _active_pledge(wish: MicroWish) -> WishPledge | None:

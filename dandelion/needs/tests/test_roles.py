@@ -39,7 +39,13 @@ pytestmark = pytest.mark.django_db
 
 def test_the_tables_name_only_known_roles():
     assert {a for t in NEED.transitions for a in t.actors} <= set(NEED_ROLES)
-    assert {a for t in WISH.transitions for a in t.actors} <= {WORKER, PLEDGER, SYSTEM}
+    assert {a for t in WISH.transitions for a in t.actors} <= {
+        WORKER,
+        PLEDGER,
+        DISPATCHER,
+        REGION_ADMIN,
+        SYSTEM,
+    }
     assert {a for t in PLEDGE.transitions for a in t.actors} <= {WORKER, PLEDGER, SYSTEM}
     assert PUBLIC not in {
         a for wf in (NEED, WISH, PLEDGE) for t in wf.transitions for a in t.actors
