@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.errors import NotFound, PermissionDenied
@@ -236,25 +236,26 @@ def queue_count(user) -> int:
 
 
 def round_list(*, actor) -> QuerySet[AssessmentRound]:
+    """Rounds in the caller's regions, newest first, each with its count of assessments in
+    every state (`n_<state>`), so a page of rounds costs one query."""
     from dandelion.core.permissions import scope_queryset
 
-    return scope_queryset(
-        actor, "assessment.view", AssessmentRound.objects.select_related("region")
-    ).order_by("-opened_at", "-id")
+    counts = {
+        f"n_{state}": Count("assessments", filter=Q(assessments__state=state)) for state in S.values
+    }
+    return (
+        scope_queryset(actor, "assessment.view", AssessmentRound.objects.select_related("region"))
+        .annotate(**counts)
+        .order_by("-opened_at", "-id")
+    )
 
 
 def round_progress(*, round: AssessmentRound) -> dict[str, int]:
-    """How many of the round's assessments are in each state, and in all."""
-    counts = Counter(round.assessments.values_list("state", flat=True))
-    return {"total": sum(counts.values()), **{state: counts.get(state, 0) for state in S.values}}
-
-
-def viewable_regions(*, actor) -> QuerySet:
-    """Regions (down to streets) whose star tables the caller may read, broadest first."""
-    from dandelion.core.permissions import scope_queryset
-
-    return (
-        scope_queryset(actor, "standard.view", regions_all())
-        .exclude(level="community")
-        .order_by("code")[:500]
-    )
+    """How many of the round's assessments are in each state, and in all (from `round_list`'s
+    counts when the round came from there)."""
+    if hasattr(round, f"n_{S.DRAFT}"):
+        counts = {state: getattr(round, f"n_{state}") for state in S.values}
+    else:
+        counted = Counter(round.assessments.values_list("state", flat=True))
+        counts = {state: counted.get(state, 0) for state in S.values}
+    return {"total": sum(counts.values()), **counts}

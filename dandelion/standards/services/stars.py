@@ -16,8 +16,10 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dandelion.accounts.selectors import role_holder_ids, station_role_holder_ids
+from dandelion.core.errors import CoreError, InvalidInput, field_error
 from dandelion.core.permissions import get_permitted
 from dandelion.notifications.services import notification_send
 from dandelion.reports.selectors import reports_near_unfixed
@@ -28,6 +30,7 @@ from .. import selectors
 from ..models import SpotCheck, VetoApplied, VetoRule
 
 COMPLAINT_RADIUS_M = 100
+SPOT_CHECK_PAST = timedelta(days=366)
 
 
 def _recipients(station) -> list[int]:
@@ -92,8 +95,11 @@ def _apply(station, rule: VetoRule, basis: str, now: datetime) -> bool:
 def _veto(now: datetime) -> int:
     applied = 0
     stations = station_list(statuses=()).filter(stars__gt=0).select_related("region__parent")
+    standards: dict[int, object] = {}
     for station in stations:
-        standard = selectors.standard_in_force(region=station.region)
+        if station.region_id not in standards:
+            standards[station.region_id] = selectors.standard_in_force(region=station.region)
+        standard = standards[station.region_id]
         if standard is None:
             continue
         for rule in standard.vetoes.all():
@@ -140,7 +146,13 @@ def spot_check_record(
 ) -> SpotCheck:
     """Record an unannounced check (明察暗访) of a station's opening; whether its hours said it
     should be open is decided here, from the hours at that moment."""
-    at = at or timezone.now()
+    now = timezone.now()
+    at = at or now
+    if timezone.is_naive(at) or not now - SPOT_CHECK_PAST <= at <= now + timedelta(hours=1):
+        message = _("检查时间应在过去一年内。")
+        raise InvalidInput(
+            message, errors=[field_error("checked_at", CoreError.INVALID_INPUT, message)]
+        )
     station = get_permitted(actor, "spot_check.record", station_list(statuses=()), pk=station_id)
     return SpotCheck.objects.create(
         station=station,

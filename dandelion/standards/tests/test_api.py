@@ -105,14 +105,17 @@ def test_my_queue_shows_what_waits_for_me(sw, django_assert_max_num_queries):
     assert client_for(sw.lianxi_reviewer).get(f"{API}/standards/assessments").json()["count"] == 0
 
 
-def test_rounds_open_and_show_progress(sw):
+def test_rounds_open_and_show_progress(sw, django_assert_max_num_queries):
     admin = client_for(sw.admin)
     response = post(admin, f"{API}/standards/rounds", {"region": "360403", "name": "2026年度"})
     assert response.status_code == 201
     assert response.json()["progress"]["total"] == 2
     assert response.json()["progress"]["draft"] == 2
-    body = admin.get(f"{API}/standards/rounds").json()
-    assert body["count"] == 1
+    post(admin, f"{API}/standards/rounds", {"region": "360403001", "name": "街道复评"})
+    with django_assert_max_num_queries(6):
+        body = admin.get(f"{API}/standards/rounds").json()
+    assert body["count"] == 2
+    assert [r["progress"]["total"] for r in body["items"]] == [0, 2]
     response = post(
         client_for(sw.district_reviewer),
         f"{API}/standards/rounds",

@@ -93,26 +93,17 @@ def test_repeated_missed_opening_delists(sw, make_station):
     )
     station_stars_set(station=station, stars=3, valid_until=date(2027, 1, 1), reason="t")
     day = datetime(2026, 6, 10, 11, 0, tzinfo=TZ)
-    # closed at 11:00 when the hours say open, three times; once at 20:00 (rightly closed)
-    for n in range(2):
-        services.spot_check_record(
-            actor=sw.street_reviewer,
-            station_id=station.pk,
-            found_open=False,
-            at=day + timedelta(days=n),
-        )
-    services.spot_check_record(
-        actor=sw.street_reviewer,
-        station_id=station.pk,
-        found_open=False,
-        at=day.replace(hour=20),
-    )
     with time_machine.travel(NOW, tick=False):
+        # closed at 11:00 when the hours say open, twice; once at 20:00 (rightly closed)
+        for at in (day, day + timedelta(days=1), day.replace(hour=20)):
+            services.spot_check_record(
+                actor=sw.street_reviewer, station_id=station.pk, found_open=False, at=at
+            )
         assert services.stars_expire_and_veto()["vetoed"] == 0
-    services.spot_check_record(
-        actor=sw.admin, station_id=station.pk, found_open=False, at=day + timedelta(days=5)
-    )
-    with time_machine.travel(NOW, tick=False):
+        # the third miss within 90 days delists, once
+        services.spot_check_record(
+            actor=sw.admin, station_id=station.pk, found_open=False, at=day + timedelta(days=5)
+        )
         assert services.stars_expire_and_veto()["vetoed"] == 1
         assert services.stars_expire_and_veto()["vetoed"] == 0
     assert stars_of(station) == (0, None)
@@ -127,3 +118,13 @@ def test_spot_checks_are_recorded_in_scope_only(sw):
         )
     with pytest.raises(PermissionDenied):
         services.spot_check_record(actor=sw.manager, station_id=sw.station.pk, found_open=True)
+
+
+def test_a_spot_check_must_be_recent(sw):
+    from dandelion.core.errors import InvalidInput
+
+    with time_machine.travel(NOW, tick=False), pytest.raises(InvalidInput) as caught:
+        services.spot_check_record(
+            actor=sw.admin, station_id=sw.station.pk, found_open=True, at=NOW - timedelta(days=400)
+        )
+    assert caught.value.errors[0]["field"] == "checked_at"
