@@ -282,6 +282,7 @@ def brief_page(request):
         "region": region,
         "form": form,
         "brief": brief,
+        "month_input": brief["month"] if brief else form.data.get("month", ""),
         "dashboard_url": reverse("figures_console:dashboard") + "?" + _query(region=region.code),
     }
     if brief is None:

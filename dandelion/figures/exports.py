@@ -135,6 +135,10 @@ class Column:
     label: str
     kind: str
 
+    @property
+    def numeric(self) -> bool:
+        return self.kind in NUMERIC
+
 
 @dataclass
 class Table:

@@ -4,6 +4,7 @@ the same numbers."""
 import io
 from datetime import date
 
+from django.utils import translation
 from pypdf import PdfReader
 
 from dandelion.figures.brief import brief_context, brief_pdf
@@ -73,3 +74,11 @@ def test_months_and_presets():
     assert preset_bounds("last_month", today) == (date(2026, 2, 1), date(2026, 2, 28))
     assert preset_bounds("this_year", today) == (date(2026, 1, 1), today)
     assert preset_bounds("nonsense", today) is None
+
+
+def test_the_pdf_speaks_the_readers_language():
+    with translation.override("en"):
+        data = brief_pdf(_brief(), site_name="Dandelion")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "Monthly brief" in text and "Headline figures" in text
+    assert "Redemptions" in text and "10,400" in text
