@@ -213,6 +213,7 @@
     marker.feature = feature;
     marker.on("click", function () {
       openCard(feature);
+      highlight(marker);
       keepAboveCard(marker);
     });
     return marker;
@@ -224,8 +225,12 @@
       var feature = state.features[id];
       if (matchesFilters(feature.properties)) markers.push(markerFor(feature));
     });
+    highlighted = null;
     cluster.clearLayers();
     cluster.addLayers(markers);
+    markers.forEach(function (marker) {
+      if (state.card && marker.feature.id === state.card.id) highlight(marker);
+    });
   }
 
   function addFeatures(features) {
@@ -393,6 +398,20 @@
       });
   }
 
+  var highlighted = null;
+
+  function highlight(marker) {
+    unhighlight();
+    highlighted = marker;
+    marker.setStyle({ color: "#1a1a1a", weight: 3 }).setRadius(marker.getRadius() + 3);
+  }
+
+  function unhighlight() {
+    if (!highlighted) return;
+    highlighted.setStyle({ color: "#ffffff", weight: 2 }).setRadius(highlighted.getRadius() - 3);
+    highlighted = null;
+  }
+
   // The card covers the lower part of the map: a tapped marker under it is panned into view.
   function keepAboveCard(marker) {
     var point = map.latLngToContainerPoint(marker.getLatLng());
@@ -405,6 +424,7 @@
   }
 
   function closeCard() {
+    unhighlight();
     el.card.hidden = true;
     state.card = null;
     delete page.dataset.card;
