@@ -221,6 +221,9 @@ class Report(models.Model):
         related_name="duplicates",
     )
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The reporter's own key for one submission (a phone resending a report it queued offline,
+    # or a double tap): the same key from the same reporter is the same report.
+    client_token = models.CharField(max_length=64, blank=True, editable=False)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     fixed_at = models.DateTimeField(_("修复时间"), null=True, blank=True)
     expected_at = models.DateTimeField(_("预计完成时间"), null=True, blank=True)
@@ -240,6 +243,11 @@ class Report(models.Model):
                 condition=Q(status="duplicate", duplicate_of__isnull=False)
                 | (~Q(status="duplicate") & Q(duplicate_of__isnull=True)),
                 name="report_duplicate_has_original",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "client_token"],
+                condition=~Q(client_token=""),
+                name="report_client_token_once",
             ),
         ]
         indexes = [

@@ -8,6 +8,8 @@ whenever the pin moves. The duplicate check and "me too" on the form, and the pu
 the JSON API from the page's script.
 """
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -146,7 +148,9 @@ def _chosen(category: str, answers: dict) -> dict:
 @require_http_methods(["GET", "POST"])
 def report_new(request):
     context = {
-        "values": {"coord": "wgs84"},
+        # One key per rendering of the form: a resend (a double tap, or the phone sending a
+        # report it queued offline) is the same report.
+        "values": {"coord": "wgs84", "client_token": uuid.uuid4().hex},
         "answers": {},
         "errors": {},
         "map_config": _map_config(request),
@@ -159,6 +163,7 @@ def report_new(request):
             "address": post.get("address", ""),
             "lat": post.get("lat", ""),
             "lng": post.get("lng", ""),
+            "client_token": post.get("client_token", "")[:64],
         }
         context["values"] = values
         context["answers"] = attributes_from_post(post)
@@ -182,6 +187,7 @@ def report_new(request):
                 photos=request.FILES.getlist("photos"),
                 attributes=context["answers"],
                 source=Report.Source.H5,
+                client_token=values["client_token"],
             )
         except ApplicationError as exc:
             fields, notes = _category_fields(

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -142,6 +143,7 @@ def report_create(
     api_key: ApiKey | None = None,
     contact: dict | None = None,
     media_url: str = "",
+    client_token: str = "",
     now: datetime | None = None,
 ) -> Report:
     """Submit a report. Rules: a WGS-84 point the platform serves; a category offered at that
@@ -155,8 +157,15 @@ def report_create(
     an Open311 client's reports count against the citizen it names (see `_submitter`). Someone
     with none left is refused before their photos are decoded. The photos are decoded before
     the transaction opens, so a slow decode never holds the database's write lock (SQLite
-    takes it when the transaction begins)."""
+    takes it when the transaction begins).
+
+    `client_token` makes a resend harmless: the reporter's report with that key, if one was
+    stored, is the answer, and nothing is checked, counted or written again."""
     now = now or timezone.now()
+    client_token = (client_token or "")[:64]
+    earlier = _earlier_submission(reporter, client_token)
+    if earlier is not None:
+        return earlier
     # Open311 clients may leave out the description and the photos (or link one by URL).
     strict = source != Report.Source.OPEN311
     description = (description or "").strip()
@@ -203,30 +212,55 @@ def report_create(
         )
     organisation = selectors.routing_target(category=category, region=region)
 
+    try:
+        return _stored(
+            reporter=reporter,
+            submitter=submitter,
+            processed=processed,
+            now=now,
+            fields={
+                "category": category,
+                "region": region,
+                "city_code": region.city_code,
+                "organisation": organisation,
+                "reporter": reporter,
+                "source": source,
+                "api_key": api_key,
+                "description": description,
+                "lat": lat,
+                "lng": lng,
+                "h3_r9": geo.h3_cells(lat, lng)["h3_r9"],
+                "address": address,
+                "attributes": cleaned,
+                "media_url": media_url,
+                "contact": contact or {},
+                "client_token": client_token,
+            },
+        )
+    except IntegrityError:
+        # The same key sent twice at once: the other request stored it.
+        earlier = _earlier_submission(reporter, client_token)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _earlier_submission(reporter, client_token: str) -> Report | None:
+    if not client_token or reporter is None:
+        return None
+    return Report.objects.filter(reporter=reporter, client_token=client_token).first()
+
+
+def _stored(*, reporter, submitter, processed, now, fields: dict) -> Report:
+    """The checked report saved with its first events and photos, counted, and routed."""
+    organisation, source = fields["organisation"], fields["source"]
     with atomic_with_files() as files:
         if submitter is not None:
             # Decided in the transaction that stores the report: a refused or failed one
             # counts nothing.
             submissions_consume(person=submitter, kind=_kind(submitter), now=now)
         report = Report.objects.create(
-            category=category,
-            region=region,
-            city_code=region.city_code,
-            organisation=organisation,
-            reporter=reporter,
-            source=source,
-            api_key=api_key,
-            description=description,
-            lat=lat,
-            lng=lng,
-            h3_r9=geo.h3_cells(lat, lng)["h3_r9"],
-            address=address,
-            attributes=cleaned,
-            media_url=media_url,
-            contact=contact or {},
-            status=Status.FOR_TRIAGE,
-            created_at=now,
-            updated_at=now,
+            **fields, status=Status.FOR_TRIAGE, created_at=now, updated_at=now
         )
         _store_photos(report, processed, files)
         actor_role = E.Actor.CLIENT if source == Report.Source.OPEN311 else E.Actor.REPORTER

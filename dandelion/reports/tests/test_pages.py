@@ -135,6 +135,23 @@ def test_a_report_is_submitted_and_shown_to_its_reporter(rw):
     assert f'data-report="{report.pk}"' in mine
 
 
+def test_a_report_sent_again_with_its_key_is_the_same_report(rw):
+    """The form carries a key; the phone resending a report it queued offline (or a double
+    tap) gets the report it made, and nothing is counted or stored twice. Another worker's
+    report with the same key is their own."""
+    client = client_for(rw.worker)
+    page = client.get("/reports/new/").content.decode()
+    key = page.split('name="client_token" value="')[1].split('"')[0]
+    assert len(key) == 32
+    first = client.post("/reports/new/", _form(client_token=key))
+    again = client.post("/reports/new/", _form(client_token=key, description="又发了一次"))
+    assert again["Location"] == first["Location"]
+    report = Report.objects.get()
+    assert report.description == "小区门口垃圾堆" and report.photos.count() == 1
+    other = client.post("/reports/new/", _form(client_token=key.upper()))
+    assert other["Location"] != first["Location"] and Report.objects.count() == 2
+
+
 def test_the_report_after_the_limit_keeps_the_input_and_says_why_on_top(rw, settings):
     # Given a limit of one report in ten minutes, and a worker who has made one,
     settings.SUBMISSION_RATES = "1/600"
