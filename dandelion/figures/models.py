@@ -54,7 +54,7 @@ class DailyFigure(models.Model):
 
 class FigurePerson(models.Model):
     """A person counted by a distinct-people figure (visitors, volunteers) in a region over a
-    day (`grain` d) or a month (`grain` m, `start` its first day).
+    day (`grain` d), a month (`grain` m) or a year (`grain` y; `start` their first day).
 
     Distinct counts cannot be summed from daily counts (one worker visiting on two days is one
     worker); they are counted exactly as `COUNT(DISTINCT person_id)` over these rows: the month
@@ -69,6 +69,7 @@ class FigurePerson(models.Model):
     class Grain(models.TextChoices):
         DAY = "d", _("日")
         MONTH = "m", _("月")
+        YEAR = "y", _("年")
 
     grain = models.CharField(_("粒度"), max_length=1, choices=Grain.choices)
     measure = models.CharField(_("指标"), max_length=32)

@@ -110,16 +110,26 @@ def _months(date_from: date, date_to: date) -> list[tuple[date, date]]:
 
 def _distinct_parts(date_from: date, date_to: date) -> list[Q]:
     """The FigurePerson rows that together hold each person of the period once or more: the
-    month rows of the months wholly inside it, the day rows of the other days."""
-    whole = []
-    parts = []
-    for start, end in _months(date_from, date_to):
-        if start.day == 1 and (end + timedelta(days=1)).day == 1:
-            whole.append(start)
+    year rows of the years wholly inside it, the month rows of its other whole months, the day
+    rows of its other days."""
+    years, months, parts = [], [], []
+    start = date_from
+    while start <= date_to:
+        year_end = start.replace(month=12, day=31)
+        if start.month == 1 and start.day == 1 and year_end <= date_to:
+            years.append(start)
+            start = year_end + timedelta(days=1)
+            continue
+        month_end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        if start.day == 1 and month_end <= date_to:
+            months.append(start)
         else:
-            parts.append(Q(grain="d", start__gte=start, start__lte=end))
-    if whole:
-        parts.append(Q(grain="m", start__in=whole))
+            parts.append(Q(grain="d", start__gte=start, start__lte=min(month_end, date_to)))
+        start = month_end + timedelta(days=1)
+    if years:
+        parts.append(Q(grain="y", start__in=years))
+    if months:
+        parts.append(Q(grain="m", start__in=months))
     return parts
 
 
@@ -454,6 +464,7 @@ def figures_differences(*, region_code: str | None = None, limit: int = 1000) ->
                 if len(code) >= length and in_scope(code[:length]):
                     sums[("d", code[:length], day)] |= people
                     sums[("m", code[:length], day.replace(day=1))] |= people
+                    sums[("y", code[:length], day.replace(month=1, day=1))] |= people
         compare(f"{source.measure} (sum)", kept_rolled, sums, people_text, set())
     return found[:limit]
 

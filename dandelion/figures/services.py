@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q, Sum
-from django.db.models.functions import Length, Substr, TruncMonth
+from django.db.models.functions import Length, Substr, TruncMonth, TruncYear
 from django.utils import timezone
 
 from dandelion.regions import selectors as regions_selectors
@@ -189,6 +189,19 @@ def figures_refresh(
     return written
 
 
+# Past this many people a bounded refresh recomputes the rolled rows of everyone in its months
+# and years instead of listing them.
+MAX_PEOPLE_LISTED = 2000
+
+
+def _grain_start(grain: str):
+    if grain == "y":
+        return TruncYear("start")
+    if grain == "m":
+        return TruncMonth("start")
+    return F("start")
+
+
 def _persons_refresh(source, prefix, codes, day_from, day_to, zone) -> int:
     """Replace the day rows counted from the rows, then the rolled day and month rows above
     them. A refresh of a few regions (an event's) recomputes the rolled rows of only the people
@@ -199,8 +212,11 @@ def _persons_refresh(source, prefix, codes, day_from, day_to, zone) -> int:
     finest = FigurePerson.objects.filter(
         region_q, _day_q("start", day_from, day_to), measure=measure, rolled=False
     )
+    # Bounded refreshes (an event's, the sweep's) recompute the rolled rows of only the people
+    # whose day rows were there before or are now; a rebuild recomputes them all.
+    bounded = day_from is not None and day_to is not None
     people: set[int] | None = None
-    if codes is not None:
+    if bounded:
         people = set(finest.values_list("person_id", flat=True))
     finest.delete()
     _insert_select(
@@ -217,10 +233,15 @@ def _persons_refresh(source, prefix, codes, day_from, day_to, zone) -> int:
         people |= set(finest.values_list("person_id", flat=True))
         if not people:
             return 0
+        if len(people) > MAX_PEOPLE_LISTED:
+            people = None
     month_from = _month_start(day_from) if day_from else None
     month_to = _month_end(day_to) if day_to else None
+    year_from = day_from.replace(month=1, day=1) if day_from else None
+    year_to = day_to.replace(month=12, day=31) if day_to else None
     who = Q(person_id__in=people) if people is not None else Q()
-    for grain, first, last in (("d", day_from, day_to), ("m", month_from, month_to)):
+    grains = (("d", day_from, day_to), ("m", month_from, month_to), ("y", year_from, year_to))
+    for grain, first, last in grains:
         FigurePerson.objects.filter(
             who,
             _rolled_delete_q(prefix, codes),
@@ -240,7 +261,7 @@ def _persons_refresh(source, prefix, codes, day_from, day_to, zone) -> int:
                 .annotate(
                     p=Substr("region_code", 1, length),
                     n=Length("region_code"),
-                    s=TruncMonth("start") if grain == "m" else F("start"),
+                    s=_grain_start(grain),
                 )
                 .filter(n__gte=length)
             )
