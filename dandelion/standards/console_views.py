@@ -32,7 +32,7 @@ from dandelion.core.permissions import can
 from dandelion.regions.selectors import region_find
 
 from . import selectors, services
-from .models import Assessment, VetoRule
+from .models import Assessment, Measure, VetoRule
 from .payloads import assessment_detail_payload
 from .workflow import ACTION_ROLE
 
@@ -350,7 +350,7 @@ def standard_draft(request):
     return redirect("standards_console:standard", standard_id=draft.pk)
 
 
-def _editor_changes(post) -> tuple[dict, dict, dict]:
+def _editor_changes(post) -> tuple[dict, dict, dict, dict]:
     indicators: dict[str, dict] = {}
     levels: dict[int, dict] = {}
     vetoes: dict[str, dict] = {}
@@ -365,12 +365,15 @@ def _editor_changes(post) -> tuple[dict, dict, dict]:
         elif key.startswith("v:"):
             _prefix, kind, field = key.split(":", 2)
             vetoes.setdefault(kind, {})[field] = value
-    # An unticked checkbox sends nothing: every indicator of the form says its evidence flag.
+    # An unticked checkbox sends nothing: every indicator of the form says its flags.
     for code in post.getlist("indicator"):
-        indicators.setdefault(code, {})["evidence_required"] = (
-            post.get(f"i:{code}:evidence_required") == "on"
-        )
-    return indicators, levels, vetoes
+        changes = indicators.setdefault(code, {})
+        changes["evidence_required"] = post.get(f"i:{code}:evidence_required") == "on"
+        changes["delete"] = post.get(f"i:{code}:delete") == "on"
+    new = {key[4:]: value for key, value in post.items() if key.startswith("new:")}
+    new["evidence_required"] = new.get("evidence_required") == "on"
+    new["is_bonus"] = new.get("is_bonus") == "on"
+    return indicators, levels, vetoes, new
 
 
 @console_required
@@ -378,8 +381,9 @@ def _editor_changes(post) -> tuple[dict, dict, dict]:
 def standard_page(request, standard_id: int):
     standard = selectors.standard_for_edit(actor=request.user, standard_id=standard_id)
     errors: dict[str, str] = {}
+    new: dict = {}
     if request.method == "POST":
-        indicators, levels, vetoes = _editor_changes(request.POST)
+        indicators, levels, vetoes, new = _editor_changes(request.POST)
         try:
             services.standard_draft_update(
                 actor=request.user,
@@ -388,6 +392,7 @@ def standard_page(request, standard_id: int):
                 indicators=indicators,
                 levels=levels,
                 vetoes=vetoes,
+                new_indicator=new,
             )
             if request.POST.get("publish") == "1":
                 services.standard_publish(actor=request.user, standard_id=standard.pk)
@@ -412,6 +417,8 @@ def standard_page(request, standard_id: int):
             "editable": standard.status == standard.Status.DRAFT,
             "errors": errors,
             "effects": VetoRule.Effect.choices,
+            "measures": Measure.choices,
+            "new_input": new if errors else {},
         },
         status=422 if errors else 200,
     )

@@ -259,3 +259,14 @@ def round_progress(*, round: AssessmentRound) -> dict[str, int]:
         counted = Counter(round.assessments.values_list("state", flat=True))
         counts = {state: counted.get(state, 0) for state in S.values}
     return {"total": sum(counts.values()), **counts}
+
+
+def viewable_regions(*, actor) -> QuerySet:
+    """Regions (down to streets) whose star tables the caller may read, broadest first."""
+    from dandelion.core.permissions import scope_queryset
+
+    return (
+        scope_queryset(actor, "standard.view", regions_all())
+        .exclude(level="community")
+        .order_by("code")[:500]
+    )

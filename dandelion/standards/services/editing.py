@@ -184,11 +184,14 @@ def standard_draft_update(
     indicators: dict[str, dict] | None = None,
     levels: dict[int, dict] | None = None,
     vetoes: dict[str, dict] | None = None,
+    new_indicator: dict | None = None,
 ) -> Standard:
-    """Change a draft: its name, indicators by code (`name`, `name_en`, `max_points`, `guide`,
-    `evidence_required`), thresholds by stars (`min_points`, `min_area_m2`) and veto rules by
-    kind (`days`, `count`, `effect`). The draft may be left invalid while being edited;
-    `standard_publish` refuses it until it is valid."""
+    """Change a draft: its name; indicators by code (`name`, `name_en`, `max_points`, `guide`,
+    `evidence_required`, `measure`, `delete`); one `new_indicator` (`group`, `code`, `name`,
+    `max_points`…); thresholds by stars (`min_points`, `min_area_m2`, `required_amenities`,
+    `required_indicators`: lists or comma-separated codes) and veto rules by kind (`days`,
+    `count`, `effect`). The draft may be left invalid while being edited; `standard_publish`
+    refuses it until it is valid."""
     standard = _draft_locked(actor, standard_id)
     if name is not None and name.strip():
         standard.name = name.strip()[:120]
@@ -210,7 +213,15 @@ def standard_draft_update(
             indicator.evidence_required = bool(changes["evidence_required"])
         if changes.get("max_points") not in (None, ""):
             indicator.max_points = _decimal(changes["max_points"], f"indicators.{code}.max_points")
+        if changes.get("delete"):
+            indicator.delete()
+            continue
+        if "measure" in changes and (changes["measure"] or "") != indicator.measure:
+            indicator.measure = _measure(changes["measure"], f"indicators.{code}.measure")
+            indicator.measure_params = dict(DEFAULT_PARAMS.get(indicator.measure, {}))
         indicator.save()
+    if new_indicator and str(new_indicator.get("code") or "").strip():
+        _indicator_add(standard, new_indicator)
     by_stars = {level.stars: level for level in StarLevel.objects.filter(standard=standard)}
     for stars, changes in (levels or {}).items():
         level = by_stars.get(int(stars))
@@ -220,7 +231,13 @@ def standard_draft_update(
             level.min_points = _decimal(changes["min_points"], f"levels.{stars}.min_points")
         if "min_area_m2" in changes:
             area = changes["min_area_m2"]
-            level.min_area_m2 = int(area) if area not in (None, "") else None
+            level.min_area_m2 = _whole(area, f"levels.{stars}.min_area_m2") if area else None
+        if "required_amenities" in changes:
+            level.required_amenities = _amenities(
+                _codes(changes["required_amenities"]), f"levels.{stars}.required_amenities"
+            )
+        if "required_indicators" in changes:
+            level.required_indicators = _codes(changes["required_indicators"])
         level.save()
     for kind, changes in (vetoes or {}).items():
         veto = VetoRule.objects.filter(standard=standard, kind=kind).first()
@@ -228,7 +245,7 @@ def standard_draft_update(
             continue
         for field in ("days", "count"):
             if changes.get(field) not in (None, ""):
-                value = int(changes[field])
+                value = _whole(changes[field], f"vetoes.{kind}.{field}")
                 if value < 1:
                     raise InvalidInput(
                         _("天数和次数至少为 1。"),
@@ -245,6 +262,89 @@ def standard_draft_update(
             veto.effect = changes["effect"]
         veto.save()
     return standard
+
+
+# What a measure starts with when an editor picks it (its parameters are then the standard's).
+DEFAULT_PARAMS = {
+    Measure.WEEKLY_HOURS: {"full_at": 84},
+    Measure.AREA: {"full_at": 30},
+    Measure.SEATS: {"full_at": 10},
+    Measure.VISITS_PER_MONTH: {"full_at": 300, "months": 3},
+    Measure.SERVICES_HELD: {"full_at": 6, "months": 6},
+    Measure.NEEDS_ON_TIME: {"months": 6, "radius_m": 500},
+    Measure.AVERAGE_RATING: {"months": 6, "radius_m": 500},
+    Measure.COMPLAINTS_FIXED: {"months": 6, "radius_m": 100},
+    Measure.FACTS_FRESHNESS: {"full_within_days": 90, "zero_after_days": 365},
+    Measure.AMENITIES: {"amenities": []},
+}
+
+
+def _refuse(path: str, code: StandardsError, message) -> InvalidInput:
+    return InvalidInput(message, code=code, errors=[field_error(path, code, message)])
+
+
+def _whole(value, path: str) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 100_000:
+        raise _refuse(path, E.SCORE_OUT_OF_RANGE, _("请填写 0 到 100000 之间的整数。"))
+    return number
+
+
+def _codes(value) -> list[str]:
+    items = value if isinstance(value, list | tuple) else str(value or "").split(",")
+    return [str(item).strip() for item in items if str(item).strip()][:20]
+
+
+def _amenities(codes: list[str], path: str) -> list[str]:
+    from dandelion.stations.selectors import amenity_list
+
+    known = set(amenity_list().values_list("code", flat=True))
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise _refuse(
+            path,
+            E.UNKNOWN_INDICATOR,
+            _("没有这些设施：%(codes)s。") % {"codes": ", ".join(unknown)},
+        )
+    return codes
+
+
+def _measure(value, path: str) -> str:
+    value = value or ""
+    if value not in Measure.values:
+        raise _refuse(path, E.UNKNOWN_MEASURE, _("未知的自动测量方式。"))
+    return value
+
+
+def _indicator_add(standard: Standard, given: dict) -> Indicator:
+    code = str(given.get("code") or "").strip()[:8]
+    group = standard.groups.filter(code=str(given.get("group") or "")).first()
+    if group is None:
+        raise _refuse("new.group", E.UNKNOWN_INDICATOR, _("请选择一级指标。"))
+    if Indicator.objects.filter(group__standard=standard, code=code).exists():
+        raise _refuse(
+            "new.code", E.DUPLICATE_CODE, _("二级指标代码 %(code)s 重复。") % {"code": code}
+        )
+    name = str(given.get("name") or "").strip()[:80]
+    if not name:
+        raise _refuse("new.name", E.SCORE_MISSING, _("请填写指标名称。"))
+    measure = _measure(given.get("measure"), "new.measure")
+    return Indicator.objects.create(
+        group=group,
+        code=code,
+        name=name,
+        name_en=str(given.get("name_en") or "").strip()[:120],
+        max_points=_decimal(given.get("max_points") or 0, "new.max_points"),
+        guide=str(given.get("guide") or "").strip(),
+        evidence_required=bool(given.get("evidence_required")),
+        is_bonus=bool(given.get("is_bonus")),
+        measure=measure,
+        measure_params=dict(DEFAULT_PARAMS.get(measure, {})),
+        order=group.indicators.count(),
+    )
 
 
 @transaction.atomic

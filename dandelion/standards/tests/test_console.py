@@ -79,3 +79,16 @@ def test_the_editor_saves_validates_and_publishes(sw):
     draft.refresh_from_db()
     assert draft.status == "published" and draft.name == "九江标准"
     assert client_for(sw.district_reviewer).get(f"{BASE}/editor/").status_code == 403
+
+
+def test_the_editor_adds_an_indicator_and_keeps_it_on_a_mistake(sw):
+    admin = client_for(sw.city_admin)
+    admin.post(f"{BASE}/editor/draft/", {"region": "360400"})
+    draft = Standard.objects.get(region=sw.city)
+    form = {"new:group": "A", "new:code": "A1", "new:name": "无障碍设施", "new:max_points": "5"}
+    response = admin.post(f"{BASE}/editor/{draft.pk}/", form)
+    assert response.status_code == 422
+    assert "无障碍设施" in response.content.decode()
+    form["new:code"] = "A4"
+    admin.post(f"{BASE}/editor/{draft.pk}/", form)
+    assert draft.groups.get(code="A").indicators.filter(code="A4").exists()

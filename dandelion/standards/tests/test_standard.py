@@ -124,3 +124,37 @@ def test_assessments_keep_their_version(sw, draft):
     services.standard_publish(actor=sw.city_admin, standard_id=draft.pk)
     opened.refresh_from_db()
     assert opened.standard.region is None
+
+
+def test_a_draft_gains_and_loses_indicators_and_prerequisites(sw, draft):
+    services.standard_draft_update(
+        actor=sw.city_admin,
+        standard_id=draft.pk,
+        indicators={"A3": {"delete": True}, "A2": {"measure": "seats"}},
+        new_indicator={"group": "A", "code": "A4", "name": "无障碍设施", "max_points": "5"},
+        levels={5: {"required_amenities": "aed, first_aid", "required_indicators": "D2,A4"}},
+    )
+    codes = set(Indicator.objects.filter(group__standard=draft).values_list("code", flat=True))
+    assert "A3" not in codes and "A4" in codes
+    a2 = Indicator.objects.get(group__standard=draft, code="A2")
+    assert (a2.measure, a2.measure_params) == ("seats", {"full_at": 10})
+    level = StarLevel.objects.get(standard=draft, stars=5)
+    assert level.required_amenities == ["aed", "first_aid"]
+    assert level.required_indicators == ["D2", "A4"]
+    services.standard_validate(draft)  # 100 − 5 + 5
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"new_indicator": {"group": "A", "code": "A1", "name": "x"}}, "new.code"),
+        ({"new_indicator": {"group": "Z", "code": "Z1", "name": "x"}}, "new.group"),
+        ({"indicators": {"A1": {"measure": "telepathy"}}}, "indicators.A1.measure"),
+        ({"levels": {5: {"required_amenities": "unicorn"}}}, "levels.5.required_amenities"),
+        ({"vetoes": {"missed_opening": {"days": "many"}}}, "vetoes.missed_opening.days"),
+    ],
+)
+def test_bad_edits_name_their_field(sw, draft, changes, field):
+    with pytest.raises(InvalidInput) as caught:
+        services.standard_draft_update(actor=sw.city_admin, standard_id=draft.pk, **changes)
+    assert caught.value.errors[0]["field"] == field
