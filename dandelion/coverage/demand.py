@@ -67,7 +67,7 @@ class _Buffer:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.pending: dict[tuple[date, str], int] = {}
-        self.since: float | None = None
+        self.deadline: float | None = None
 
     def add(self, day: date, cell: str, count: int) -> bool:
         """Add; answer whether the buffer is due to be written."""
@@ -75,21 +75,21 @@ class _Buffer:
             key = (day, cell)
             self.pending[key] = self.pending.get(key, 0) + count
             now = time.monotonic()
-            if self.since is None:
-                self.since = now
-            return now - self.since >= _flush_seconds()
+            if self.deadline is None:
+                self.deadline = now + _flush_seconds()
+            return now >= self.deadline
 
     def take(self) -> dict[tuple[date, str], int]:
         with self.lock:
-            pending, self.pending, self.since = self.pending, {}, None
+            pending, self.pending, self.deadline = self.pending, {}, None
             return pending
 
     def put_back(self, pending: dict[tuple[date, str], int]) -> None:
         with self.lock:
             for key, count in pending.items():
                 self.pending[key] = self.pending.get(key, 0) + count
-            if self.since is None and self.pending:
-                self.since = time.monotonic()
+            if self.deadline is None and self.pending:
+                self.deadline = time.monotonic() + _flush_seconds()
 
 
 _buffer = _Buffer()
