@@ -19,6 +19,8 @@ The model (`coverage_compute`, arithmetic in `cells`):
   community's people live (of its cells, when it has no people).
 """
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -29,11 +31,12 @@ from django.utils.translation import gettext_lazy as _
 from dandelion.core.errors import InvalidInput, field_error
 from dandelion.core.permissions import get_permitted
 from dandelion.regions.selectors import (
+    population_grid_version,
     population_grid_within,
     regions_all,
     regions_with_boundary_within,
 )
-from dandelion.stations.selectors import places_points
+from dandelion.stations.selectors import places_points, places_version
 
 from . import cells as model
 from .errors import CoverageError
@@ -43,6 +46,10 @@ MINUTES_MAX = 120
 # `at` may fall from the start of today (local) to this many days on: the week the nearby
 # index holds dated exceptions for, so an answer never needs an index of its own.
 AT_DAYS = 7
+# Answers kept per process, keyed by the places version, the grid's version and the parameters.
+RESULTS_KEPT = 32
+_results: OrderedDict = OrderedDict()
+_results_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -149,7 +156,9 @@ def coverage_compute(
     now: datetime | None = None,
 ) -> Coverage:
     """The coverage of `region` (see the module's docstring for the model). Exact: the same
-    answer as measuring every cell against every qualifying place."""
+    answer as measuring every cell against every qualifying place. Answers are kept per process
+    while the places, the regions and the population grid stay as they were; their arrays are
+    read-only."""
     now = now or timezone.now()
     if at is not None:
         tz = timezone.get_default_timezone()
@@ -160,6 +169,47 @@ def coverage_compute(
         raise _invalid("mode", _("出行方式应为 walk 或 ebike。"))
     if not 0 < minutes <= MINUTES_MAX:
         raise _invalid("minutes", _("分钟数应大于 0 且不超过 %(max)d。") % {"max": MINUTES_MAX})
+    # Places and regions (boundaries, populations) change the places version; the grid its own.
+    key = (
+        places_version(now=now),
+        population_grid_version(region=region),
+        region.code,
+        mode,
+        float(minutes),
+        at,
+        amenity or None,
+        include_partners,
+    )
+    with _results_lock:
+        if key in _results:
+            _results.move_to_end(key)
+            return _results[key]
+    result = _compute(
+        region=region,
+        mode=mode,
+        minutes=minutes,
+        at=at,
+        amenity=amenity,
+        include_partners=include_partners,
+        now=now,
+    )
+    with _results_lock:
+        _results[key] = result
+        while len(_results) > RESULTS_KEPT:
+            _results.popitem(last=False)
+    return result
+
+
+def _compute(
+    *,
+    region,
+    mode: str,
+    minutes: float,
+    at: datetime | None,
+    amenity: str | None,
+    include_partners: bool,
+    now: datetime,
+) -> Coverage:
     units = _finest_shapes(list(regions_with_boundary_within(region=region)))
     if not units:
         raise InvalidInput(
@@ -227,6 +277,8 @@ def coverage_compute(
         )
     population = float(sum(c.population for c in communities))
     reached_all = float(cell_people[covered].sum())
+    for array in (cell_lat, cell_lng, cell_people, nearest, covered, cell_community):
+        array.flags.writeable = False  # answers are shared from the cache
     return Coverage(
         region_code=region.code,
         region_name=region.name,

@@ -144,3 +144,13 @@ def region_children(*, parent_code: str | None) -> QuerySet[Region]:
     else:
         qs = qs.filter(parent__isnull=True)
     return qs.order_by("code")
+
+
+def population_grid_version(*, region: Region) -> tuple:
+    """What changes when the population grid of `region`'s cities changes (rows, last id, people),
+    in one query: a key for values computed from the grid."""
+    from django.db.models import Count, Max, Sum
+
+    grid = PopulationCell.objects.filter(city_code__startswith=region.code_prefix[:4])
+    totals = grid.aggregate(rows=Count("id"), last=Max("id"), people=Sum("people"))
+    return (totals["rows"], totals["last"], totals["people"])

@@ -582,3 +582,10 @@ def station_services_summary(*, station: Station, since: date, until: date) -> d
         "bottles": sum(k["bottles"] for k in by_kind),
         "by_kind": by_kind,
     }
+
+
+def places_version(*, now: datetime | None = None) -> str:
+    """The token of the places the nearby index answers from: it changes with any write to
+    places, their amenities and hours, the amenity catalogue or regions, so a value derived from
+    them may be kept under it."""
+    return place_index.current(now or timezone.now()).token

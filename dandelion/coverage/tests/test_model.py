@@ -242,3 +242,23 @@ def test_a_street_whose_communities_have_no_boundary_counts_as_one(block, jiujia
 
     assert [c.code for c in result.communities] == [block.code, other.code]
     assert result.population == 4900
+
+
+def test_answers_are_kept_until_places_regions_or_the_grid_change(block, make_station):
+    make_station(lat=29.725, lng=115.990)
+    first = coverage_compute(region=block)
+    assert coverage_compute(region=block) is first
+    assert coverage_compute(region=block, minutes=10) is not first
+    with pytest.raises(ValueError):
+        first.cell_covered[0] = False  # shared answers are read-only
+
+    make_station(lat=29.721, lng=115.986)  # a new place
+    second = coverage_compute(region=block)
+    assert second is not first and second.covered_population >= first.covered_population
+
+    region_shape_set(region=block, population=8000)  # a region's people
+    third = coverage_compute(region=block)
+    assert third.population == 8000
+
+    PopulationCell.objects.create(h3=third.cell_ids[0], people=5, city_code="360400")  # the grid
+    assert coverage_compute(region=block).population == 5
