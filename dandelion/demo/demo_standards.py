@@ -9,8 +9,9 @@ nothing.
   unrated), its scores, its four event rows, and the stars awarded through
   `stations.services.station_stars_set` with a year's validity from approval.
 - A round in progress, "2026年度复评（甘棠街道）", through the services: some stations still
-  drafting (the first demo station, which `station_manager_1` runs, among them), some
-  self-assessed with evidence photos, one reviewed, one returned for more evidence.
+  drafting, some
+  self-assessed with evidence photos, one reviewed, one returned for more evidence; and an
+  assessment of `station_manager_1`'s station waiting for its self-assessment.
 """
 
 import io
@@ -34,6 +35,7 @@ from dandelion.standards.models import (
     AssessmentScore,
     Indicator,
 )
+from dandelion.standards.workflow import OPEN_STATES
 from dandelion.stations.models import Station
 from dandelion.stations.services import station_stars_set, station_update
 
@@ -266,6 +268,18 @@ def _round_in_progress(rng: random.Random, admin, reviewer, created: Counter) ->
             )
 
 
+def _manager_draft(admin, created: Counter) -> None:
+    """An assessment of `station_manager_1`'s station waiting for its self-assessment, so the
+    demo's station manager, dispatcher and region admin can walk one through."""
+    first = next(iter(district_stations()), None)
+    if first is None or Assessment.objects.filter(station=first, round__isnull=True).exists():
+        return
+    if Assessment.objects.filter(station=first, state__in=OPEN_STATES).exists():
+        return
+    services.assessment_open(actor=admin, station_id=first.pk)
+    created["assessment in progress"] += 1
+
+
 def _superuser():
     return User(is_superuser=True, is_active=True, username="demo-system")
 
@@ -280,4 +294,5 @@ def demo_standards_load(*, seed: int = DEFAULT_SEED) -> Counter:
         return created
     _finished_round(rng, admin, reviewer, created)
     _round_in_progress(rng, admin, reviewer, created)
+    _manager_draft(admin, created)
     return created
