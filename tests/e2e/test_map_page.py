@@ -69,6 +69,10 @@ def test_map_shows_markers_and_the_nearest_list(
     expect(first).to_contain_text("步行约 1 分钟")
     expect(first).to_have_attribute("href", f"/s/{places['gantang'].pk}/")
     expect(page.locator("#results .result").nth(1)).to_contain_text("免费热水，借用充电宝")
+    # A partner's row navigates: Amap's route page, or its app on a phone.
+    partner_row = page.locator("#results .result_partner")
+    expect(partner_row).to_have_attribute("href", re.compile(r"^https://uri\.amap\.com/navigation"))
+    expect(partner_row).to_have_attribute("data-app", re.compile(r"^amapuri://route/plan/"))
     expect(page.locator(".leaflet-interactive.marker_me")).to_have_count(1)
     page.wait_for_function("() => document.getElementById('map-page').dataset.loadedBox")
     assert (marker_count(page, "station"), marker_count(page, "partner")) == (3, 1)

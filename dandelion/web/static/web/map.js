@@ -569,6 +569,11 @@
     var node = cloneTemplate("tpl-result");
     var isPartner = item.type === "partner";
     node.href = isPartner ? item.navigation.amap : stationUrl(item.id);
+    if (isPartner) {
+      // A partner place has no page of its own: its row navigates, in the app when there is one.
+      node.dataset.app = item.navigation.amap_app;
+      node.dataset.appIos = item.navigation.amap_ios;
+    }
     node.dataset.id = String(item.id);
     node.dataset.type = item.type;
     node.classList.add("result_" + item.type);
