@@ -5,6 +5,8 @@ processes."""
 import json
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils.translation import gettext_lazy
 
 from dandelion.accounts.testing import client_for
@@ -55,9 +57,32 @@ def parse(text: str) -> list[dict]:
 
 
 def read(response) -> list[dict]:
-    body = b"".join(response.streaming_content).decode()
+    """The whole stream (the test client closes it at the end)."""
+    return parse(b"".join(response.streaming_content).decode())
+
+
+def close(response) -> None:
+    """Close a stream half read, as the server does when the page goes away."""
     response.close()
-    return parse(body)
+
+
+@pytest.fixture(autouse=True)
+def _test_connection_survives_closing(monkeypatch):
+    """Closing a response sends request_finished, whose handler closes the database connection
+    on PostgreSQL, even the test's own inside its transaction. Django's test client avoids it
+    by disconnecting the handler around the requests and closes it makes (and connecting it
+    again); for streams a test closes half read, the handler stays away for the whole test."""
+
+    def keep_connection(**kwargs):
+        pass
+
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    monkeypatch.setattr("django.test.client.close_old_connections", keep_connection)
+    yield
+    for signal in (request_started, request_finished):
+        signal.disconnect(keep_connection)
+        signal.connect(close_old_connections)
 
 
 def send(user, name="小王"):
@@ -119,7 +144,7 @@ def test_a_notification_arrives_on_the_open_stream_when_its_transaction_commits(
     with django_capture_on_commit_callbacks(execute=True):
         notifications_mark_all_read(user=user)
     assert parse(next(chunks).decode()) == [{"event": "unread", "data": {"unread": 0}}]
-    response.close()
+    close(response)
     assert live.slots.open == 0
     assert live.broker().subscriber_count() == 0
 
@@ -148,7 +173,7 @@ def test_anonymous_callers_get_401_and_a_full_process_503(make_user, settings):
     refused = client_for(user).get("/notifications/stream/")
     assert refused.status_code == 503
     assert refused["Retry-After"] == "60"
-    held.close()  # never read: its place is still given back
+    close(held)  # never read: its place is still given back
     assert live.slots.open == 0
     assert client_for(user).get("/notifications/stream/").status_code == 200
 
@@ -179,7 +204,7 @@ def test_console_badges_are_pushed_when_a_queue_changes(queue_section, make_user
     waiting["n"] = 3
     live.console_wake()
     assert parse(next(chunks).decode()) == [{"event": "counters", "data": {"tests_queue": 3}}]
-    response.close()
+    close(response)
     # A worker's stream has no counters.
     worker_events = read(client_for(make_user()).get("/notifications/stream/"))
     assert "counters" not in [e.get("event") for e in worker_events]
@@ -246,4 +271,4 @@ def test_with_redis_url_the_stream_wakes_through_redis(
         sent = send(user)
     pushed = parse(next(chunks).decode())
     assert pushed[0]["id"] == str(sent.pk)
-    response.close()
+    close(response)
