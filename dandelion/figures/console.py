@@ -61,7 +61,8 @@ class PeriodForm(forms.Form):
     parameter names too, so a dashboard address and an API call read alike. Without `to` the
     period ends today; without `from` it starts on the first of `to`'s month."""
 
-    preset = forms.ChoiceField(required=False, choices=[("", "")])
+    # A preset fills `from` and `to` before the form is read; an unknown one is ignored.
+    preset = forms.CharField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,7 +72,6 @@ class PeriodForm(forms.Form):
         self.fields["to"] = forms.DateField(
             label=_("截止日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
         )
-        self.fields["preset"].choices = [("", ""), *PRESETS]
 
 
 def _period(request, region):

@@ -126,6 +126,8 @@ def test_presets(world, history):
     assert page.context["date_to"] == date(2026, 4, 15)
     page = client.get(URL)
     assert page.context["date_from"] == date(2026, 4, 1)
+    page = client.get(URL + "?preset=someday")
+    assert page.status_code == 200 and page.context["date_from"] == date(2026, 4, 1)
 
 
 def test_the_workbook_holds_the_pages_numbers(world, history):
