@@ -92,3 +92,14 @@ def test_the_editor_adds_an_indicator_and_keeps_it_on_a_mistake(sw):
     form["new:code"] = "A4"
     admin.post(f"{BASE}/editor/{draft.pk}/", form)
     assert draft.groups.get(code="A").indicators.filter(code="A4").exists()
+
+
+def test_the_admin_shows_assessments_in_scope_read_only(sw):
+    opened = services.assessment_open(actor=sw.manager, station_id=sw.station.pk)
+    admin = client_for(sw.admin)
+    assert admin.get("/admin/standards/assessment/").status_code == 200
+    page = admin.get(f"/admin/standards/assessment/{opened.pk}/change/")
+    assert page.status_code == 200 and "甘棠驿站" in page.content.decode()
+    assert client_for(sw.lianxi_reviewer).get(
+        f"/admin/standards/assessment/{opened.pk}/change/"
+    ).status_code in (302, 404)
