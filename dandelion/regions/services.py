@@ -181,6 +181,7 @@ def _refuse(errors: list[dict], code: RegionsError = RegionsError.CSV_INVALID) -
 
 
 CODE_PROPERTIES = ("code", "adcode", "division_code")
+PEOPLE_MAX = 2_000_000_000  # more than any region holds, and within a grid cell's column
 
 
 @transaction.atomic
@@ -208,7 +209,8 @@ def boundaries_load_geojson(*, text: str, code_property: str | None = None) -> i
     keys = (code_property,) if code_property else CODE_PROPERTIES
     errors, rows, seen = [], [], set()
     for number, feature in enumerate(features, start=1):
-        properties = (feature or {}).get("properties") or {} if isinstance(feature, dict) else {}
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        properties = properties if isinstance(properties, dict) else {}
         code = next((str(properties[k]).strip() for k in keys if properties.get(k)), "")
         if not code:
             errors.append(_load_error(number, "code", _("缺少区划代码属性。")))
@@ -248,7 +250,7 @@ def _people(value) -> int | None:
         number = float(str(value).strip())
     except ValueError:
         return None
-    if not math.isfinite(number) or number < 0 or number != int(number):
+    if not math.isfinite(number) or not 0 <= number <= PEOPLE_MAX or number != int(number):
         return None
     return int(number)
 

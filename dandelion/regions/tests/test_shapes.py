@@ -111,6 +111,8 @@ def test_a_bad_feature_loads_nothing_and_says_where(jiujiang, tmp_path, capsys):
             feature("369999", STREET),
             feature("360403", STREET, population=-3),
             {"type": "Feature", "properties": {}, "geometry": STREET},
+            {"type": "Feature", "properties": ["360403"], "geometry": STREET},
+            "not a feature",
         ),
         encoding="utf-8",
     )
@@ -119,6 +121,7 @@ def test_a_bad_feature_loads_nothing_and_says_where(jiujiang, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "feature 2 [geometry]" in err and "feature 3 [code]" in err
     assert "feature 4 [population]" in err and "feature 5 [code]" in err
+    assert "feature 6 [code]" in err and "feature 7 [code]" in err
     assert "feature 1" not in err
     assert not Region.objects.filter(boundary__isnull=False).exists()
 
@@ -185,5 +188,5 @@ def test_bad_population_rows_load_nothing(jiujiang, tmp_path, capsys):
         population_load_csv(text="code,h3,people\n")
     assert err.value.code == "csv_missing_columns"
     with pytest.raises(InvalidInput):
-        population_load_csv(text="code,people\n369999,5\n360403,1.5\n")
+        population_load_csv(text="code,people\n369999,5\n360403,1.5\n360402,3000000000\n")
     assert Region.objects.get(code="360403").population is None
