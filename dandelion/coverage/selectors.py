@@ -10,7 +10,8 @@ The model (`coverage_compute`, arithmetic in `cells`):
   code.
 - A cell's **people**: the population grid's count for it when a grid was loaded for the city
   (a cell missing from the grid has none); otherwise the community's population divided evenly
-  by its number of cells.
+  by its number of cells. A community too small to hold any cell's centre keeps its population
+  in the totals, none of it covered.
 - A cell is **covered** when the great-circle distance from its centre to the nearest
   qualifying place is ≤ the reach (speed × minutes ÷ 1.3). Qualifying: every active station
   anywhere, also outside the region; with `at` only those open at that moment; with `amenity`
