@@ -234,12 +234,12 @@ def _generate(events: int) -> dict[str, int]:
             "reports",
             f"""INSERT INTO reports_report (city_code, source, description, lat, lng, h3_r9,
             address, attributes, media_url, contact, status, status_note, token, created_at,
-            updated_at, fixed_at, region_id, category_id, reporter_id)
+            updated_at, fixed_at, region_id, category_id, reporter_id, client_token)
             SELECT b.city_code, 'h5', 'r', 29.7, 116.0, 0, '', '{{}}', '', '{{}}',
                    CASE WHEN g %% 2 = 0 THEN 'fixed' ELSE 'for_triage' END, '',
                    gen_random_uuid(), t, t,
                    CASE WHEN g %% 2 = 0 THEN t + random() * interval '10 days' END,
-                   b.region_id, %(category)s, %(u0)s + (g * 17) %% %(users)s
+                   b.region_id, %(category)s, %(u0)s + (g * 17) %% %(users)s, ''
             FROM (SELECT g, {rand_ts} AS t FROM generate_series(1::bigint, %(n_reports)s) g) x
             JOIN bench_comm b ON b.n = (g * 11) %% %(comms)s""",
             p,
