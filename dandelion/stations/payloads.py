@@ -192,23 +192,36 @@ def station_payload(station: Station, *, moment: datetime, coord: str = "wgs84")
     }
 
 
-def station_detail_payload(station: Station, *, moment: datetime, coord: str = "wgs84") -> dict:
+def _routed(payload: dict, place: Place, mode: str) -> dict:
+    """Navigation links planning a route for `mode` (walk, ride, drive); lists route riding."""
+    if mode != "ride":
+        payload["navigation"] = navigation_links(
+            lat=place.lat, lng=place.lng, name=place.name, mode=mode
+        )
+    return payload
+
+
+def station_detail_payload(
+    station: Station, *, moment: datetime, coord: str = "wgs84", mode: str = "ride"
+) -> dict:
     """A station loaded with `selectors.station_get`, with its hours, photos and notes."""
-    return {
+    payload = {
         **station_payload(station, moment=moment, coord=coord),
         **hours_payload(station, moment),
         "photos": [{"url": p.image.url, "caption": p.caption} for p in station.photos.all()],
         "notes": station.notes,
     }
+    return _routed(payload, station, mode)
 
 
 def partner_detail_payload(
-    partner: PartnerPlace, *, moment: datetime, coord: str = "wgs84"
+    partner: PartnerPlace, *, moment: datetime, coord: str = "wgs84", mode: str = "ride"
 ) -> dict:
-    return {
+    payload = {
         **partner_payload(partner, moment=moment, coord=coord),
         **hours_payload(partner, moment),
     }
+    return _routed(payload, partner, mode)
 
 
 def geojson_feature(place: Place, *, moment: datetime) -> dict:

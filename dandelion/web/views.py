@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from dandelion.core.errors import NotFound
-from dandelion.core.geo import TRAVEL_M_PER_MIN
+from dandelion.core.geo import ROUTE_MODES, TRAVEL_M_PER_MIN
 from dandelion.regions import selectors as region_selectors
 from dandelion.stations import selectors as station_selectors
 
@@ -61,6 +61,7 @@ def station_map(request):
         "minLoadZoom": MIN_LOAD_ZOOM,
         "vehicle": vehicle,
         "speedMPerMin": TRAVEL_M_PER_MIN[vehicle],
+        "routeMode": ROUTE_MODES[vehicle],
         "api": {
             "nearby": reverse("api-v1:stations_nearby"),
             "geojson": reverse("api-v1:stations_geojson"),

@@ -11,7 +11,7 @@ from dandelion.core.api import problems
 from dandelion.core.pagination import Paged, SerialisedPage
 
 from .. import payloads, selectors
-from .schemas import PartnerDetailOut, PartnerFilters, PartnerOut
+from .schemas import PartnerDetailOut, PartnerFilters, PartnerOut, RouteMode
 
 router = Router(tags=["stations"])
 
@@ -42,7 +42,12 @@ def partners_list(request: HttpRequest, filters: Query[PartnerFilters]):
     summary="One partner place with hours and navigation links",
     auth=None,
 )
-def partners_get(request: HttpRequest, partner_id: int, coord: Literal["wgs84", "gcj02"] = "wgs84"):
+def partners_get(
+    request: HttpRequest,
+    partner_id: int,
+    coord: Literal["wgs84", "gcj02"] = "wgs84",
+    mode: RouteMode = "ride",
+):
     moment = timezone.now()
     partner = selectors.partner_get(partner_id=partner_id, moment=moment)
-    return payloads.partner_detail_payload(partner, moment=moment, coord=coord)
+    return payloads.partner_detail_payload(partner, moment=moment, coord=coord, mode=mode)

@@ -23,6 +23,9 @@ ClockTime = Annotated[
     ),
 ]
 
+# How the navigation links plan the route: walking, riding (e-bike or bicycle, the default)
+# or driving (core.geo.ROUTE_MODES maps a worker's vehicle to one).
+RouteMode = Literal["walk", "ride", "drive"]
 StationKind = Literal["comprehensive", "rider_home", "driver_home", "courier", "other"]
 DivisionCode = Annotated[
     str | None, Field(pattern=r"^\d{6}(\d{3}){0,2}$", description="Division code")

@@ -19,7 +19,14 @@ from dandelion.core.pagination import Paged, SerialisedPage
 
 from .. import payloads, selectors
 from ..errors import StationsError
-from .schemas import NearbyFilters, NearbyResultOut, StationDetailOut, StationFilters, StationOut
+from .schemas import (
+    NearbyFilters,
+    NearbyResultOut,
+    RouteMode,
+    StationDetailOut,
+    StationFilters,
+    StationOut,
+)
 
 router = Router(tags=["stations"])
 
@@ -231,7 +238,12 @@ def stations_geojson(
     summary="One station with hours, photos and navigation links",
     auth=None,
 )
-def stations_get(request: HttpRequest, station_id: int, coord: Literal["wgs84", "gcj02"] = "wgs84"):
+def stations_get(
+    request: HttpRequest,
+    station_id: int,
+    coord: Literal["wgs84", "gcj02"] = "wgs84",
+    mode: RouteMode = "ride",
+):
     moment = timezone.now()
     station = selectors.station_get(station_id=station_id, moment=moment)
-    return payloads.station_detail_payload(station, moment=moment, coord=coord)
+    return payloads.station_detail_payload(station, moment=moment, coord=coord, mode=mode)

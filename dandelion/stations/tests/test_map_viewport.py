@@ -72,3 +72,15 @@ def test_the_query_count_does_not_grow_with_the_view(client, city, django_assert
     with django_assert_num_queries(5):
         features = client.get(f"/api/v1/stations.geojson?bbox={whole}").json()["features"]
     assert len(features) == GRID * GRID
+
+
+@pytest.mark.parametrize(("mode", "amap_t"), [("walk", "t=2"), ("ride", "t=3"), ("drive", "t=0")])
+def test_a_places_navigation_plans_the_route_for_the_workers_mode(client, city, mode, amap_t):
+    stations, partner = city
+
+    station = client.get(f"/api/v1/stations/{stations[0].pk}?mode={mode}").json()
+    place = client.get(f"/api/v1/partners/{partner.pk}?mode={mode}").json()
+
+    assert station["navigation"]["amap_app"].endswith(amap_t)
+    assert place["navigation"]["amap_app"].endswith(amap_t)
+    assert client.get(f"/api/v1/stations/{stations[0].pk}?mode=fly").status_code == 422

@@ -53,7 +53,11 @@ def test_map_page_hands_the_script_its_configuration(client, settings, jiujiang)
     assert config["nearbyLimit"] == 20
     assert config["minLoadZoom"] == 10
     # An anonymous visitor is taken for a rider: riding time at an e-bike's 250 m a minute.
-    assert (config["vehicle"], config["speedMPerMin"]) == ("e_bike", 250)
+    assert (config["vehicle"], config["speedMPerMin"], config["routeMode"]) == (
+        "e_bike",
+        250,
+        "ride",
+    )
     assert config["messages"]["travel"] == "骑行约 %(n)s 分钟"
     # The filter chips come with the page: the nearest list is the only request before it shows.
     assert {"code": "hot_water", "name": "热水", "icon": "♨️"} in config["amenities"]
@@ -207,6 +211,7 @@ def test_map_page_words_travel_by_the_workers_vehicle(make_worker, jiujiang):
     config = map_config(client_for(worker).get("/"))
 
     assert (config["vehicle"], config["speedMPerMin"]) == ("car", 400)
+    assert config["routeMode"] == "drive"
     assert config["messages"]["travel"] == "驾车约 %(n)s 分钟"
 
 

@@ -372,7 +372,9 @@
   function openCard(feature) {
     state.card = feature;
     page.dataset.card = feature.id;
-    var detail = state.details[feature.id] || detailFromNearby(feature);
+    // The nearest list's links plan a ride; a driver or walker asks for the place's own.
+    var detail =
+      state.details[feature.id] || (config.routeMode === "ride" ? detailFromNearby(feature) : null);
     fillCard(feature, detail);
     el.card.hidden = false;
     if (detail) {
@@ -384,6 +386,7 @@
       "{id}",
       String(props.id)
     );
+    url += "?mode=" + encodeURIComponent(config.routeMode);
     fetch(url, { headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
