@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from dandelion.core.errors import NotFound
-from dandelion.core.geo import ROUTE_MODES, TRAVEL_M_PER_MIN
+from dandelion.core.geo import ROUTE_MODES, TRAVEL_M_PER_MIN, navigation_links
 from dandelion.regions import selectors as region_selectors
 from dandelion.stations import selectors as station_selectors
 
@@ -101,6 +101,12 @@ def station_detail(request, station_id: int):
         station, payload = station_selectors.station_page(station_id=station_id, moment=moment)
     except NotFound:
         return render(request, "web/not_found.html", status=404)
+    mode = ROUTE_MODES[presenters.worker_vehicle(request.user)]
+    if mode != "ride":
+        # The page's navigation buttons plan the route the way the worker travels.
+        payload["navigation"] = navigation_links(
+            lat=station.lat, lng=station.lng, name=station.name, mode=mode
+        )
     return render(
         request,
         "web/station.html",

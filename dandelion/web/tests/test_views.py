@@ -227,3 +227,17 @@ def test_every_service_tile_has_its_own_icon(make_worker):
 
     icons = re.findall(r'<span class="services__icon" aria-hidden="true">([^<]*)</span>', text)
     assert len(icons) >= 5 and len(set(icons)) == len(icons)
+
+
+def test_a_drivers_station_page_plans_a_driving_route(make_worker, make_station):
+    from dandelion.accounts.services import worker_profile_update
+
+    station = make_station(name="司机之家")
+    driver = make_worker()
+    worker_profile_update(user=driver, changes={"vehicle": "car"})
+
+    text = client_for(driver).get(f"/s/{station.pk}/").text
+    rider_text = client_for(make_worker()).get(f"/s/{station.pk}/").text
+
+    assert 'data-app="amapuri://route/plan/' in text and "&amp;t=0" in text  # driving
+    assert "&amp;t=3" in rider_text and "&amp;t=0" not in rider_text  # riding
