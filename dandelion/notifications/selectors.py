@@ -1,4 +1,5 @@
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
@@ -81,3 +82,12 @@ def recommendation_list(*, user) -> QuerySet[Notification]:
     """The person's recommendations (为我推荐): notifications of optional kinds, newest first."""
     names = [k.name for k in kinds.optional_kinds()]
     return notification_list(user=user).filter(kind__in=names)
+
+
+def newest_notification_id(*, user, at: datetime | None = None) -> int:
+    """The id of the person's newest notification (0 for none), or of the newest created by
+    `at`: where a page's stream starts."""
+    rows = Notification.objects.filter(recipient=user)
+    if at is not None:
+        rows = rows.filter(created_at__lte=at)
+    return rows.order_by("-id").values_list("id", flat=True).first() or 0

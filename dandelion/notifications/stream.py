@@ -10,24 +10,26 @@ What it sends, all of it the person's own:
 The stream ends after `LIVE_STREAM_SECONDS` (a sync-threaded server must get its thread back)
 and tells the browser (`retry:`) to reconnect after `LIVE_RETRY_MS`; the browser sends the last
 id it saw as `Last-Event-ID` and the next stream starts with every notification after it, so
-nothing is missed in between (a first connection starts from now).
+nothing is missed in between. A new page's first connection starts from when the page was
+rendered (`?since=`, from `{% live_stream_url %}`).
 """
 
 import json
+import math
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import connection
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_str
 
 from dandelion.core.console import sections_for
 
 from . import live
 from .models import Notification
-from .selectors import console_counters, notification_payload
+from .selectors import console_counters, newest_notification_id, notification_payload
 
 # At most this many notifications in one look (a long-closed page resumes with the newest).
 BATCH = 50
@@ -67,16 +69,6 @@ def _idle() -> None:
         connection.close()
 
 
-def _newest_id(user_id: int) -> int:
-    newest = (
-        Notification.objects.filter(recipient_id=user_id)
-        .order_by("-id")
-        .values_list("id", flat=True)
-        .first()
-    )
-    return newest or 0
-
-
 def _new_since(user_id: int, last_id: int) -> list[Notification]:
     newest_first = list(
         Notification.objects.filter(recipient_id=user_id, pk__gt=last_id).order_by("-id")[:BATCH]
@@ -107,16 +99,32 @@ def unread_count_of(user_id: int) -> int:
     return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
 
 
-def events(user, *, last_event_id: int | None, language: str) -> Iterator[str]:
+def since_parse(raw: str | None) -> datetime | None:
+    """A page's render time (`?since=`, seconds since the epoch), or None."""
+    try:
+        value = float(raw or "")
+    except ValueError:
+        return None
+    if not math.isfinite(value) or value < 0 or value > 4e9:
+        return None
+    return datetime.fromtimestamp(value, tz=UTC)
+
+
+def events(
+    user, *, last_event_id: int | None, language: str, since: datetime | None = None
+) -> Iterator[str]:
     """The stream's text, chunk by chunk. It subscribes before it first reads, so nothing
     written in between is lost, and gives back its slot and subscription however it ends."""
     subscription = live.broker().subscribe([live.user_channel(user.pk), live.CONSOLE])
     try:
         with translation.override(language):
             yield f"retry: {settings.LIVE_RETRY_MS}\n\n"
-            inbox = _Inbox(
-                user.pk, last_event_id if last_event_id is not None else _newest_id(user.pk)
-            )
+            start = last_event_id
+            if start is None:
+                # A reconnecting browser says the last id it saw; a new page, when it was made.
+                start = newest_notification_id(user=user, at=since or timezone.now())
+            inbox = _Inbox(user.pk, start)
+
             yield from inbox.look(always_count=True)
             staff = bool(sections_for(user))
             counters = console_counters(user=user) if staff else {}

@@ -33,6 +33,7 @@ def live_stream(request):
             request.headers.get("Last-Event-ID") or request.GET.get("last_event_id")
         ),
         language=translation.get_language(),
+        since=stream.since_parse(request.GET.get("since")),
     )
     response = StreamingHttpResponse(stream.SlotHeld(chunks), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache, no-store"

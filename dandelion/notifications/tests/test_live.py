@@ -3,6 +3,7 @@ only their own, the console's badges, the limit on open streams, and the Redis f
 processes."""
 
 import json
+import time
 
 import pytest
 from django.core.signals import request_finished, request_started
@@ -120,6 +121,18 @@ def test_resuming_by_last_event_id_sends_every_notification_after_it_in_order(ma
     # The query parameter does the same for a client that cannot set the header.
     response = client_for(user).get(f"/notifications/stream/?last_event_id={second.pk}")
     assert [int(e["id"]) for e in read(response) if "id" in e] == [third.pk]
+
+
+def test_a_new_page_is_sent_what_arrived_after_it_was_rendered(make_user):
+    user = make_user()
+    send(user, "早")
+    rendered = time.time()
+    later = send(user, "晚")
+    response = client_for(user).get(f"/notifications/stream/?since={rendered}")
+    assert [int(e["id"]) for e in read(response) if "id" in e] == [later.pk]
+    for nonsense in ("abc", "nan", "1e20", "-5"):
+        response = client_for(user).get(f"/notifications/stream/?since={nonsense}")
+        assert [e for e in read(response) if "id" in e] == []
 
 
 def test_a_notification_arrives_on_the_open_stream_when_its_transaction_commits(
