@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import people, views
+from . import people, pwa, views
 
 app_name = "web"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     # /stations/ belongs to the stations app's own pages, so a station's H5 page is /s/<id>/.
     path("s/<int:station_id>/", views.station_detail, name="station"),
     path("map/regions/", views.region_options, name="region_options"),
+    # The installable web app: at the root, so the worker's scope is every page.
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline_page, name="offline"),
     path("login/", people.login_page, name="login"),
     path("logout/", people.logout_page, name="logout"),
     path("register/", people.register_page, name="register"),

@@ -259,3 +259,48 @@ def test_the_public_map_opens_framed_on_every_report(
     screenshot(public, "2-zoomed")
     expect(public.locator(".reports-map__row")).not_to_have_count(13)
     assert blocked_requests == []
+
+
+def test_a_report_made_without_a_network_is_sent_once_when_it_returns(
+    live_server, make_page, screenshot, blocked_requests, world
+):
+    """In a lift with no signal: the report is kept on the phone and shown as waiting, the
+    pages opened before still open, and when the signal returns the report is sent, once."""
+    page = make_page()
+    _signed_in(page, live_server, world["worker"])
+    page.goto(f"{live_server.url}/me/")
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    page.goto(f"{live_server.url}/me/")  # now through the worker, which keeps a copy
+    page.goto(f"{live_server.url}/reports/new/")
+    expect(page.locator("#pick-map")).to_have_attribute("data-pinned", "true")
+    page.locator("#category").select_option("manhole")
+    page.locator("#description").fill("地下车库入口井盖松了")
+    page.locator("#photos").set_input_files(
+        {"name": "lid.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}
+    )
+    before = Report.objects.count()
+
+    page.context.set_offline(True)
+    page.get_by_role("button", name="提交", exact=True).click()
+    expect(page.locator(".outbox__note")).to_contain_text("已保存在手机上")
+    expect(page.locator(".outbox__count")).to_have_text("1 条待发送")
+    expect(page.locator(".outbox__item")).to_contain_text("随手拍")
+    screenshot(page, "1-kept-offline", full_page=True)
+    assert Report.objects.count() == before
+
+    # Offline, 我的 opens from the copy kept, and still counts what is waiting.
+    page.goto(f"{live_server.url}/me/")
+    expect(page.locator(".me__name")).to_have_text("骑手小王")
+    expect(page.locator(".outbox__count")).to_have_text("1 条待发送")
+    screenshot(page, "2-me-offline", full_page=True)
+
+    page.context.set_offline(False)
+    expect(page.locator(".outbox__note")).to_contain_text("已发送")
+    expect(page.locator(".outbox__count")).to_have_count(0)
+    screenshot(page, "3-sent", full_page=True)
+    made = Report.objects.exclude(pk__lte=0).filter(description="地下车库入口井盖松了")
+    assert made.count() == 1 and made.get().photos.count() == 1
+    page.reload()
+    expect(page.locator(".me__name")).to_have_text("骑手小王")
+    assert made.count() == 1 and Report.objects.count() == before + 1
+    assert blocked_requests == []

@@ -17,7 +17,11 @@
   function settle(next) {
     state = next;
     say(next === "done" ? "located" : "unlocated");
-    waiting.forEach(function (form) { form.submit(); });
+    // requestSubmit, not submit: the form's other handlers (the offline outbox) still see it.
+    waiting.forEach(function (form) {
+      if (form.requestSubmit) form.requestSubmit();
+      else form.submit();
+    });
     waiting = [];
   }
 
