@@ -262,15 +262,19 @@ def test_the_public_map_opens_framed_on_every_report(
 
 
 def test_a_report_made_without_a_network_is_sent_once_when_it_returns(
-    live_server, make_page, screenshot, blocked_requests, world
+    live_server, make_page, screenshot, blocked_requests, world, make_station
 ):
     """In a lift with no signal: the report is kept on the phone and shown as waiting, the
-    pages opened before still open, and when the signal returns the report is sent, once."""
+    pages opened before (and the last nearby list) still open, and when the signal returns the
+    report is sent, once."""
+    make_station(name="甘棠驿站", lat=29.7243, lng=115.9918)
     page = make_page()
     _signed_in(page, live_server, world["worker"])
     page.goto(f"{live_server.url}/me/")
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
     page.goto(f"{live_server.url}/me/")  # now through the worker, which keeps a copy
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("#results .result")).to_have_count(1)
     page.goto(f"{live_server.url}/reports/new/")
     expect(page.locator("#pick-map")).to_have_attribute("data-pinned", "true")
     page.locator("#category").select_option("manhole")
@@ -288,7 +292,11 @@ def test_a_report_made_without_a_network_is_sent_once_when_it_returns(
     screenshot(page, "1-kept-offline", full_page=True)
     assert Report.objects.count() == before
 
-    # Offline, 我的 opens from the copy kept, and still counts what is waiting.
+    # Offline, the map shows the last nearby list, and 我的 opens from the copy kept, still
+    # counting what is waiting.
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("#results .result")).to_contain_text("甘棠驿站")
+    screenshot(page, "2-map-offline")
     page.goto(f"{live_server.url}/me/")
     expect(page.locator(".me__name")).to_have_text("骑手小王")
     expect(page.locator(".outbox__count")).to_have_text("1 条待发送")
