@@ -118,3 +118,19 @@ def test_refusals(client, make_user, make_worker, jiujiang, communities):
     assert response.status_code == 200  # Xunyang is not among their regions: the field says so
     assert response.context["form"].errors["region"]
     assert client.get(SITING_XLSX, {"region": "360403", "add": 1}).status_code == 404
+
+
+def test_the_pages_speak_english(admin, communities):
+    page = admin.get(
+        MAP, {"region": "360403", "add": 1}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    for words in (
+        "Service circle coverage",
+        "Siting suggestions",
+        "Suggest sites",
+        "Export to Excel",
+    ):
+        assert words in page
+    assert "选址建议" not in page
+    table = admin.get(TABLE, {"region": "360403"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "People not covered" in table and "Community table" in table
