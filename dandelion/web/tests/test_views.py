@@ -102,7 +102,9 @@ def test_map_page_loads_only_its_own_static_files(client, jiujiang):
     response = client.get("/")
 
     sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', response.text)
-    assert sources and all(s.startswith("/static/") for s in sources), sources
+    # Files from this site only (the static files and the web app manifest), no CDN.
+    own = [s for s in sources if s.startswith("/static/") or s == reverse("web:manifest")]
+    assert sources and own == sources, sources
     assert '<html lang="zh-hans">' in response.text
     assert 'name="viewport"' in response.text
 
