@@ -29,7 +29,8 @@ from dandelion.core.console import console_required
 from dandelion.core.errors import ApplicationError, NotFound, PermissionDenied
 from dandelion.core.forms import show_error
 
-from . import selectors, siting_selectors
+from . import demand, selectors, siting_selectors
+from .cells import cell_polygon
 
 PAGE_SIZE = 25
 GAPS_MAX = 6000  # gap cells drawn on the map; the table and the API have them all
@@ -96,7 +97,19 @@ def _params(request, regions):
     return form, clean
 
 
-def _map_config(coverage, boundaries, stations, siting) -> dict:
+def _demand_layer(request, siting) -> list[dict]:
+    """The searches behind a `weight=demand` siting, as res-8 cell polygons with their counts."""
+    if siting is None or siting.weight != "demand":
+        return []
+    found = demand.demand_of_region(
+        actor=request.user, region_code=siting.region_code, days=siting.days or 30
+    )
+    return [
+        {"geometry": cell_polygon(cell), "count": count} for cell, _lat, _lng, count in found.cells
+    ]
+
+
+def _map_config(coverage, boundaries, stations, siting, demand_cells=()) -> dict:
     gaps = coverage.gaps() if coverage else {"type": "FeatureCollection", "features": []}
     drawn = gaps["features"][:GAPS_MAX]
     communities = []
@@ -131,6 +144,7 @@ def _map_config(coverage, boundaries, stations, siting) -> dict:
         "gaps": {"type": "FeatureCollection", "features": drawn},
         "stations": stations,
         "sites": [vars(site) for site in siting.sites] if siting else [],
+        "demand": list(demand_cells),
         "messages": {
             "share": _("覆盖率"),
             "people": _("总人口"),
@@ -139,6 +153,7 @@ def _map_config(coverage, boundaries, stations, siting) -> dict:
             "site": _("建议站点"),
             "gain": _("新增覆盖"),
             "station": _("驿站"),
+            "searches": _("找驿站次数"),
         },
     }
 
@@ -165,6 +180,7 @@ def coverage_map(request):
     coverage = siting = None
     boundaries: dict = {}
     stations: list = []
+    demand_cells: list = []
     if clean:
         try:
             if siting_clean.get("add"):
@@ -186,6 +202,7 @@ def coverage_map(request):
                 )
             boundaries = siting_selectors.community_boundaries(region=region)
             stations = siting_selectors.stations_around(coverage=coverage)
+            demand_cells = _demand_layer(request, siting)
         except (NotFound, PermissionDenied):
             raise
         except ApplicationError as exc:
@@ -202,7 +219,7 @@ def coverage_map(request):
             "siting_query": _siting_query(clean, siting_clean) if siting else "",
             "gaps_capped": coverage is not None and int((~coverage.cell_covered).sum()) > GAPS_MAX,
             "gaps_max": GAPS_MAX,
-            "map_config": _map_config(coverage, boundaries, stations, siting),
+            "map_config": _map_config(coverage, boundaries, stations, siting, demand_cells),
             "table_query": urlencode(
                 {
                     "region": clean["region"],

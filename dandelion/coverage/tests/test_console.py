@@ -134,3 +134,22 @@ def test_the_pages_speak_english(admin, communities):
     assert "选址建议" not in page
     table = admin.get(TABLE, {"region": "360403"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "People not covered" in table and "Community table" in table
+
+
+def test_a_demand_siting_draws_the_searches(admin, communities):
+    import h3
+    from django.utils import timezone
+
+    from dandelion.coverage.models import DemandCount
+
+    cell = h3.latlng_to_cell(29.725, 116.0, 8)
+    DemandCount.objects.create(
+        day=timezone.localdate(), cell=cell, cell_r5=h3.cell_to_parent(cell, 5), count=12
+    )
+    response = admin.get(MAP, {"region": "360403", "add": 1, "weight": "demand"})
+    config = response.context["map_config"]
+    assert [d["count"] for d in config["demand"]] == [12]
+    assert config["demand"][0]["geometry"]["type"] == "Polygon"
+    assert len(config["sites"]) == 1
+    plain = admin.get(MAP, {"region": "360403", "add": 1}).context["map_config"]
+    assert plain["demand"] == []

@@ -88,6 +88,19 @@
     }).addTo(map);
   });
 
+  var most = config.demand.reduce(function (m, d) { return Math.max(m, d.count); }, 0);
+  config.demand.forEach(function (d) {
+    L.polygon(polygons(d.geometry), {
+      color: "#6a1b9a",
+      weight: 1,
+      fillColor: "#8e24aa",
+      fillOpacity: 0.15 + 0.5 * (d.count / (most || 1)),
+      className: "coverage-demand",
+    })
+      .bindTooltip(escape(text.searches) + " " + escape(d.count))
+      .addTo(map);
+  });
+
   config.stations.forEach(function (s) {
     L.circleMarker(toMap(s[0], s[1]), { radius: 5, color: "#fff", weight: 1.5, fillColor: "#1565c0", fillOpacity: 1 })
       .bindTooltip(escape(text.station) + " · " + escape(s[2]))
