@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 
+from dandelion.core.i18n import is_english
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -62,10 +64,25 @@ class _Missing(dict):
         return "{" + key + "}"
 
 
+def localized_params(params: dict | None) -> dict:
+    """`params` for the active language: a value stored in both languages (`category` and
+    `category_en`, e.g. a report category's name) gives its English text to an English reader
+    when there is one; rows without an `_en` twin (and Chinese readers) keep the stored value."""
+    params = params or {}
+    english = is_english()
+    values = {}
+    for key, value in params.items():
+        if key.endswith("_en") and key[:-3] in params:
+            continue
+        twin = params.get(f"{key}_en")
+        values[key] = twin if english and twin else value
+    return values
+
+
 def render(name: str, params: dict) -> tuple[str, str]:
     """(title, body) of a notification in the active language."""
     kind = _kinds.get(name)
     if kind is None:
         return name, ""
-    values = _Missing({k: "" if v is None else v for k, v in (params or {}).items()})
+    values = _Missing({k: "" if v is None else v for k, v in localized_params(params).items()})
     return str(kind.title).format_map(values), str(kind.body).format_map(values)

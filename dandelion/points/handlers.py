@@ -7,6 +7,7 @@ import logging
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from dandelion.needs.events import NeedRated
 from dandelion.notifications.services import notification_send
@@ -14,6 +15,7 @@ from dandelion.reports.events import ReportAccepted
 from dandelion.stations.events import VisitRecorded
 from dandelion.volunteering.events import HoursConfirmed
 
+from .memos import memo_label
 from .models import EarningRule
 from .services import award_from_event
 
@@ -31,10 +33,13 @@ def _user(user_id):
 def _notify(result, user) -> None:
     if result is None or not result.created:
         return
+    memo = result.transfer.memo
+    with translation.override("en"):
+        memo_en = memo_label(memo)
     notification_send(
         recipients=[user],
         kind="points.awarded",
-        params={"points": result.points, "memo": result.transfer.memo},
+        params={"points": result.points, "memo": memo, "memo_en": memo_en},
         url="/points/",
     )
 

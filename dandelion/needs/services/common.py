@@ -92,7 +92,13 @@ def console_url(need: Need) -> str:
 
 
 def params(need: Need, **more: Any) -> dict[str, Any]:
-    return {"need_id": need.pk, "item": need.item.name if need.item_id else "", **more}
+    item = need.item if need.item_id else None
+    return {
+        "need_id": need.pk,
+        "item": item.name if item else "",
+        "item_en": item.name_en if item else "",
+        **more,
+    }
 
 
 def staff_role(actor, permission: str | None, *, region_code: str, department=None):

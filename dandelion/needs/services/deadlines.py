@@ -48,6 +48,7 @@ def needs_escalate_overdue(*, now: datetime | None = None, limit: int = BATCH) -
                 params={
                     "need_id": need.pk,
                     "item": need.item.name if need.item_id else "",
+                    "item_en": need.item.name_en if need.item_id else "",
                     "department": need.department.name if need.department_id else "",
                 },
                 url=reverse("needs_console:detail", args=[need.pk]),

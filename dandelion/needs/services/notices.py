@@ -26,7 +26,7 @@ def need_waiting_notify(need: Need) -> None:
     notification_send(
         recipients=recipients.region_staff(region_code=need.region.code, role="dispatcher"),
         kind="needs.waiting",
-        params=params(need, region=need.region.name),
+        params=params(need, region=need.region.name, region_en=need.region.name_en),
         url=console_url(need),
     )
 

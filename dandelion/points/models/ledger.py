@@ -174,6 +174,13 @@ class Transfer(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_reason_display()} {self.amount}"
 
+    @property
+    def memo_text(self) -> str:
+        """The memo in the reader's language (see `dandelion.points.memos`)."""
+        from ..memos import memo_label
+
+        return memo_label(self.memo)
+
 
 class EntryQuerySet(models.QuerySet):
     def update(self, **kwargs):

@@ -45,6 +45,10 @@ def notify_handlers(report: Report, organisation) -> None:
         notification_send(
             recipients=handlers,
             kind="reports.assigned",
-            params={"report_id": report.pk, "category": report.category.name},
+            params={
+                "report_id": report.pk,
+                "category": report.category.name,
+                "category_en": report.category.name_en,
+            },
             url=f"/console/reports/{report.pk}/",
         )

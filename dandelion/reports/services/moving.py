@@ -113,7 +113,12 @@ def _move(
     notification_send(
         recipients=followers,
         kind=f"reports.status.{report.status}",
-        params={"report_id": report.pk, "category": report.category.name, "note": note},
+        params={
+            "report_id": report.pk,
+            "category": report.category.name,
+            "category_en": report.category.name_en,
+            "note": note,
+        },
         url=report_url(report),
     )
     return moved
