@@ -1,17 +1,17 @@
 """The demo city's star ratings (issue 14). Deterministic per seed; running it again changes
 nothing.
 
-- The standard: the platform default (8 first-level, 21 second-level indicators, loaded by
-  migration) is the one in force in Jiujiang.
+- The standard: Jiujiang publishes its own, a copy of the platform default (8 first-level, 21
+  second-level indicators, loaded by migration) whose five stars ask for a first-aid kit rather
+  than an AED.
 - A finished round, "2025年度驿站星级评定", over every active station of Jiujiang (360400):
-  each assessment approved with a realistic spread (a few five-star stations, which get the
-  AED and the floor area the prerequisites ask for; most three stars or below; some below 60,
-  unrated), its scores, its four event rows, and the stars awarded through
-  `stations.services.station_stars_set` with a year's validity from approval.
+  each assessment approved with a realistic spread (a few five-star stations, where the
+  prerequisites hold; most three stars or below; some below 60, unrated), its scores, its
+  four event rows, and the stars awarded through `stations.services.station_stars_set` with a
+  year's validity from approval. No station's facts are changed.
 - A round in progress, "2026年度复评（甘棠街道）", through the services: some stations still
-  drafting, some
-  self-assessed with evidence photos, one reviewed, one returned for more evidence; and an
-  assessment of `station_manager_1`'s station waiting for its self-assessment.
+  drafting, some self-assessed with evidence photos, one reviewed, one returned for more
+  evidence; and an assessment of `station_manager_1`'s station waiting for its self-assessment.
 """
 
 import io
@@ -34,10 +34,11 @@ from dandelion.standards.models import (
     AssessmentRound,
     AssessmentScore,
     Indicator,
+    Standard,
 )
 from dandelion.standards.workflow import OPEN_STATES
 from dandelion.stations.models import Station
-from dandelion.stations.services import station_stars_set, station_update
+from dandelion.stations.services import station_stars_set
 
 from .city import DEFAULT_SEED
 from .people import district_stations
@@ -74,12 +75,30 @@ def _photo(rng: random.Random) -> SimpleUploadedFile:
     return SimpleUploadedFile("evidence.jpg", out.getvalue(), "image/jpeg")
 
 
+def _city_standard(city, created: Counter) -> None:
+    """Jiujiang's own standard: the default's indicators, but five stars ask for a first-aid
+    kit where the default asks for an AED (none of the demo stations has one yet)."""
+    if Standard.objects.filter(region=city).exists():
+        return
+    system = _superuser()
+    draft = services.standard_draft_create(actor=system, region=city)
+    services.standard_draft_update(
+        actor=system,
+        standard_id=draft.pk,
+        name="九江市驿站星级评定标准",
+        levels={5: {"required_amenities": ["first_aid"]}},
+    )
+    services.standard_publish(actor=system, standard_id=draft.pk)
+    created["standard published"] += 1
+
+
 def _finished_round(rng: random.Random, admin, reviewer, created: Counter) -> None:
     if AssessmentRound.objects.filter(name=FINISHED).exists():
         return
     city = Region.objects.filter(code=CITY).first()
     if city is None:
         return
+    _city_standard(city, created)
     now = timezone.now().replace(microsecond=0)
     opened_at = now - timedelta(days=80)
     standard = selectors.standard_in_force(region=city)
@@ -102,12 +121,6 @@ def _finished_round(rng: random.Random, admin, reviewer, created: Counter) -> No
         for station in stations:
             target = _target(rng)
             approved_at = opened_at + timedelta(days=rng.randint(15, 30), hours=rng.randint(1, 8))
-            if target >= 95:
-                station = station_update(
-                    station=station,
-                    area_m2=max(station.area_m2 or 0, 40),
-                    amenity_codes=[*station.amenities.values_list("code", flat=True), "aed"],
-                )
             assessment = Assessment.objects.create(
                 station=station,
                 standard=standard,
@@ -182,7 +195,7 @@ def _finished_round(rng: random.Random, admin, reviewer, created: Counter) -> No
             station_stars_set(
                 station=station,
                 stars=assessment.stars,
-                valid_until=assessment.valid_until,
+                valid_until=assessment.valid_until if assessment.stars else None,
                 reason=f"assessment:{assessment.pk}",
                 actor=admin,
             )

@@ -461,7 +461,7 @@ def assessment_move(
         station_services.station_stars_set(
             station=assessment.station,
             stars=locked.stars,
-            valid_until=locked.valid_until,
+            valid_until=locked.valid_until if locked.stars else None,
             reason=f"assessment:{locked.pk}",
             actor=actor,
         )
