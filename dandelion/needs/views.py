@@ -19,6 +19,7 @@ from dandelion.core.h5 import sign_in_required
 from . import selectors, services
 from .models import MicroWish, Need, WishPledge
 from .payloads import event_payload
+from .rating_tags import RATING_TAGS, rating_tag_choices
 
 NEED_FIELDS = ("description", "address", "urgency", "photos", "item", "region")
 ACTION_FIELDS = ("reason", "stars", "comment")
@@ -26,7 +27,6 @@ WISH_FIELDS = ("title", "description", "need_id")
 PLEDGE_FIELDS = ("kind", "display_name")
 
 PAGE_SIZE = 20
-RATING_TAGS = ("响应及时", "态度热情", "办事专业", "问题解决", "还需改进")
 
 
 def _work_region(user):
@@ -150,7 +150,7 @@ def _detail_context(request, need: Need, errors=None, values=None) -> dict:
         "errors": errors or {},
         "form_error": (errors or {}).get("", ""),
         "values": values or {},
-        "rating_tags": RATING_TAGS,
+        "rating_tags": rating_tag_choices(),
         "stars": range(1, 6),
         "ratings": list(need.ratings.all()),
     }
