@@ -2,11 +2,14 @@
 cells, the stations; moves the "open at" slider; then asks where to build three new stations
 and sees them on the map with their gains, and the community table sorted by uncovered people."""
 
+import h3
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from dandelion.accounts.models import User
 from dandelion.accounts.services import role_assign
+from dandelion.coverage.models import DemandCount
 from dandelion.regions.services import region_shape_set, region_upsert
 
 pytestmark = pytest.mark.browser
@@ -64,7 +67,18 @@ def test_a_region_admin_sees_coverage_and_runs_a_siting(
     expect(page.locator(".coverage-site")).to_have_count(3)
     screenshot(page, "2-siting", full_page=True)
 
+    # Where workers actually search: a busy cell in the uncovered east.
+    hot = h3.latlng_to_cell(29.722, 116.010, 8)
+    DemandCount.objects.create(
+        day=timezone.localdate(), cell=hot, cell_r5=h3.cell_to_parent(hot, 5), count=60
+    )
+    page.locator("#id_weight").select_option("demand")
+    page.get_by_test_id("siting-run").click()
+    expect(page.get_by_test_id("siting-result")).to_contain_text("按找驿站需求")
+    screenshot(page, "3-demand", full_page=True)
+    expect(page.locator("path.coverage-demand")).to_have_count(1)
+
     page.get_by_test_id("communities-tab").click()
     page.get_by_test_id("sort-uncovered").click()
     expect(page.locator("#coverage-communities tbody tr")).to_have_count(3)
-    screenshot(page, "3-table", full_page=True)
+    screenshot(page, "4-table", full_page=True)
