@@ -340,6 +340,7 @@ def on_hours_confirmed(event) -> None:
     _refresh_for(
         ("volunteer_minutes", "volunteers", "points_issued"), event.region_code, event.occurred_at
     )
+    _refresh_for(("activities",), event.region_code, event.ended_at)
 
 
 def on_stars_changed(event) -> None:

@@ -386,3 +386,39 @@ def test_stars_and_the_work_log_drive_their_figures(world, django_capture_on_com
     assert out.station_services.bottles == 48
     assert _compute(world.lianxi, today, today).station_services.events == 0
     assert selectors.figures_differences() == []
+
+
+def test_hours_and_report_events_drive_their_figures(world):
+    from dandelion.reports.events import ReportAccepted
+    from dandelion.volunteering.events import HoursConfirmed
+
+    h = History(world)
+    activity = h.activity(region=world.street, ends_at=local(D, 17))
+    attendance = h.attendance(user=world.worker_x, activity=activity, minutes=90, at=local(D, 18))
+    report = h.report(region=world.community, at=local(D - timedelta(days=3)), status="open")
+    hours = HoursConfirmed(
+        occurred_at=local(D, 18),
+        attendance_id=attendance.pk,
+        activity_id=activity.pk,
+        worker_id=world.worker_x.pk,
+        minutes=90,
+        points_per_hour=10,
+        region_code=world.street.code,
+        title=activity.title,
+        ended_at=activity.ends_at,
+    ).model_dump(mode="json")
+    accepted = ReportAccepted(
+        occurred_at=local(D, 9),
+        report_id=report.pk,
+        reporter_id=world.worker_x.pk,
+        region_code=world.community.code,
+        category="garbage",
+    ).model_dump(mode="json")
+    for _ in range(2):  # a redelivery counts once
+        deliver(HoursConfirmed.name, hours)
+        deliver(ReportAccepted.name, accepted)
+    out = _compute(world.city, D, D)
+    assert (out.volunteering.hours, out.volunteering.volunteers) == (1.5, 1)
+    earlier = _compute(world.city, D - timedelta(days=3), D - timedelta(days=3))
+    assert {b.key: b.value for b in earlier.reports.by_status} == {"open": 1}
+    _assert_equal_recount(world.city, D - timedelta(days=3), D)
