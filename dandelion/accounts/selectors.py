@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dandelion.core.audit import SensitiveRead, audit_event_list, audit_reads, audit_record
 from dandelion.core.errors import CoreError, NotFound
@@ -29,6 +30,31 @@ SKILL_SUGGESTIONS = [
     "外语",
     "电脑维修",
 ]
+# What a suggested skill is called in the reader's language; a skill is stored as its Chinese
+# name (as suggested or as typed), so the name is translated where it is shown.
+SKILL_LABELS = {
+    "急救": _("急救"),
+    "维修电动车": _("维修电动车"),
+    "理发": _("理发"),
+    "法律咨询": _("法律咨询"),
+    "心理疏导": _("心理疏导"),
+    "摄影": _("摄影"),
+    "驾驶": _("驾驶"),
+    "文艺": _("文艺"),
+    "外语": _("外语"),
+    "电脑维修": _("电脑维修"),
+}
+
+
+def skill_label(skill: str) -> str:
+    """A skill in the reader's language when it is a known one; a typed skill as typed."""
+    label = SKILL_LABELS.get(skill)
+    return str(label) if label is not None else skill
+
+
+def skills_text(skills) -> str:
+    """Skills as one line in the reader's language ("急救、摄影" / "First aid, Photography")."""
+    return str(pgettext_lazy("list separator", "、")).join(skill_label(s) for s in skills or ())
 
 
 def registration_choices() -> dict[str, Any]:

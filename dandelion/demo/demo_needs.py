@@ -66,6 +66,27 @@ PLATFORM = {
     ],
 }
 
+# The items' descriptions in English, by item code (the menu's English readers see these).
+DESCRIPTIONS_EN = {
+    "labour_mediation": "Unpaid wages, work injuries, ended contracts: mediation in one place.",
+    "legal_consultation": "Lawyers answer legal questions for free.",
+    "platform_rights": "Algorithms, fines, dispatch rules and other rights issues.",
+    "health_check": "A free health check every year; book a time and place.",
+    "counselling": "One-to-one support from a professional counsellor.",
+    "first_aid_training": "CPR, stopping bleeding, bandaging and other first-aid skills.",
+    "job_matching": "Suitable jobs and job fairs recommended to you.",
+    "skills_training": "Free vocational training and certificates.",
+    "insurance_advice": "Advice on insurance, occupational-injury cover and claims.",
+    "holiday_childcare": "Holiday day care for your children in winter and summer.",
+    "hardship_aid": "Help and relief when you meet serious hardship.",
+    "ebike_charging": "Places to charge, swap and repair batteries and e-bikes.",
+    "compound_access": "Riders kept out of a residential compound, unable to deliver to the door.",
+    "rest_and_meals": "Places to rest, heat a meal and get water.",
+    "accident_help": "Help handling an accident and its insurance claim.",
+    "housing_rental": "Renting, flats and difficulties finding somewhere to stay.",
+    "suggestion": "Comments and suggestions about the stations and services.",
+}
+
 # category code, name, English, icon, [(item code, name, English, description, department,
 # accept hours, resolve hours, needs location, questions)]
 MENU = (
@@ -436,6 +457,7 @@ def _menu(loader: _Loader, departments: dict[str, Organisation]) -> dict[str, Se
                     name=item_name,
                     name_en=item_en,
                     description=description,
+                    description_en=DESCRIPTIONS_EN.get(item_code, ""),
                     region=loader.district,
                     accept_hours=accept,
                     resolve_hours=resolve,
@@ -445,6 +467,10 @@ def _menu(loader: _Loader, departments: dict[str, Organisation]) -> dict[str, Se
                     questions=questions,
                 )
                 loader.created["item"] += 1
+            elif not item.description_en and DESCRIPTIONS_EN.get(item_code):
+                # A menu loaded before the English descriptions existed gets them.
+                item.description_en = DESCRIPTIONS_EN[item_code]
+                item.save(update_fields=["description_en"])
             items[item_code] = item
             if dept and not RoutingRule.objects.filter(item=item, region=loader.district).exists():
                 needs.routing_rule_set(

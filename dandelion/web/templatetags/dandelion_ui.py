@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dandelion.accounts.selectors import skill_label, skills_text
 from dandelion.core.console import sections_for
 from dandelion.core.h5 import me_links, service_entries
 
@@ -43,6 +44,18 @@ def h5_links(context, which: str):
         }
         for link in links
     ]
+
+
+@register.filter
+def skill(value: str) -> str:
+    """A skill in the reader's language (a suggested one translated, a typed one as typed)."""
+    return skill_label(value)
+
+
+@register.filter
+def skills(values) -> str:
+    """A list of skills as one line in the reader's language."""
+    return skills_text(values)
 
 
 @register.filter
