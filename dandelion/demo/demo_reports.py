@@ -44,16 +44,22 @@ LIFT_QUESTIONS = [
     {
         "code": "floor",
         "description": "电梯停在哪一层？",
+        "description_en": "Which floor is the lift stuck on?",
         "datatype": "number",
         "datatype_description": "填写楼层数字",
+        "datatype_description_en": "Floor number",
         "required": False,
     },
     {
         "code": "trapped",
         "description": "有人被困吗？",
+        "description_en": "Is anyone trapped?",
         "datatype": "singlevaluelist",
         "required": True,
-        "values": [{"key": "yes", "name": "有人被困"}, {"key": "no", "name": "无人被困"}],
+        "values": [
+            {"key": "yes", "name": "有人被困", "name_en": "Someone is trapped"},
+            {"key": "no", "name": "无人被困", "name_en": "Nobody is trapped"},
+        ],
     },
 ]
 # (code, name, English, icon, group, keywords, extra questions)

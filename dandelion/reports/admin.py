@@ -18,7 +18,17 @@ from .services import api_key_issue, api_key_revoke
 class CategoryAttributeInline(PartOfParentInline, admin.TabularInline):
     model = CategoryAttribute
     extra = 0
-    fields = ("order", "code", "description", "datatype", "required", "values")
+    fields = (
+        "order",
+        "code",
+        "description",
+        "description_en",
+        "datatype",
+        "datatype_description",
+        "datatype_description_en",
+        "required",
+        "values",
+    )
 
 
 @admin.register(ReportCategory)

@@ -68,11 +68,14 @@ class CategoryAttribute(models.Model):
     )
     code = models.SlugField(_("代码"), max_length=40)
     description = models.CharField(_("问题"), max_length=200)
+    description_en = models.CharField(_("英文问题"), max_length=200, blank=True)
     datatype = models.CharField(_("类型"), max_length=16, choices=Datatype.choices)
     datatype_description = models.CharField(_("填写说明"), max_length=200, blank=True)
+    datatype_description_en = models.CharField(_("英文填写说明"), max_length=200, blank=True)
     required = models.BooleanField(_("必填"), default=False)
     order = models.PositiveSmallIntegerField(_("排序"), default=1)
-    # [{"key": "1", "name": "一楼"}, …] for the list datatypes.
+    # [{"key": "1", "name": "一楼", "name_en": "Ground floor"}, …] for the list datatypes
+    # (`name_en` optional: an English reader sees `name` without it).
     values = models.JSONField(_("选项"), default=list, blank=True)
 
     class Meta:

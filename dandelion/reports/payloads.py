@@ -7,6 +7,7 @@ from dandelion.core.permissions import can
 from dandelion.core.privacy import phone_mask
 
 from .models import Report, ReportCategory, ReportEvent
+from .notes import note_label
 from .statuses import open311_status, status_label
 from .workflow import staff_targets
 
@@ -23,13 +24,18 @@ def category_payload(category: ReportCategory) -> dict:
         "attributes": [
             {
                 "code": a.code,
-                "description": a.description,
+                "description": localized(a.description, a.description_en),
                 "datatype": a.datatype,
-                "datatype_description": a.datatype_description,
+                "datatype_description": localized(
+                    a.datatype_description, a.datatype_description_en
+                ),
                 "required": a.required,
                 "order": a.order,
                 "values": [
-                    {"key": str(v.get("key", "")), "name": str(v.get("name", ""))}
+                    {
+                        "key": str(v.get("key", "")),
+                        "name": localized(str(v.get("name", "")), str(v.get("name_en") or "")),
+                    }
                     for v in a.values or []
                 ],
             }
@@ -56,7 +62,7 @@ def update_payload(event: ReportEvent) -> dict:
         "status": event.to_state,
         "status_label": status_label(event.to_state),
         "from_status": event.from_state,
-        "note": event.note,
+        "note": note_label(event.note),
         "by": event.actor_role,
         "created_at": event.created_at,
     }
@@ -80,7 +86,7 @@ def report_payload(report: Report, request=None) -> dict:
         "status": report.status,
         "status_label": status_label(report.status),
         "open311_status": open311_status(report.status),
-        "status_note": report.status_note,
+        "status_note": note_label(report.status_note),
         "agency": report.organisation.name if report.organisation_id else "",
         "duplicate_of": report.duplicate_of_id,
         "support_count": getattr(report, "support_count", 0),

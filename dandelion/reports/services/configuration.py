@@ -46,8 +46,10 @@ def category_upsert(
             code=spec["code"],
             defaults={
                 "description": spec["description"],
+                "description_en": spec.get("description_en", ""),
                 "datatype": spec.get("datatype", CategoryAttribute.Datatype.STRING),
                 "datatype_description": spec.get("datatype_description", ""),
+                "datatype_description_en": spec.get("datatype_description_en", ""),
                 "required": spec.get("required", False),
                 "order": spec.get("order", order_no),
                 "values": spec.get("values", []),

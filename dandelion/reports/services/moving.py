@@ -23,8 +23,9 @@ from dandelion.notifications.services import notification_send
 
 from .. import selectors
 from ..errors import ReportsError
-from ..events import ReportAccepted
+from ..events import ReportAccepted, ReportChanged
 from ..models import Report, ReportEvent, ReportSupporter
+from ..notes import note_in_english
 from ..statuses import REPORTER_WINDOW, VALID_STATUSES, Status
 from ..workflow import (
     CLOSE_CONFIRMED,
@@ -99,6 +100,14 @@ def _move(
         queryset=_reports(),
     )
     report = moved.obj
+    events.publish(
+        ReportChanged(
+            report_id=report.pk,
+            region_code=report.region.code,
+            status=report.status,
+            occurred_at=now,
+        )
+    )
     if accepted and report.reporter_id:
         events.publish(
             ReportAccepted(
@@ -118,6 +127,7 @@ def _move(
             "category": report.category.name,
             "category_en": report.category.name_en,
             "note": note,
+            "note_en": note_in_english(note),
         },
         url=report_url(report),
     )
