@@ -82,7 +82,10 @@ def report_payload(report: Report, request=None) -> dict:
         "lat": report.lat,
         "lng": report.lng,
         "address": report.address,
-        "region": {"code": report.region.code, "name": report.region.name},
+        "region": {
+            "code": report.region.code,
+            "name": localized(report.region.name, report.region.name_en),
+        },
         "status": report.status,
         "status_label": status_label(report.status),
         "open311_status": open311_status(report.status),
