@@ -16,7 +16,7 @@ class FiguresConfig(AppConfig):
         from dandelion.core.periodic import register_periodic
         from dandelion.core.permissions import can
         from dandelion.needs.events import NeedRated, NeedResolved
-        from dandelion.reports.events import ReportAccepted
+        from dandelion.reports.events import ReportAccepted, ReportChanged
         from dandelion.stations.events import ServiceLogged, StarsChanged, VisitRecorded
         from dandelion.volunteering.events import HoursConfirmed
 
@@ -27,6 +27,7 @@ class FiguresConfig(AppConfig):
         subscribe(NeedResolved, services.on_need_resolved)
         subscribe(NeedRated, services.on_need_rated)
         subscribe(ReportAccepted, services.on_report_accepted)
+        subscribe(ReportChanged, services.on_report_changed)
         subscribe(HoursConfirmed, services.on_hours_confirmed)
         subscribe(StarsChanged, services.on_stars_changed)
         subscribe(ServiceLogged, services.on_service_logged)

@@ -336,6 +336,16 @@ def on_report_accepted(event) -> None:
     )
 
 
+def on_report_changed(event) -> None:
+    # Submitted, or moved: the region's report cells are refreshed whole (one community's
+    # rows), since a reopened report leaves the day it had been fixed on.
+    figures_refresh(
+        measures=("reports_submitted", "reports_fixed", "reports_fix_hours"),
+        codes=[event.region_code],
+        zone=region_zone(event.region_code),
+    )
+
+
 def on_hours_confirmed(event) -> None:
     _refresh_for(
         ("volunteer_minutes", "volunteers", "points_issued"), event.region_code, event.occurred_at

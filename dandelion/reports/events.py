@@ -14,3 +14,15 @@ class ReportAccepted(Event):
     reporter_id: int
     region_code: str
     category: str
+
+
+@declare
+class ReportChanged(Event):
+    """A snapshot report was submitted, or moved to another status (fixed, reopened, merged…);
+    `occurred_at` is then. The programme figures count reports by status from it."""
+
+    name = "reports.report_changed"
+
+    report_id: int
+    region_code: str
+    status: str

@@ -422,3 +422,35 @@ def test_hours_and_report_events_drive_their_figures(world):
     earlier = _compute(world.city, D - timedelta(days=3), D - timedelta(days=3))
     assert {b.key: b.value for b in earlier.reports.by_status} == {"open": 1}
     _assert_equal_recount(world.city, D - timedelta(days=3), D)
+
+
+def test_a_report_shows_in_the_figures_when_it_is_submitted_and_when_it_moves(world):
+    """`reports.report_changed` (on submission and on every move) refreshes the region's report
+    cells: a new report counts at once, and a fix, then a reopening, move it between figures."""
+    from dandelion.reports.events import ReportChanged
+
+    h = History(world)
+    report = h.report(region=world.community, at=local(D, 9), status="for_triage")
+
+    def changed(status: str) -> None:
+        event = ReportChanged(
+            occurred_at=local(D, 10),
+            report_id=report.pk,
+            region_code=world.community.code,
+            status=status,
+        ).model_dump(mode="json")
+        for _ in range(2):  # a redelivery counts once
+            deliver(ReportChanged.name, event)
+
+    changed("for_triage")
+    out = _compute(world.city, D, D)
+    assert (out.reports.submitted, out.reports.fixed) == (1, 0)
+    type(report).objects.filter(pk=report.pk).update(status="fixed", fixed_at=local(D, 15))
+    changed("fixed")
+    out = _compute(world.city, D, D)
+    assert (out.reports.submitted, out.reports.fixed) == (1, 1)
+    assert {b.key: b.value for b in out.reports.by_status} == {"fixed": 1}
+    type(report).objects.filter(pk=report.pk).update(status="reopen", fixed_at=None)
+    changed("reopen")
+    assert _compute(world.city, D, D).reports.fixed == 0
+    _assert_equal_recount(world.city, D, D)

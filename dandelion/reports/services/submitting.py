@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from dandelion.core import geo
+from dandelion.core import events, geo
 from dandelion.core.errors import CoreError, PermissionDenied
 from dandelion.core.photos import ProcessedPhoto, StoredFiles, atomic_with_files, photos_process
 from dandelion.core.ratelimit import submissions_check, submissions_consume
 
 from .. import selectors
 from ..errors import ReportsError
+from ..events import ReportChanged
 from ..models import ApiKey, CategoryAttribute, Report, ReportCategory, ReportEvent, ReportPhoto
 from ..statuses import Status
 from .common import notify_handlers, refuse
@@ -283,4 +284,12 @@ def _stored(*, reporter, submitter, processed, now, fields: dict) -> Report:
                 created_at=now,
             )
             notify_handlers(report, organisation)
+        events.publish(
+            ReportChanged(
+                report_id=report.pk,
+                region_code=report.region.code,
+                status=report.status,
+                occurred_at=now,
+            )
+        )
     return report

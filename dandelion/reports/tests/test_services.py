@@ -510,3 +510,30 @@ def test_deleting_an_account_keeps_the_report_but_unlinks_the_person(rw, make_re
     services.person_anonymise(rw.other_worker, None, timezone.now())
     report.refresh_from_db()
     assert report.reporter is None and not report.supporters.exists()
+
+
+def test_submission_and_every_move_announce_the_reports_status(
+    rw, make_report, django_capture_on_commit_callbacks
+):
+    """`reports.report_changed` follows a report from submission through each move (the
+    figures count reports by status from it); a refused move announces nothing."""
+    from dandelion.core import events
+    from dandelion.reports.events import ReportChanged
+
+    seen = []
+    events.subscribe(ReportChanged, seen.append)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            report = make_report()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.report_status_change(
+                report_id=report.pk, actor=rw.dispatcher, status="open", note="受理"
+            )
+        with pytest.raises(Conflict), django_capture_on_commit_callbacks(execute=True):
+            services.report_reopen(report_id=report.pk, user=rw.worker, note="还没修")
+    finally:
+        events._handlers[ReportChanged.name].remove(seen.append)
+    assert [(e.report_id, e.region_code, e.status) for e in seen] == [
+        (report.pk, rw.street.code, "for_triage"),
+        (report.pk, rw.street.code, "open"),
+    ]
