@@ -15,7 +15,7 @@ class FiguresConfig(AppConfig):
         from dandelion.core.events import subscribe
         from dandelion.core.periodic import register_periodic
         from dandelion.core.permissions import can
-        from dandelion.needs.events import NeedRated, NeedResolved
+        from dandelion.needs.events import NeedRated, NeedResolved, NeedSubmitted
         from dandelion.reports.events import ReportAccepted, ReportChanged
         from dandelion.stations.events import ServiceLogged, StarsChanged, VisitRecorded
         from dandelion.volunteering.events import HoursConfirmed
@@ -24,6 +24,7 @@ class FiguresConfig(AppConfig):
 
         permissions.register()
         subscribe(VisitRecorded, services.on_visit_recorded)
+        subscribe(NeedSubmitted, services.on_need_submitted)
         subscribe(NeedResolved, services.on_need_resolved)
         subscribe(NeedRated, services.on_need_rated)
         subscribe(ReportAccepted, services.on_report_accepted)

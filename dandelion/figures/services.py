@@ -318,6 +318,10 @@ def on_visit_recorded(event) -> None:
     _refresh_for(("visits", "visitors"), event.region_code, event.occurred_at)
 
 
+def on_need_submitted(event) -> None:
+    _refresh_for(("needs_submitted",), event.region_code, event.occurred_at)
+
+
 def on_need_resolved(event) -> None:
     _refresh_for(("needs_resolved",), event.region_code, event.occurred_at)
 

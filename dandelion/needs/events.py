@@ -4,6 +4,18 @@ from dandelion.core.events import Event, declare
 
 
 @declare
+class NeedSubmitted(Event):
+    """A worker submitted a need (点单); `occurred_at` is the submission."""
+
+    name = "needs.need_submitted"
+
+    need_id: int
+    worker_id: int
+    region_code: str
+    item: str
+
+
+@declare
 class NeedResolved(Event):
     """A department resolved a need (办结); `occurred_at` is the resolution."""
 

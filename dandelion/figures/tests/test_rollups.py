@@ -454,3 +454,22 @@ def test_a_report_shows_in_the_figures_when_it_is_submitted_and_when_it_moves(wo
     changed("reopen")
     assert _compute(world.city, D, D).reports.fixed == 0
     _assert_equal_recount(world.city, D, D)
+
+
+def test_a_need_counts_in_the_figures_when_it_is_submitted(world):
+    from dandelion.needs.events import NeedSubmitted
+
+    h = History(world)
+    need = h.need(worker=world.worker_x, region=world.community, at=local(D, 11))
+    event = NeedSubmitted(
+        occurred_at=local(D, 11),
+        need_id=need.pk,
+        worker_id=world.worker_x.pk,
+        region_code=world.community.code,
+        item="other",
+    ).model_dump(mode="json")
+    assert _compute(world.city, D, D).needs.submitted == 0
+    for _ in range(2):  # a redelivery counts once
+        deliver(NeedSubmitted.name, event)
+    assert _compute(world.city, D, D).needs.submitted == 1
+    _assert_equal_recount(world.city, D, D)

@@ -14,11 +14,13 @@ from dandelion.catalog.selectors import (
     items_serving,
 )
 from dandelion.core.errors import CoreError, InvalidInput, field_error
+from dandelion.core.events import publish
 from dandelion.core.photos import atomic_with_files
 from dandelion.core.ratelimit import submissions_check, submissions_consume
 from dandelion.regions.selectors import region_find
 
 from ..errors import NeedsError
+from ..events import NeedSubmitted
 from ..models import Need, NeedEvent, RoutingRule
 from ..photos import photos_attach, photos_validate
 from ..selectors import routing_rule_for
@@ -209,6 +211,15 @@ def _stored(*, worker, item, fields: dict, client_token: str, images, files, now
         created_at=now,
     )
     photos_attach(need=need, images=images, files=files)
+    publish(
+        NeedSubmitted(
+            occurred_at=now,
+            need_id=need.pk,
+            worker_id=worker.pk,
+            region_code=need.region.code,
+            item=need.item.code if need.item_id else "other",
+        )
+    )
     rule = routing_rule_for(item_id=need.item_id, region_code=need.region.code)
     if rule is not None:
         need = need_transition(

@@ -351,3 +351,24 @@ def test_a_superuser_acts_in_the_role_the_table_names(needs_world, submit, make_
     services.need_accept(need=need, actor=root)
     roles = list(need.events.order_by("id").values_list("action", "actor_role"))
     assert roles[1:] == [("dispatch", "region_admin"), ("accept", "department_handler")]
+
+
+def test_a_submitted_need_is_announced_once_on_commit(
+    needs_world, submit, django_capture_on_commit_callbacks
+):
+    """`needs.need_submitted` (the figures count needs from it) goes out when the need is
+    stored; a resend with the same key announces nothing more."""
+    from dandelion.core import events
+    from dandelion.needs.events import NeedSubmitted
+
+    seen = []
+    events.subscribe(NeedSubmitted, seen.append)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            need = submit(item="mediation", client_token="k1")
+            submit(item="mediation", client_token="k1")
+    finally:
+        events._handlers[NeedSubmitted.name].remove(seen.append)
+    assert [(e.need_id, e.region_code, e.item) for e in seen] == [
+        (need.pk, need.region.code, "labour_mediation")
+    ]
