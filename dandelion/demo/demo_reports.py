@@ -29,7 +29,13 @@ from dandelion.orgs.models import Membership, Organisation
 from dandelion.orgs.services import membership_add, organisation_create
 from dandelion.regions.models import Region
 from dandelion.reports import services
-from dandelion.reports.models import ApiKey, Report, ReportCategory, RoutingRule
+from dandelion.reports.models import (
+    ApiKey,
+    CategoryAttribute,
+    Report,
+    ReportCategory,
+    RoutingRule,
+)
 
 from .city import DEFAULT_SEED
 from .people import DEMO_PASSWORD, PHONE_PREFIX
@@ -278,10 +284,25 @@ def _organisations(regions: dict, created: Counter) -> dict[str, Organisation]:
     return orgs
 
 
+def _questions_in_english(category: ReportCategory, questions) -> None:
+    """A category loaded before its questions had English gets it (nothing else changes)."""
+    for spec in questions:
+        if not spec.get("description_en"):
+            continue
+        CategoryAttribute.objects.filter(
+            category=category, code=spec["code"], description_en=""
+        ).update(
+            description_en=spec["description_en"],
+            datatype_description_en=spec.get("datatype_description_en", ""),
+            values=spec.get("values", []),
+        )
+
+
 def _categories(city: Region, created: Counter) -> dict[str, ReportCategory]:
     existing = {c.code: c for c in ReportCategory.objects.filter(city_code=CITY)}
     for order, (code, name, name_en, icon, group, keywords, questions) in enumerate(CATEGORIES):
         if code in existing:
+            _questions_in_english(existing[code], questions)
             continue
         existing[code], _ = services.category_upsert(
             region=city,

@@ -15,6 +15,7 @@ from dandelion.catalog.selectors import answers_display, answers_from_form, item
 from dandelion.core.errors import ApplicationError, NotFound, RateLimited
 from dandelion.core.forms import show_error
 from dandelion.core.h5 import sign_in_required
+from dandelion.core.i18n import localized
 
 from . import selectors, services
 from .models import MicroWish, Need, WishPledge
@@ -37,7 +38,12 @@ def _work_region(user):
 def menu(request):
     region = _work_region(request.user)
     categories = catalog_selectors.catalog_for_region(region_code=region.code if region else None)
-    return render(request, "needs/menu.html", {"categories": categories, "region": region})
+    region_name = localized(region.name, region.name_en) if region else ""
+    return render(
+        request,
+        "needs/menu.html",
+        {"categories": categories, "region": region, "region_name": region_name},
+    )
 
 
 def _shown_again(page, refusal: ApplicationError | None):

@@ -37,3 +37,17 @@ def test_the_rating_form_and_the_rating_show_tags_in_english(needs_world, make_n
     rating = RATING.search(page).group(0)
     assert "Quick response" in rating and "Professional" in rating
     assert not CJK.search(rating), rating
+
+
+def test_the_menu_names_the_street_and_describes_items_in_english(needs_world):
+    from dandelion.catalog.models import ServiceItem
+    from dandelion.regions.models import Region
+
+    Region.objects.filter(code="360403001").update(name_en="Gantang Subdistrict")
+    ServiceItem.objects.update(description="中文说明", description_en="In English")
+    page = client_for(needs_world.worker_x).get("/needs/", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    intro = re.search(r'<p class="form-page__desc">(.*?)</p>', html, re.S).group(1)
+    assert "Gantang Subdistrict" in intro and not CJK.search(intro), intro
+    descriptions = re.findall(r'<span class="needs-menu__desc">(.*?)</span>', html)
+    assert "In English" in descriptions and not any(CJK.search(d) for d in descriptions)
