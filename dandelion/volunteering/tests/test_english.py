@@ -49,3 +49,10 @@ def test_the_registration_form_offers_skills_in_english(make_user):
     chips = CHIPS.search(page).group(0)
     assert "First aid" in chips and 'value="急救"' in chips
     assert not CJK.search(re.sub(r'value="[^"]*"', "", chips)), chips
+
+
+def test_my_page_lists_my_skills_in_english(volunteers):
+    page = client_for(volunteers[0]).get("/me/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "First aid" in page
+    chinese = client_for(volunteers[0]).get("/me/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "急救" in chinese.content.decode()
