@@ -51,3 +51,15 @@ def test_the_menu_names_the_street_and_describes_items_in_english(needs_world):
     assert "Gantang Subdistrict" in intro and not CJK.search(intro), intro
     descriptions = re.findall(r'<span class="needs-menu__desc">(.*?)</span>', html)
     assert "In English" in descriptions and not any(CJK.search(d) for d in descriptions)
+
+
+def test_wishes_name_their_street_in_english(needs_world):
+    from dandelion.needs.services import wish_create
+    from dandelion.regions.models import Region
+
+    Region.objects.filter(code="360403001").update(name_en="Gantang Subdistrict")
+    wish = wish_create(worker=needs_world.worker_x, title="书包")
+    client = client_for(needs_world.worker_x)
+    wall = client.get("/wishes/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(f"/wishes/{wish.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Gantang Subdistrict ·" in wall and "Gantang Subdistrict ·" in page

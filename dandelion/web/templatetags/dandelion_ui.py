@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from dandelion.accounts.selectors import skill_label, skills_text
 from dandelion.core.console import sections_for
 from dandelion.core.h5 import me_links, service_entries
+from dandelion.core.i18n import localized
 
 register = template.Library()
 
@@ -44,6 +45,15 @@ def h5_links(context, which: str):
         }
         for link in links
     ]
+
+
+@register.filter
+def local_name(obj) -> str:
+    """A row's `name` in the reader's language: its `name_en` for an English reader when it
+    has one (a region, a category…)."""
+    if obj is None:
+        return ""
+    return localized(obj.name, getattr(obj, "name_en", "") or "")
 
 
 @register.filter
