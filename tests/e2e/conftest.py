@@ -85,6 +85,16 @@ def _no_tile_server(settings):
     settings.MAP_TILE_URL = ""
 
 
+@pytest.fixture(autouse=True)
+def _live_streams_let_go(settings):
+    """Every signed-in page opens a live stream, which holds one of the live server's threads
+    until a heartbeat finds its page gone. One live server serves a worker's whole run, so
+    streams of closed pages are noticed within half a second here instead of 15 s, and none
+    outlives the test by long (else later pages would find every stream slot taken)."""
+    settings.LIVE_HEARTBEAT_SECONDS = 0.5
+    settings.LIVE_STREAM_SECONDS = 20
+
+
 def _only_loopback(route):
     host = urlsplit(route.request.url).hostname or ""
     if route.request.url.startswith(("data:", "blob:")) or host in LOOPBACK:
