@@ -111,6 +111,15 @@ def test_worker_orders_dispatcher_dispatches_handler_resolves_worker_rates(
     screenshot(worker, "1-menu", full_page=True)
     worker.locator('[data-item="labour_mediation"]').click()
 
+    # The form: a boxed amount field, the same photo picker as the report form, and (with no
+    # routing rule) a dispatcher named as the one who routes it.
+    amount_border = worker.locator("#q_amount").evaluate(
+        "el => getComputedStyle(el).borderTopWidth"
+    )
+    assert amount_border != "0px"
+    expect(worker.locator(".photo-picker__add")).to_be_visible()
+    expect(worker.locator(".need-form__route")).to_contain_text("由调度员派给负责的部门")
+
     # Submitting without the required answer and description keeps what was typed.
     worker.locator("#q_amount").fill("6800")
     worker.get_by_role("button", name="提交诉求").click()

@@ -2,6 +2,7 @@
 (签退) by scanning the station's QR code, sees the confirmed hours and the points they earned,
 redeems a reward, and the station's manager fulfils it in the console."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -95,6 +96,18 @@ def test_volunteer_earns_hours_and_points_and_redeems_a_reward(
         valid_until=timezone.now() + timedelta(days=30),
     )
 
+    dear = Reward.objects.create(
+        title="头盔一顶",
+        kind="daily_goods",
+        station=station,
+        region=station.region,
+        city_code=station.city_code,
+        price=100,
+        stock=3,
+        valid_from=timezone.now() - timedelta(days=1),
+        valid_until=timezone.now() + timedelta(days=30),
+    )
+
     # The phone is at the station, and lets the page read its location.
     page = make_page(geolocation={"latitude": station.lat, "longitude": station.lng})
     _signed_in(page, live_server, worker)
@@ -103,6 +116,9 @@ def test_volunteer_earns_hours_and_points_and_redeems_a_reward(
     page.goto(f"{live_server.url}/volunteer/")
     card = page.locator(".vol-card", has_text="驿站清洁日")
     expect(card).to_contain_text("甘棠驿站")
+    # The phone is at the station: metres, not metres read as kilometres.
+    expect(card).to_contain_text(re.compile(r"· \d+ 米"))
+    expect(card).not_to_contain_text("公里")
     screenshot(page, "1-feed")
     card.click()
     page.locator(".vol-signup").click()
@@ -140,6 +156,17 @@ def test_volunteer_earns_hours_and_points_and_redeems_a_reward(
     expect(page.get_by_test_id("balance")).to_have_text("23")
     expect(page.locator(".pts-history")).to_contain_text("志愿服务 · 驿站清洁日")
     screenshot(page, "6-points", full_page=True)
+
+    # A reward beyond the balance: the button is off and says what is missing, before any tap;
+    # the pickup place reads on one line beside its label, with navigation.
+    page.goto(f"{live_server.url}/rewards/{dear.pk}/")
+    expect(page.locator(".redeem-button")).to_be_disabled()
+    expect(page.locator(".redeem-short")).to_contain_text("还差 77 积分")
+    label = page.locator(".pts-place__label").bounding_box()
+    value = page.locator(".pts-place__value").bounding_box()
+    assert label["width"] > label["height"] and label["x"] + label["width"] <= value["x"]
+    expect(page.locator(".nav-buttons")).to_be_visible()
+    screenshot(page, "7-not-enough-points", full_page=True)
 
     # The rewards shop: redeem a case of water.
     page.goto(f"{live_server.url}/rewards/")

@@ -227,6 +227,7 @@
         document.open();
         document.write(html);
         document.close();
+        window.scrollTo(0, 0); // a new page starts at its top, its message first
       });
     }, function () {
       if (button) button.disabled = false;
