@@ -22,6 +22,7 @@ def _short_streams(settings):
     """Streams that end soon and beat often, and look at the database only when woken. Torn
     down after the pages close: waits until the server has noticed (at the next heartbeat) and
     ended every stream, so none reads the database after the test."""
+    settings.LIVE_MAX_STREAMS = 12  # tests/e2e/conftest.py turns streams off elsewhere
     settings.LIVE_STREAM_SECONDS = 8
     settings.LIVE_HEARTBEAT_SECONDS = 0.5
     settings.LIVE_POLL_SECONDS = 60
