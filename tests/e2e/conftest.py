@@ -10,12 +10,18 @@ from urllib.parse import urlsplit
 import pytest
 from django.db import connections
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from dandelion.stations.services import partner_create, place_add_exception
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
 # browser steps are ordinary synchronous calls, so Django's async-safety check does not apply.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# The suite runs two workers on two cores, each with its own browser and live server; a page's
+# first answer can take a few seconds there (a cold nearby index, a busy CPU). Waiting up to 10 s
+# for what a page should show keeps the tests about the pages, not about the machine's load.
+expect.set_options(timeout=10_000)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
