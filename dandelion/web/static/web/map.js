@@ -140,13 +140,17 @@
         tileErrors += 1;
         // Tiles that never load (offline, blocked, a wrong key): back to the blank grid, with
         // no more requests, and say so once.
-        if (tilesLoaded === 0 && tileErrors >= 4) {
-          tileLayers.forEach(function (l) {
-            l.off();
-            map.removeLayer(l);
-          });
+        if (tilesLoaded === 0 && tileErrors >= 4 && page.dataset.tiles !== "failed") {
           page.dataset.tiles = "failed";
           showNotice(messages.tiles_failed, true);
+          // Removed after the layer's own update has finished: a refused port fails a tile
+          // inside that update, and taking the layer off the map then breaks it midway.
+          window.setTimeout(function () {
+            tileLayers.forEach(function (l) {
+              l.off();
+              map.removeLayer(l);
+            });
+          }, 0);
         }
       });
       layer.addTo(map);
