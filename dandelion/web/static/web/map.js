@@ -138,19 +138,18 @@
       });
       layer.on("tileerror", function () {
         tileErrors += 1;
-        // Tiles that never load (offline, blocked, a wrong key): back to the blank grid, with
-        // no more requests, and say so once.
+        // Tiles that never load (offline, blocked, a wrong key): the blank grid shows through,
+        // and the page says so once.
         if (tilesLoaded === 0 && tileErrors >= 4 && page.dataset.tiles !== "failed") {
           page.dataset.tiles = "failed";
           showNotice(messages.tiles_failed, true);
-          // Removed after the layer's own update has finished: a refused port fails a tile
-          // inside that update, and taking the layer off the map then breaks it midway.
-          window.setTimeout(function () {
-            tileLayers.forEach(function (l) {
-              l.off();
-              map.removeLayer(l);
-            });
-          }, 0);
+          el.map.classList.add("map_plain");
+          // Hidden, not taken off the map: a refused port fails tiles inside the layer's own
+          // update, and removing the layer then breaks Leaflet midway (and the page with it).
+          tileLayers.forEach(function (l) {
+            l.off("tileerror");
+            l.setOpacity(0);
+          });
         }
       });
       layer.addTo(map);
