@@ -7,10 +7,10 @@ period and the day rows of the days at its ends (see `models.FigurePerson`).
 """
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import Case, DateField, Q, Sum, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from dandelion.reports import selectors as reports_selectors
 
 from .models import DailyFigure, FigurePerson
 from .schemas import MAX_SPAN_DAYS, FiguresOut
-from .services import LEVELS, region_zone
+from .services import LEVELS, region_zone, zone_of
 from .sources import PERSON_SOURCES, SOURCES, STOCKS, person_rows, source_rows
 
 VIEW = "figures.view"
@@ -76,7 +76,7 @@ def figures_period(*, region, date_from: date | None, date_to: date | None) -> t
     """The period asked for, checked: defaults to the month so far; `from` ≤ `to`; at most
     `MAX_SPAN_DAYS` days."""
     if date_to is None:
-        date_to = timezone.localtime(timezone.now(), region_zone(region.code)).date()
+        date_to = timezone.localtime(timezone.now(), zone_of(region)).date()
     if date_from is None:
         date_from = date_to.replace(day=1)
     if date_from > date_to:
@@ -108,11 +108,11 @@ def _months(date_from: date, date_to: date) -> list[tuple[date, date]]:
     return months
 
 
-def _distinct_parts(date_from: date, date_to: date) -> list[Q]:
-    """The FigurePerson rows that together hold each person of the period once or more: the
-    year rows of the years wholly inside it, the month rows of its other whole months, the day
-    rows of its other days."""
-    years, months, parts = [], [], []
+def _distinct_parts(date_from: date, date_to: date) -> list[tuple[str, list[date]]]:
+    """The FigurePerson rows that together hold each person of the period once or more, as
+    (grain, starts): the year rows of the years wholly inside it, the month rows of its other
+    whole months, the day rows of its other days."""
+    years, months, days = [], [], []
     start = date_from
     while start <= date_to:
         year_end = start.replace(month=12, day=31)
@@ -124,36 +124,50 @@ def _distinct_parts(date_from: date, date_to: date) -> list[Q]:
         if start.day == 1 and month_end <= date_to:
             months.append(start)
         else:
-            parts.append(Q(grain="d", start__gte=start, start__lte=min(month_end, date_to)))
+            last = min(month_end, date_to)
+            days.extend(start + timedelta(days=n) for n in range((last - start).days + 1))
         start = month_end + timedelta(days=1)
-    if years:
-        parts.append(Q(grain="y", start__in=years))
-    if months:
-        parts.append(Q(grain="m", start__in=months))
-    return parts
+    return [
+        (grain, starts) for grain, starts in (("y", years), ("m", months), ("d", days)) if starts
+    ]
 
 
 def _distinct_people(prefix: str, date_from: date, date_to: date) -> dict[str, int]:
-    """measure → distinct people of the region over the period: one index range per part,
-    united, then counted (an OR of the parts would read the region's every row)."""
+    """measure → distinct people of the region over the period, in one statement.
+
+    Each part is one range of the roll-up's unique index (measure, rolled, grain, region,
+    start, person), which PostgreSQL answers from the index alone. A period of one whole year
+    or month is one part with one start, whose rows are each a different person: counted
+    without a distinct. Otherwise the parts are joined, made distinct and counted (an OR of the
+    parts would read the region's every row)."""
+    parts = _distinct_parts(date_from, date_to)
+    one_set = len(parts) == 1 and len(parts[0][1]) == 1
     selects = []
     params: list = []
-    for part in _distinct_parts(date_from, date_to):
-        qs = (
-            FigurePerson.objects.filter(part, rolled=True, region_code=prefix)
-            .order_by()
-            .values_list("measure", "person_id")
+    for source in PERSON_SOURCES:
+        ranges, range_params = [], []
+        for grain, starts in parts:
+            qs = (
+                FigurePerson.objects.filter(
+                    measure=source.measure,
+                    rolled=True,
+                    grain=grain,
+                    region_code=prefix,
+                    start__in=starts,
+                )
+                .order_by()
+                .values_list("person_id")
+            )
+            sql, part_params = qs.query.sql_with_params()
+            ranges.append(f"SELECT * FROM ({sql}) part")
+            range_params.extend(part_params)
+        people = (
+            ranges[0] if one_set else f"SELECT DISTINCT * FROM ({' UNION ALL '.join(ranges)}) u"
         )
-        sql, part_params = qs.query.sql_with_params()
-        selects.append(sql)
-        params.extend(part_params)
-    union = " UNION ALL ".join(f"SELECT * FROM ({sql}) part" for sql in selects)
+        selects.append(f"SELECT CAST(%s AS VARCHAR(32)), COUNT(*) FROM ({people}) people")
+        params.extend((source.measure, *range_params))
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT sub.measure, COUNT(DISTINCT sub.person_id) FROM ({union}) sub "
-            "GROUP BY sub.measure",
-            params,
-        )
+        cursor.execute(" UNION ALL ".join(selects), params)
         return dict(cursor.fetchall())
 
 
@@ -184,24 +198,39 @@ def _headline(flows: dict[str, int], stocks: dict[str, int]) -> dict:
 def figures_compute(*, region, date_from: date, date_to: date) -> FiguresOut:
     """Every figure of `region` (a Region the caller may read) over `date_from`..`date_to`."""
     prefix = region.code_prefix
-    in_region = DailyFigure.objects.filter(rolled=True, region_code=prefix)
-    in_period = in_region.filter(day__gte=date_from, day__lte=date_to)
-    before = in_region.filter(day__lt=date_from, measure__in=STOCKS)
+    headline = set(HEADLINE_MEASURES.values())
 
-    # Period and stock totals by measure and key.
+    # One pass over the region's cells up to `to`: every measure in the period, by key and
+    # month (flows, their breakdowns and the series), and the stocks' cells before it.
     flow: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for measure, key, value in (
-        in_period.order_by().values_list("measure", "key").annotate(total=Sum("value"))
-    ):
-        flow[measure][key] += value
     stock: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for measure, key, value in (
-        before.order_by().values_list("measure", "key").annotate(total=Sum("value"))
-    ):
-        stock[measure][key] += value
-    for measure in STOCKS:
-        for key, value in flow.get(measure, {}).items():
+    month_flow: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    cells = (
+        DailyFigure.objects.filter(
+            Q(day__gte=date_from) | Q(measure__in=STOCKS),
+            rolled=True,
+            region_code=prefix,
+            day__lte=date_to,
+        )
+        .order_by()
+        .annotate(
+            month=Case(
+                When(day__gte=date_from, then=TruncMonth("day")),
+                default=None,
+                output_field=DateField(),
+            )
+        )
+        .values_list("measure", "key", "month")
+        .annotate(total=Sum("value"))
+    )
+    for measure, key, month, value in cells:
+        if measure in STOCKS:
             stock[measure][key] += value
+        if month is None:
+            continue
+        flow[measure][key] += value
+        if measure in headline:
+            month_flow[_as_month(month)][measure] += value
 
     def total(cells: dict[str, dict[str, int]], measure: str) -> int:
         return sum(cells.get(measure, {}).values())
@@ -210,7 +239,6 @@ def figures_compute(*, region, date_from: date, date_to: date) -> FiguresOut:
     children = list(regions_selectors.region_list(parent_code=region.code).order_by("code"))
     by_region = []
     if children:
-        headline = set(HEADLINE_MEASURES.values())
         child_flow: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         child_stock: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         rows = (
@@ -242,27 +270,18 @@ def figures_compute(*, region, date_from: date, date_to: date) -> FiguresOut:
             )
 
     # Series: the headline measures by month.
-    month_flow: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for month, measure, value in (
-        in_period.filter(measure__in=set(HEADLINE_MEASURES.values()))
-        .order_by()
-        .annotate(month=TruncMonth("day"))
-        .values_list("month", "measure")
-        .annotate(total=Sum("value"))
-    ):
-        month_flow[month.replace(day=1) if hasattr(month, "replace") else month][measure] += value
     series = []
     running = {measure: total(stock, measure) - total(flow, measure) for measure in STOCKS}
     for start, end in _months(date_from, date_to):
-        cells = month_flow.get(start.replace(day=1), {})
+        month_cells = month_flow.get(start.replace(day=1), {})
         for measure in STOCKS:
-            running[measure] += cells.get(measure, 0)
+            running[measure] += month_cells.get(measure, 0)
         series.append(
             {
                 "month": start.strftime("%Y-%m"),
                 "date_from": start,
                 "date_to": end,
-                **_headline(cells, running),
+                **_headline(month_cells, running),
             }
         )
 
@@ -298,7 +317,7 @@ def figures_compute(*, region, date_from: date, date_to: date) -> FiguresOut:
             "level": region.level,
             "date_from": date_from,
             "date_to": date_to,
-            "time_zone": str(region_zone(region.code)),
+            "time_zone": str(zone_of(region)),
             "stations": {
                 "total": total(stock, "stations"),
                 "by_kind": _breakdown(_split(stations, 0), station_kinds),
@@ -375,6 +394,15 @@ def figures_compute(*, region, date_from: date, date_to: date) -> FiguresOut:
             "series": series,
         }
     )
+
+
+def _as_month(value) -> date:
+    """The first day of a month as the databases return it (a date, a datetime or text)."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.date()
+    return value.replace(day=1)
 
 
 def _median_hours(histogram: list[tuple[int, int]]) -> int | None:

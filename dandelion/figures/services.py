@@ -41,13 +41,14 @@ def default_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
+def zone_of(region) -> ZoneInfo:
+    """The time zone a region's days are taken in."""
+    return ZoneInfo(region.timezone) if region is not None and region.timezone else default_zone()
+
+
 def region_zone(code: str | None) -> ZoneInfo:
-    """The time zone the region's days are taken in."""
-    if code:
-        region = regions_selectors.region_find(code=code)
-        if region is not None and region.timezone:
-            return ZoneInfo(region.timezone)
-    return default_zone()
+    """The time zone the days of the region with this code are taken in."""
+    return zone_of(regions_selectors.region_find(code=code) if code else None)
 
 
 def _region_q(prefix: str, codes: Iterable[str] | None) -> Q:

@@ -75,14 +75,14 @@ def test_defaults_to_this_month_so_far(history):
 def test_query_count_does_not_grow_with_the_history(history, django_assert_max_num_queries):
     client = client_for(history.admin_x)
     params = {"region": "360403", "from": "2025-01-01", "to": "2026-12-31"}
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(11):
         assert client.get(URL, params).status_code == 200
     h = History(history)
     for day in range(1, 28):
         h.report(region=history.community, at=local(date(2026, 2, day)))
         h.need(worker=history.worker_x, region=history.street, at=local(date(2025, 5, day)))
     services.figures_rebuild()
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(11):
         body = client.get(URL, params).json()
     assert body["reports"]["submitted"] == 28
     assert len(body["series"]) == 24

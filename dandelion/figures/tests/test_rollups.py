@@ -129,6 +129,7 @@ def test_distinct_people_over_whole_and_partial_months(world):
         (date(2026, 1, 31), date(2026, 3, 1), 2, 5),  # a day, a whole month, a day
         (date(2026, 2, 1), date(2026, 2, 28), 2, 3),  # exactly a whole month
         (date(2026, 2, 2), date(2026, 2, 27), 2, 2),
+        (date(2026, 2, 1), date(2026, 2, 27), 2, 3),  # one person on two days of a part
         (date(2026, 2, 11), date(2026, 3, 31), 1, 2),
         (date(2026, 1, 1), date(2026, 12, 31), 2, 5),  # a whole year
         (date(2025, 12, 31), date(2027, 1, 1), 2, 5),  # a year and a day either side
