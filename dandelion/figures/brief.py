@@ -3,16 +3,17 @@ headline figures against the previous month, the top report categories, and the 
 and solved. `brief_context` builds it from two months of figures; the console shows it as a
 printable page and `brief_pdf` draws the same numbers as a PDF.
 
-The PDF is drawn with reportlab in its built-in CID font STSong-Light (Adobe's Simplified
-Chinese font, which every PDF reader carries), so no font file is needed on the server.
+The PDF is drawn with reportlab in the Chinese font of `core.pdf` (the built-in CID font
+STSong-Light), so no font file is needed on the server.
 """
 
 import io
-from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from dandelion.core.pdf import chinese_font, paragraph_text
 
 from .exports import figure_value, level_label
 from .schemas import FiguresOut
@@ -117,16 +118,6 @@ def brief_context(*, current: FiguresOut, previous: FiguresOut) -> dict:
     }
 
 
-@lru_cache(maxsize=1)
-def _font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    name = "STSong-Light"
-    pdfmetrics.registerFont(UnicodeCIDFont(name))
-    return name
-
-
 def brief_pdf(brief: dict, *, site_name: str = "") -> bytes:
     """The brief as an A4 PDF, in the reader's language."""
     from reportlab.lib import colors
@@ -135,7 +126,7 @@ def brief_pdf(brief: dict, *, site_name: str = "") -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    font = _font()
+    font = chinese_font()
     title_style = ParagraphStyle("title", fontName=font, fontSize=20, leading=28, alignment=1)
     sub_style = ParagraphStyle("sub", fontName=font, fontSize=11, leading=16, alignment=1)
     h2 = ParagraphStyle("h2", fontName=font, fontSize=14, leading=20, spaceBefore=10)
@@ -144,7 +135,10 @@ def brief_pdf(brief: dict, *, site_name: str = "") -> bytes:
 
     region = brief["region"]
     title = _("工作简报")
-    heading = _("%(region)s · %(month)s") % {"region": region.name, "month": brief["month"]}
+    heading = _("%(region)s · %(month)s") % {
+        "region": paragraph_text(region.name),
+        "month": brief["month"],
+    }
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -228,7 +222,7 @@ def brief_pdf(brief: dict, *, site_name: str = "") -> bytes:
     story.append(
         Paragraph(
             _("%(site)s 根据平台记录生成于 %(time)s。")
-            % {"site": site_name or _("蒲公英"), "time": generated},
+            % {"site": paragraph_text(site_name or _("蒲公英")), "time": generated},
             small,
         )
     )
