@@ -202,10 +202,6 @@ LIVE_RETRY_MS = int(os.environ.get("LIVE_RETRY_MS", "3000"))
 # Open311 GeoReport v2 discovery: who answers for this server (an address, a phone, a page).
 OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")
 
-# Volunteer-hours certificates (PDF) need a font with Chinese glyphs: a TTF/OTF/TTC path, or
-# empty to use Debian's Noto Sans CJK (fonts-noto-cjk).
-CERTIFICATE_FONT = os.environ.get("CERTIFICATE_FONT", "")
-
 # The privacy policy version workers consent to at registration (报到); raising it asks
 # everyone again.
 PRIVACY_POLICY_VERSION = os.environ.get("PRIVACY_POLICY_VERSION", "2025-01")

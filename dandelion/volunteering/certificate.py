@@ -1,110 +1,95 @@
-"""The certificate of volunteer hours (志愿服务时长证明), a PDF drawn with fpdf2.
+"""The certificate of volunteer hours (志愿服务时长证明), an A4 PDF drawn with reportlab in the
+Chinese font of `core.pdf` (no font file is needed on the server)."""
 
-Chinese needs a CJK font: fpdf2 embeds a subset of Noto Sans CJK from Debian's fonts-noto-cjk
-(`.ttc` collections load by their face index). `CJK_FONT_PATHS` lists where it is looked for;
-`CERTIFICATE_FONT` in the settings may name another TrueType/OpenType file.
-"""
-
-from functools import lru_cache
-from pathlib import Path
+import io
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from dandelion.core.errors import ServiceUnavailable
+from dandelion.core.pdf import chinese_font, paragraph_text
 
-from .errors import VolunteeringError
 from .selectors import hours_of, total_minutes
 
-CJK_FONT_PATHS = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
-    "/System/Library/Fonts/PingFang.ttc",
-)
-# Face order inside NotoSansCJK-Regular.ttc: JP, KR, SC, TC, HK; SC draws mainland glyphs.
-SIMPLIFIED_CHINESE_FACE = 2
-
-
-class FontMissing(ServiceUnavailable):
-    """No CJK font to draw the certificate with (install fonts-noto-cjk)."""
-
-    default_code = VolunteeringError.CERTIFICATE_FONT_MISSING
-
-
-@lru_cache(maxsize=1)
-def cjk_font() -> tuple[str, int] | None:
-    configured = settings.CERTIFICATE_FONT
-    if configured and Path(configured).exists():
-        return configured, 0
-    for path in CJK_FONT_PATHS:
-        if Path(path).exists():
-            face = SIMPLIFIED_CHINESE_FACE if "NotoSansCJK" in path else 0
-            return path, face
-    return None
+TITLE = "志愿服务时长证明"
 
 
 def certificate_pdf(*, user) -> bytes:
     """The worker's confirmed activities (date, activity, confirming organisation, hours) and
     the total, in Chinese (a certificate is a document for Chinese institutions)."""
-    from fpdf import FPDF
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    font = cjk_font()
-    if font is None:
-        raise FontMissing(_("证书暂时无法生成，请稍后再试。"))
-    path, face = font
     rows = list(hours_of(user=user))
     total = total_minutes(user=user)
     profile = getattr(user, "worker_profile", None)
     name = (profile.real_name if profile and profile.real_name else "") or str(user)
 
-    pdf = FPDF(format="A4")
-    pdf.set_title("志愿服务时长证明")
-    pdf.set_author(getattr(settings, "SITE_NAME", "") or "蒲公英")
-    kwargs = {"fname": path}
-    if path.endswith(".ttc"):
-        kwargs["collection_font_number"] = face
-    pdf.add_font("cjk", **kwargs)
-    bold = path.replace("-Regular", "-Bold")
-    has_bold = bold != path and Path(bold).exists()
-    if has_bold:
-        pdf.add_font("cjk", style="B", **{**kwargs, "fname": bold})
-    pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.add_page()
-    pdf.set_font("cjk", size=22)
-    pdf.cell(0, 16, "志愿服务时长证明", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("cjk", size=12)
-    pdf.ln(4)
-    pdf.multi_cell(
-        0,
-        8,
-        f"兹证明 {name} 参加志愿服务活动 {len(rows)} 次，"
-        f"经活动组织方确认的志愿服务时长共计 {total / 60:.1f} 小时。明细如下：",
-        new_x="LMARGIN",
-        new_y="NEXT",
+    font = chinese_font()
+    # Chinese has no spaces to break at: "CJK" wraps between any two characters.
+    title_style = ParagraphStyle(
+        "title", fontName=font, fontSize=22, leading=32, alignment=TA_CENTER
     )
-    pdf.ln(3)
-    widths = (28, 70, 62, 20)
-    with pdf.table(
-        col_widths=widths, text_align=("LEFT", "LEFT", "LEFT", "RIGHT"), line_height=7
-    ) as table:
-        header = table.row()
-        for title in ("日期", "活动", "确认组织", "时长(小时)"):
-            header.cell(title)
-        for attendance in rows:
-            activity = attendance.activity
-            row = table.row()
-            row.cell(timezone.localtime(activity.starts_at).strftime("%Y-%m-%d"))
-            row.cell(activity.title)
-            row.cell(activity.organisation.name)
-            row.cell(f"{attendance.credited_minutes / 60:.1f}")
-    pdf.ln(8)
+    body = ParagraphStyle("body", fontName=font, fontSize=12, leading=20, wordWrap="CJK")
+    cell = ParagraphStyle("cell", fontName=font, fontSize=11, leading=15, wordWrap="CJK")
+    number = ParagraphStyle("number", parent=cell, alignment=TA_RIGHT)
+    issued_style = ParagraphStyle("issued", parent=body, alignment=TA_RIGHT)
+    note = ParagraphStyle(
+        "note", fontName=font, fontSize=9, leading=14, textColor=colors.HexColor("#787878")
+    )
+
+    table_rows = [
+        [Paragraph(heading, cell) for heading in ("日期", "活动", "确认组织")]
+        + [Paragraph("时长(小时)", number)]
+    ]
+    for attendance in rows:
+        activity = attendance.activity
+        table_rows.append(
+            [
+                Paragraph(timezone.localtime(activity.starts_at).strftime("%Y-%m-%d"), cell),
+                Paragraph(paragraph_text(activity.title), cell),
+                Paragraph(paragraph_text(activity.organisation.name), cell),
+                Paragraph(f"{attendance.credited_minutes / 60:.1f}", number),
+            ]
+        )
+    table = Table(table_rows, colWidths=[28 * mm, 70 * mm, 58 * mm, 24 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f2f2f2")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+
     issued = timezone.localtime().strftime("%Y年%m月%d日")
-    pdf.cell(0, 8, f"开具日期：{issued}", align="R", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("cjk", size=9)
-    pdf.set_text_color(120)
-    pdf.multi_cell(
-        0, 6, "本证明由蒲公英平台根据活动组织方确认的签到记录生成。", new_x="LMARGIN", new_y="NEXT"
-    )
-    return bytes(pdf.output())
+    story = [
+        Paragraph(TITLE, title_style),
+        Spacer(1, 4 * mm),
+        Paragraph(
+            f"兹证明 {paragraph_text(name)} 参加志愿服务活动 {len(rows)} 次，"
+            f"经活动组织方确认的志愿服务时长共计 {total / 60:.1f} 小时。明细如下：",
+            body,
+        ),
+        Spacer(1, 3 * mm),
+        table,
+        Spacer(1, 8 * mm),
+        Paragraph(f"开具日期：{issued}", issued_style),
+        Paragraph("本证明由蒲公英平台根据活动组织方确认的签到记录生成。", note),
+    ]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=18 * mm,
+        title=TITLE,
+        author=getattr(settings, "SITE_NAME", "") or "蒲公英",
+    ).build(story)
+    return buffer.getvalue()

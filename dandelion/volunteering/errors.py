@@ -27,6 +27,5 @@ class VolunteeringError(ErrorCode):
     INVALID_ATTENDANCE_CODE = "invalid_attendance_code"
     INVALID_TIMES = "invalid_times"
     INVALID_MINUTES = "invalid_minutes"
-    CERTIFICATE_FONT_MISSING = "certificate_font_missing"
     # Queries
     INVALID_POINT = "invalid_point"

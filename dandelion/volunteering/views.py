@@ -173,13 +173,8 @@ def my_hours(request):
 @sign_in_required
 @require_GET
 def certificate(request):
-    try:
-        body = certificate_pdf(user=request.user)
-    except ApplicationError as exc:
-        show_error(exc, request=request)
-        return redirect("volunteering:hours")
     return HttpResponse(
-        body,
+        certificate_pdf(user=request.user),
         content_type="application/pdf",
         headers={"Content-Disposition": 'inline; filename="volunteer-hours.pdf"'},
     )
