@@ -2,12 +2,14 @@
 newline-delimited JSON for `format=ndjson`)."""
 
 from datetime import UTC, datetime
+from functools import wraps
 from typing import Any, Literal
 
 import orjson
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from ninja import Query, Router
+from ninja.utils import contribute_operation_args
 
 from dandelion.core.api import problems
 from dandelion.core.pagination import MAX_PAGE, MAX_PAGE_SIZE
@@ -70,6 +72,43 @@ LngQuery = Query(None, description="WGS-84 longitude of the point for `proximity
 ProximityQuery = Query(None, description="Great-circle radius in metres around `lat`,`lng`")
 
 
+def _list(path: str, *, operation_id: str, summary: str):
+    """A list operation. Its view takes the filters and returns every matching object; this
+    adds `page`, `per_page` and `format` after the view's own parameters (the way ninja's
+    `@paginate` adds its own) and answers a page of the objects, or all of them as ndjson.
+
+    Plain parameters rather than a `Query[Schema]`: ninja would add the schema to the
+    document's components, and the HSDS document declares only what HSDS readers use."""
+
+    def declare(view):
+        @wraps(view)
+        def paged(request, *, page: int, per_page: int, output: Format, **filters):
+            return _page(view(request, **filters), page=page, per_page=per_page, output=output)
+
+        contribute_operation_args(paged, "page", int, PageQuery)
+        contribute_operation_args(paged, "per_page", int, PerPageQuery)
+        contribute_operation_args(paged, "output", Format, FormatQuery)
+        return router.get(
+            path,
+            response={200: PageOut},
+            openapi_extra=NDJSON_TOO,
+            operation_id=operation_id,
+            summary=summary,
+        )(paged)
+
+    return declare
+
+
+def _one(path: str, *, operation_id: str, summary: str):
+    """A single-object operation: the object, or a 404 problem for an unknown id."""
+    return router.get(
+        path,
+        response={200: dict[str, Any], **problems(404)},
+        operation_id=operation_id,
+        summary=summary,
+    )
+
+
 @router.get("/", response={200: RootOut}, operation_id="hsds_root", summary="About this API")
 def root(request):
     return {
@@ -100,10 +139,8 @@ def profile(request):
     }
 
 
-@router.get(
+@_list(
     "/services",
-    response={200: PageOut},
-    openapi_extra=NDJSON_TOO,
     operation_id="hsds_services",
     summary="Services: what each place offers, and the service menu's items by provider",
 )
@@ -115,31 +152,20 @@ def services(
     organization_id: str | None = IdQuery,
     modified_after: datetime | None = ModifiedAfterQuery,
     full: bool = False,
-    page: int = PageQuery,
-    per_page: int = PerPageQuery,
-    output: Format = FormatQuery,
 ):
     filters = selectors.Filters(
         search, taxonomy_id, taxonomy_term_id, organization_id, _aware(modified_after)
     )
-    rows = selectors.services_matching(filters=filters, full=full)
-    return _page(rows, page=page, per_page=per_page, output=output)
+    return selectors.services_matching(filters=filters, full=full)
 
 
-@router.get(
-    "/services/{service_id}",
-    response={200: dict[str, Any], **problems(404)},
-    operation_id="hsds_service",
-    summary="One service, fully nested",
-)
+@_one("/services/{service_id}", operation_id="hsds_service", summary="One service, fully nested")
 def service(request, service_id: str):
     return selectors.service_get(service_id=service_id)
 
 
-@router.get(
+@_list(
     "/organizations",
-    response={200: PageOut},
-    openapi_extra=NDJSON_TOO,
     operation_id="hsds_organizations",
     summary="Organisations: the publisher, hosts of stations, partner places, menu providers",
 )
@@ -149,18 +175,13 @@ def organizations(
     taxonomy_id: str | None = IdQuery,
     taxonomy_term_id: str | None = IdQuery,
     full: bool = False,
-    page: int = PageQuery,
-    per_page: int = PerPageQuery,
-    output: Format = FormatQuery,
 ):
     filters = selectors.Filters(search, taxonomy_id, taxonomy_term_id)
-    rows = selectors.organizations_matching(filters=filters, full=full)
-    return _page(rows, page=page, per_page=per_page, output=output)
+    return selectors.organizations_matching(filters=filters, full=full)
 
 
-@router.get(
+@_one(
     "/organizations/{organization_id}",
-    response={200: dict[str, Any], **problems(404)},
     operation_id="hsds_organization",
     summary="One organisation with its services and locations",
 )
@@ -168,10 +189,8 @@ def organization(request, organization_id: str):
     return selectors.organization_get(organization_id=organization_id)
 
 
-@router.get(
+@_list(
     "/service_at_locations",
-    response={200: PageOut},
-    openapi_extra=NDJSON_TOO,
     operation_id="hsds_service_at_locations",
     summary="Services at places; `proximity` metres around `lat`,`lng` (WGS-84), nearest first",
 )
@@ -186,21 +205,16 @@ def service_at_locations(
     lng: float | None = LngQuery,
     proximity: float | None = ProximityQuery,
     full: bool = False,
-    page: int = PageQuery,
-    per_page: int = PerPageQuery,
-    output: Format = FormatQuery,
 ):
     near = selectors.proximity_point(lat=lat, lng=lng, proximity=proximity)
     filters = selectors.Filters(
         search, taxonomy_id, taxonomy_term_id, organization_id, _aware(modified_after)
     )
-    rows = selectors.service_at_locations_matching(filters=filters, full=full, near=near)
-    return _page(rows, page=page, per_page=per_page, output=output)
+    return selectors.service_at_locations_matching(filters=filters, full=full, near=near)
 
 
-@router.get(
+@_one(
     "/service_at_locations/{service_at_location_id}",
-    response={200: dict[str, Any], **problems(404)},
     operation_id="hsds_service_at_location",
     summary="One service at one place, with both",
 )
@@ -208,38 +222,22 @@ def service_at_location(request, service_at_location_id: str):
     return selectors.service_at_location_get(service_at_location_id=service_at_location_id)
 
 
-@router.get(
+@_list(
     "/taxonomies",
-    response={200: PageOut},
-    openapi_extra=NDJSON_TOO,
     operation_id="hsds_taxonomies",
     summary="Taxonomies: the amenity catalogue and the service menu",
 )
-def taxonomies(
-    request,
-    search: str | None = SearchQuery,
-    page: int = PageQuery,
-    per_page: int = PerPageQuery,
-    output: Format = FormatQuery,
-):
-    rows = selectors.taxonomies_matching(search=search)
-    return _page(rows, page=page, per_page=per_page, output=output)
+def taxonomies(request, search: str | None = SearchQuery):
+    return selectors.taxonomies_matching(search=search)
 
 
-@router.get(
-    "/taxonomies/{taxonomy_id}",
-    response={200: dict[str, Any], **problems(404)},
-    operation_id="hsds_taxonomy",
-    summary="One taxonomy",
-)
+@_one("/taxonomies/{taxonomy_id}", operation_id="hsds_taxonomy", summary="One taxonomy")
 def taxonomy(request, taxonomy_id: str):
     return selectors.taxonomy_get(taxonomy_id=taxonomy_id)
 
 
-@router.get(
+@_list(
     "/taxonomy_terms",
-    response={200: PageOut},
-    openapi_extra=NDJSON_TOO,
     operation_id="hsds_taxonomy_terms",
     summary="Terms: amenities, menu categories and menu items (under their category)",
 )
@@ -249,19 +247,14 @@ def taxonomy_terms(
     taxonomy_id: str | None = IdQuery,
     parent_id: str | None = IdQuery,
     top_only: bool = False,
-    page: int = PageQuery,
-    per_page: int = PerPageQuery,
-    output: Format = FormatQuery,
 ):
-    rows = selectors.taxonomy_terms_matching(
+    return selectors.taxonomy_terms_matching(
         search=search, taxonomy_id=taxonomy_id, parent_id=parent_id, top_only=top_only
     )
-    return _page(rows, page=page, per_page=per_page, output=output)
 
 
-@router.get(
+@_one(
     "/taxonomy_terms/{taxonomy_term_id}",
-    response={200: dict[str, Any], **problems(404)},
     operation_id="hsds_taxonomy_term",
     summary="One taxonomy term",
 )
