@@ -22,9 +22,18 @@ class DailyFigure(models.Model):
     Two kinds of row: the cells counted from the rows (`rolled` false, `region_code` the rows'
     own region), and their sums for every region above and including them (`rolled` true,
     `region_code` that region's `code_prefix`: "36" for the province, "3604" for a city…), so
-    a figure of any region reads its own cells, never its subtree's."""
+    a figure of any region reads its own cells, never its subtree's.
+
+    The rolled sums come by day (`grain` d) and by month (`grain` m, `day` the month's first
+    day, the sum of that month's day rows): a period reads the month rows of its whole months
+    and the day rows of its other days, so a year costs twelve rows a key, not 365."""
+
+    class Grain(models.TextChoices):
+        DAY = "d", _("日")
+        MONTH = "m", _("月")
 
     region_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
+    grain = models.CharField(_("粒度"), max_length=1, choices=Grain.choices, default=Grain.DAY)
     day = models.DateField(_("日期"))
     measure = models.CharField(_("指标"), max_length=32)
     key = models.CharField(_("分类"), max_length=160, blank=True, default="")
@@ -36,20 +45,25 @@ class DailyFigure(models.Model):
         verbose_name_plural = _("日汇总")
         constraints = [
             models.UniqueConstraint(
-                fields=["measure", "rolled", "region_code", "day", "key"],
+                fields=["measure", "rolled", "grain", "region_code", "day", "key"],
                 name="figures_daily_unique",
+            ),
+            # Month rows are sums of rolled day rows; cells counted from rows are by day.
+            models.CheckConstraint(
+                condition=models.Q(grain="d") | models.Q(rolled=True),
+                name="figures_daily_month_rolled",
             ),
         ]
         indexes = [
             models.Index(
-                fields=["region_code", "day"],
+                fields=["region_code", "grain", "day"],
                 condition=models.Q(rolled=True),
                 name="figures_daily_rolled",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.region_code} {self.day} {self.measure}[{self.key}]={self.value}"
+        return f"{self.region_code} {self.grain}{self.day} {self.measure}[{self.key}]={self.value}"
 
 
 class FigurePerson(models.Model):

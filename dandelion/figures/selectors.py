@@ -108,6 +108,29 @@ def _months(date_from: date, date_to: date) -> list[tuple[date, date]]:
     return months
 
 
+def _cells_q(date_from: date, date_to: date) -> Q:
+    """The rolled cells a period reads: the month rows of its whole months and the day rows of
+    its other days; for stocks also everything before it (the month rows of the months before
+    `from`'s, the day rows of that month before `from`)."""
+    months, period = [], Q()
+    for start, end in _months(date_from, date_to):
+        if start.day == 1 and end == _month_end(start):
+            months.append(start)
+        else:
+            period |= Q(grain="d", day__gte=start, day__lte=end)
+    if months:
+        period |= Q(grain="m", day__in=months)
+    first_month = date_from.replace(day=1)
+    before = Q(grain="m", day__lt=first_month) | Q(
+        grain="d", day__gte=first_month, day__lt=date_from
+    )
+    return period | (Q(measure__in=STOCKS) & before)
+
+
+def _month_end(start: date) -> date:
+    return (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
 def _distinct_parts(date_from: date, date_to: date) -> list[tuple[str, list[date]]]:
     """The FigurePerson rows that together hold each person of the period once or more, as
     (grain, starts): the year rows of the years wholly inside it, the month rows of its other
@@ -206,12 +229,7 @@ def figures_compute(*, region, date_from: date, date_to: date) -> FiguresOut:
     stock: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     month_flow: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     cells = (
-        DailyFigure.objects.filter(
-            Q(day__gte=date_from) | Q(measure__in=STOCKS),
-            rolled=True,
-            region_code=prefix,
-            day__lte=date_to,
-        )
+        DailyFigure.objects.filter(_cells_q(date_from, date_to), rolled=True, region_code=prefix)
         .order_by()
         .annotate(
             month=Case(
@@ -243,10 +261,9 @@ def figures_compute(*, region, date_from: date, date_to: date) -> FiguresOut:
         child_stock: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         rows = (
             DailyFigure.objects.filter(
-                Q(day__gte=date_from) | Q(measure__in=STOCKS),
+                _cells_q(date_from, date_to),
                 rolled=True,
                 region_code__in=[child.code_prefix for child in children],
-                day__lte=date_to,
                 measure__in=headline,
             )
             .order_by()
@@ -460,6 +477,16 @@ def figures_differences(*, region_code: str | None = None, limit: int = 1000) ->
             if in_scope(cell[0])
         }
         compare(f"{source.measure} (sum)", rolled, sums, cell_text)
+        # And the month rows, from the same sums.
+        month_sums: dict[tuple[str, date, str], int] = defaultdict(int)
+        for (code, day, key), value in sums.items():
+            month_sums[(code, day.replace(day=1), key)] += value
+        months = {
+            cell: value
+            for cell, value in _cells(source.measure, rolled=True, prefix="", grain="m").items()
+            if in_scope(cell[0])
+        }
+        compare(f"{source.measure} (month sum)", months, month_sums, cell_text)
 
     def people_text(cell, kept, recount) -> str:
         grain, code, start = cell
@@ -497,8 +524,10 @@ def figures_differences(*, region_code: str | None = None, limit: int = 1000) ->
     return found[:limit]
 
 
-def _cells(measure: str, *, rolled: bool, prefix: str) -> dict[tuple[str, date, str], int]:
-    rows = DailyFigure.objects.filter(measure=measure, rolled=rolled)
+def _cells(
+    measure: str, *, rolled: bool, prefix: str, grain: str = "d"
+) -> dict[tuple[str, date, str], int]:
+    rows = DailyFigure.objects.filter(measure=measure, rolled=rolled, grain=grain)
     if prefix:
         rows = rows.filter(region_code__startswith=prefix)
     return {

@@ -153,14 +153,14 @@ def figures_refresh(
             )
             _insert_select(
                 DailyFigure._meta.db_table,
-                "region_code, day, measure, key, value, rolled",
-                "sub.f_region, sub.f_day, %s, sub.f_key, sub.f_value, %s",
+                "region_code, grain, day, measure, key, value, rolled",
+                "sub.f_region, 'd', sub.f_day, %s, sub.f_key, sub.f_value, %s",
                 grouped,
                 measure,
                 False,
             )
         DailyFigure.objects.filter(
-            _rolled_delete_q(prefix, codes), days, measure=measure, rolled=True
+            _rolled_delete_q(prefix, codes), days, measure=measure, rolled=True, grain="d"
         ).delete()
         for length in LEVELS:
             if codes is not None and not any(len(code) >= length for code in codes):
@@ -176,18 +176,47 @@ def figures_refresh(
             grouped = rows.order_by().values("p", "day", "key").annotate(total=Sum("value"))
             _insert_select(
                 DailyFigure._meta.db_table,
-                "region_code, day, measure, key, value, rolled",
-                "sub.p, sub.day, %s, sub.key, sub.total, %s",
+                "region_code, grain, day, measure, key, value, rolled",
+                "sub.p, 'd', sub.day, %s, sub.key, sub.total, %s",
                 grouped,
                 measure,
                 True,
             )
+        _months_refresh(measure, prefix, codes, day_from, day_to)
         written += DailyFigure.objects.filter(region_q, days, measure=measure, rolled=False).count()
     for source in PERSON_SOURCES:
         if source.measure not in names:
             continue
         written += _persons_refresh(source, prefix, codes, day_from, day_to, zone)
     return written
+
+
+def _months_refresh(measure, prefix, codes, day_from, day_to) -> None:
+    """Replace the month rows of the months `day_from`..`day_to` touch with the sums of their
+    rolled day rows, which are whole by now: the refreshed days were just rewritten and the
+    month's other days were right already."""
+    rolled = _rolled_delete_q(prefix, codes)
+    months = _day_q(
+        "day",
+        _month_start(day_from) if day_from else None,
+        _month_end(day_to) if day_to else None,
+    )
+    DailyFigure.objects.filter(rolled, months, measure=measure, rolled=True, grain="m").delete()
+    sums = (
+        DailyFigure.objects.filter(rolled, months, measure=measure, rolled=True, grain="d")
+        .annotate(month=TruncMonth("day"))
+        .order_by()
+        .values("region_code", "month", "key")
+        .annotate(total=Sum("value"))
+    )
+    _insert_select(
+        DailyFigure._meta.db_table,
+        "region_code, grain, day, measure, key, value, rolled",
+        "sub.region_code, 'm', sub.month, %s, sub.key, sub.total, %s",
+        sums,
+        measure,
+        True,
+    )
 
 
 # Past this many people a bounded refresh recomputes the rolled rows of everyone in its months

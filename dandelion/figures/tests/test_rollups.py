@@ -191,7 +191,8 @@ def test_a_visit_event_drives_its_figure_and_a_redelivery_counts_once(
     out = _compute(world.city, today, today)
     assert (out.visits.count, out.visits.workers) == (1, 1)
     assert DailyFigure.objects.get(measure="visits", rolled=False).value == 1
-    assert DailyFigure.objects.get(measure="visits", region_code="36").value == 1
+    assert DailyFigure.objects.get(measure="visits", region_code="36", grain="d").value == 1
+    assert DailyFigure.objects.get(measure="visits", region_code="36", grain="m").value == 1
     # A visit that stops counting (held for review) leaves every level when its region's day
     # is refreshed.
     type(visit).objects.filter(pk=visit.pk).update(flagged=True)
@@ -247,16 +248,22 @@ def test_figures_check_names_a_tampered_cell_and_rebuild_repairs_it(world):
     cell.save()
     FigurePerson.objects.filter(measure="volunteers", rolled=False).first().delete()
     province = DailyFigure.objects.get(
-        measure="reports_submitted", rolled=True, region_code="36", key="manhole|fixed"
+        measure="reports_submitted", rolled=True, region_code="36", key="manhole|fixed", grain="d"
     )
     province.value = 0
     province.save()
+    city_month = DailyFigure.objects.filter(measure="visits", region_code="3604", grain="m")[0]
+    city_month.value += 1
+    city_month.save()
     with pytest.raises(CommandError, match="differ from the recount"):
         call_command("figures_check")
     differences = selectors.figures_differences()
     assert any(line.startswith(f"visits {cell.region_code} {cell.day}") for line in differences)
     assert any(line.startswith("volunteers ") for line in differences)
     assert any(line.startswith("reports_submitted (sum) 36 ") for line in differences)
+    assert f"visits (month sum) 3604 {city_month.day} [{city_month.key}]: roll-up" in "\n".join(
+        differences
+    )
     call_command("figures_rebuild", "--region", "360403", "--from", "2026-01-01")
     call_command("figures_check")
 
@@ -275,7 +282,9 @@ def test_rebuild_equals_what_the_refreshes_kept(world):
     def snapshot():
         return (
             sorted(
-                DailyFigure.objects.values_list("measure", "region_code", "day", "key", "value")
+                DailyFigure.objects.values_list(
+                    "measure", "grain", "region_code", "day", "key", "value"
+                )
             ),
             sorted(
                 FigurePerson.objects.values_list(
