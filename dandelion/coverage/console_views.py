@@ -3,7 +3,9 @@
 - the **map**: the region's communities shaded by the share of people within reach, the gap
   cells, the stations, with mode, minutes and a time slider ("open at" an hour of today), and
   the **siting tool** (k new sites among partners, community centres or cells, by people or
-  demand) whose sites appear on the map with their gains;
+  demand, counting as covering only the stations open at a time of today and with an amenity
+  when asked) whose sites appear on the map with their gains; with a siting the map shows the
+  coverage it started from;
 - the **community table**: sortable by share and by uncovered people, paged, as xlsx too;
 - the siting suggestion as xlsx.
 
@@ -28,6 +30,8 @@ from django.views.decorators.http import require_GET
 from dandelion.core.console import console_required
 from dandelion.core.errors import ApplicationError, NotFound, PermissionDenied
 from dandelion.core.forms import show_error
+from dandelion.core.i18n import localized
+from dandelion.stations.selectors import amenity_list
 
 from . import demand, selectors, siting_selectors
 from .cells import cell_polygon
@@ -74,6 +78,34 @@ class SitingForm(forms.Form):
     )
     candidates = forms.ChoiceField(label=gettext_lazy("候选点"), choices=CANDIDATES, required=False)
     weight = forms.ChoiceField(label=gettext_lazy("权重"), choices=WEIGHTS, required=False)
+    # Which existing stations already cover: the coverage API's `at` (a time of today here)
+    # and `amenity`, so a night or battery-swap siting starts from those stations only.
+    at = forms.TimeField(
+        label=gettext_lazy("现有驿站开放于"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time", "data-testid": "siting-at"}, format="%H:%M"),
+        help_text=gettext_lazy("今天的时刻；留空为不限时间"),
+    )
+    amenity = forms.ChoiceField(
+        label=gettext_lazy("现有驿站需有设施"),
+        required=False,
+        widget=forms.Select(attrs={"data-testid": "siting-amenity"}),
+    )
+
+    def __init__(self, data, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["amenity"].choices = [("", _("不限设施"))] + [
+            (a.code, localized(a.name_zh, a.name_en)) for a in amenity_list()
+        ]
+
+
+def _today_at(moment: time | None) -> datetime | None:
+    """A time of today as an aware local moment: what the console's "open at" means."""
+    if moment is None:
+        return None
+    return timezone.make_aware(
+        datetime.combine(timezone.localdate(), moment), timezone.get_current_timezone()
+    )
 
 
 def _params(request, regions):
@@ -88,13 +120,48 @@ def _params(request, regions):
         return form, None
     clean = dict(form.cleaned_data)
     hour = clean.get("at_hour")
-    clean["at"] = None
-    if hour is not None and hour < 24:
-        today = timezone.localdate()
-        clean["at"] = timezone.make_aware(
-            datetime.combine(today, time(hour)), timezone.get_current_timezone()
-        )
+    clean["at"] = _today_at(time(hour)) if hour is not None and hour < 24 else None
     return form, clean
+
+
+def _siting_params(request, clean):
+    """The siting form bound to the query, and its clean values ({} when it has errors). Its
+    time starts at the map's "open at" hour when the query does not give one."""
+    data = request.GET.copy()
+    if "at" not in data and clean and clean["at"] is not None:
+        data["at"] = timezone.localtime(clean["at"]).strftime("%H:%M")
+    form = SitingForm(data)
+    return form, (form.cleaned_data if form.is_valid() else {})
+
+
+def _siting_run(request, clean: dict, siting_clean: dict):
+    return siting_selectors.siting_suggest(
+        actor=request.user,
+        region_code=clean["region"],
+        add=siting_clean["add"],
+        mode=clean["mode"],
+        minutes=clean["minutes"],
+        candidates=siting_clean.get("candidates") or "cells",
+        weight=siting_clean.get("weight") or "population",
+        at=_today_at(siting_clean.get("at")),
+        amenity=siting_clean.get("amenity") or None,
+    )
+
+
+def _siting_basis(siting, siting_form) -> str:
+    """Which existing stations the siting counted as covering, in words."""
+    at = timezone.localtime(siting.at).strftime("%H:%M") if siting.at else None
+    amenity = dict(siting_form.fields["amenity"].choices).get(siting.amenity, siting.amenity)
+    if at and siting.amenity:
+        return _("已覆盖按今天 %(time)s 开放且有「%(amenity)s」的驿站计算") % {
+            "time": at,
+            "amenity": amenity,
+        }
+    if at:
+        return _("已覆盖按今天 %(time)s 开放的驿站计算") % {"time": at}
+    if siting.amenity:
+        return _("已覆盖按有「%(amenity)s」的驿站计算") % {"amenity": amenity}
+    return _("已覆盖按全部运营中的驿站计算")
 
 
 def _demand_layer(request, siting) -> list[dict]:
@@ -159,6 +226,7 @@ def _map_config(coverage, boundaries, stations, siting, demand_cells=()) -> dict
 
 
 def _siting_query(clean: dict, siting_clean: dict) -> str:
+    at = siting_clean.get("at")
     query = {
         "region": clean["region"],
         "mode": clean["mode"],
@@ -166,6 +234,8 @@ def _siting_query(clean: dict, siting_clean: dict) -> str:
         "add": siting_clean["add"],
         "candidates": siting_clean.get("candidates") or "cells",
         "weight": siting_clean.get("weight") or "population",
+        "at": at.strftime("%H:%M") if at else "",
+        "amenity": siting_clean.get("amenity") or "",
     }
     return urlencode(query)
 
@@ -175,8 +245,7 @@ def _siting_query(clean: dict, siting_clean: dict) -> str:
 def coverage_map(request):
     regions = list(siting_selectors.coverage_regions(actor=request.user))
     form, clean = _params(request, regions)
-    siting_form = SitingForm(request.GET)
-    siting_clean = siting_form.cleaned_data if siting_form.is_valid() else {}
+    siting_form, siting_clean = _siting_params(request, clean)
     coverage = siting = None
     boundaries: dict = {}
     stations: list = []
@@ -184,17 +253,10 @@ def coverage_map(request):
     if clean:
         try:
             if siting_clean.get("add"):
-                siting = siting_selectors.siting_suggest(
-                    actor=request.user,
-                    region_code=clean["region"],
-                    add=siting_clean["add"],
-                    mode=clean["mode"],
-                    minutes=clean["minutes"],
-                    candidates=siting_clean.get("candidates") or "cells",
-                    weight=siting_clean.get("weight") or "population",
-                )
+                siting = _siting_run(request, clean, siting_clean)
             region = selectors.coverage_region_get(actor=request.user, code=clean["region"])
-            if siting is not None and clean["at"] is None:
+            if siting is not None:
+                # The map shows what the siting started from: its stations, its gaps.
                 coverage = siting.coverage
             else:
                 coverage = selectors.coverage_compute(
@@ -206,7 +268,9 @@ def coverage_map(request):
         except (NotFound, PermissionDenied):
             raise
         except ApplicationError as exc:
-            show_error(exc, form=form)
+            # Beside the siting's own field (time, amenity) if it names one, else the filters'.
+            named = {str(item.get("field", "")) for item in exc.errors}
+            show_error(exc, form=siting_form if named & set(siting_form.fields) else form)
             coverage = siting = None
     return render(
         request,
@@ -216,6 +280,7 @@ def coverage_map(request):
             "siting_form": siting_form,
             "coverage": coverage,
             "siting": siting,
+            "siting_basis": _siting_basis(siting, siting_form) if siting else "",
             "siting_query": _siting_query(clean, siting_clean) if siting else "",
             "gaps_capped": coverage is not None and int((~coverage.cell_covered).sum()) > GAPS_MAX,
             "gaps_max": GAPS_MAX,
@@ -350,18 +415,9 @@ SITE_COLUMNS = [
 def coverage_siting_xlsx(request):
     regions = list(siting_selectors.coverage_regions(actor=request.user))
     _form, clean = _params(request, regions)
-    siting_form = SitingForm(request.GET)
-    if not clean or not siting_form.is_valid() or not siting_form.cleaned_data.get("add"):
+    _siting_form, chosen = _siting_params(request, clean)
+    if not clean or not chosen.get("add"):
         raise NotFound(_("没有这项内容。"))
-    chosen = siting_form.cleaned_data
-    siting = siting_selectors.siting_suggest(
-        actor=request.user,
-        region_code=clean["region"],
-        add=chosen["add"],
-        mode=clean["mode"],
-        minutes=clean["minutes"],
-        candidates=chosen.get("candidates") or "cells",
-        weight=chosen.get("weight") or "population",
-    )
+    siting = _siting_run(request, clean, chosen)
     rows = [{"order": n, **vars(site)} for n, site in enumerate(siting.sites, start=1)]
     return _xlsx(f"siting-{siting.region_code}.xlsx", _("建议站点"), SITE_COLUMNS, rows)

@@ -18,6 +18,9 @@ The model (`coverage_compute`, arithmetic in `cells`):
   only those with it; with `include_partners` partner places too.
 - `nearest_m_p50`/`p90`: the nearest distance at or below which half (nine tenths) of the
   community's people live (of its cells, when it has no people).
+
+Which places qualify is `qualifying_places`, the one place that says so: siting's "already
+covered" and the console map's stations ask it (through `coverage_compute`) with the same inputs.
 """
 
 import threading
@@ -37,7 +40,7 @@ from dandelion.regions.selectors import (
     regions_all,
     regions_with_boundary_within,
 )
-from dandelion.stations.selectors import places_points, places_version
+from dandelion.stations.selectors import PlacePoints, places_points, places_version
 
 from . import cells as model
 from .errors import CoverageError
@@ -146,6 +149,32 @@ def coverage_region_get(*, actor, code: str):
     return get_permitted(actor, "coverage.view", regions_all(), code=code)
 
 
+def coverage_at(at: datetime | None) -> datetime | None:
+    """`at` as an aware moment: a naive one is local time (the default zone, Asia/Shanghai)."""
+    if at is not None and timezone.is_naive(at):
+        return timezone.make_aware(at, timezone.get_default_timezone())
+    return at
+
+
+def qualifying_places(
+    *,
+    at: datetime | None = None,
+    amenity: str | None = None,
+    include_partners: bool = False,
+    now: datetime | None = None,
+) -> PlacePoints:
+    """The places that count for coverage: every active station anywhere; with `at` only those
+    open at that moment, with `amenity` only those having it (by the nearby index's own hours
+    and amenity logic); partner places too with `include_partners`. An unknown amenity is
+    refused (field `amenity`)."""
+    return places_points(
+        open_at=at,
+        amenity_codes=[amenity] if amenity else [],
+        include_partners=include_partners,
+        now=now,
+    )
+
+
 def coverage_compute(
     *,
     region,
@@ -159,8 +188,9 @@ def coverage_compute(
     """The coverage of `region` (see the module's docstring for the model). Exact: the same
     answer as measuring every cell against every qualifying place. Answers are kept per process
     while the places, the regions and the population grid stay as they were; their arrays are
-    read-only."""
+    read-only. A naive `at` is local time (`coverage_at`)."""
     now = now or timezone.now()
+    at = coverage_at(at)
     if at is not None:
         tz = timezone.get_default_timezone()
         since = datetime.combine(timezone.localdate(now, tz), time(0), tz)
@@ -245,12 +275,7 @@ def _compute(
     cell_community = np.concatenate(owner)
     cell_lat, cell_lng = np.concatenate(lats), np.concatenate(lngs)
 
-    places = places_points(
-        open_at=at,
-        amenity_codes=[amenity] if amenity else [],
-        include_partners=include_partners,
-        now=now,
-    )
+    places = qualifying_places(at=at, amenity=amenity, include_partners=include_partners, now=now)
     reach = model.reach_m(mode, minutes)
     nearest = model.nearest_m(cell_lat, cell_lng, places.lat, places.lng)
     covered = nearest <= reach

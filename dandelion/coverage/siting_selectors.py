@@ -8,13 +8,18 @@ then the solver (`siting`). Reads only: nothing is stored.
 - **Candidates**: `partners` (active partner places in the region), `communities` (each
   community's centre, or the mean of its cells' centres when it has none) or `cells` (the
   centre of every coverage cell of the region, covered or not).
+- **Already covered** is what `coverage_compute` says for the same `at`, `amenity` and
+  `include_partners` (it alone decides which places count: `selectors.qualifying_places`), so
+  "where should the next night station go" (`at` 22:00) or "where is battery swap missing"
+  (`amenity`) start from the cells `GET /coverage` reports uncovered for those inputs.
 - A candidate covers a cell when the haversine distance between them is ≤ the reach: the
-  coverage model's own rule, so `after` is what `GET /coverage` will say once the sites are
-  stations (for every-day coverage, without `at` or `amenity`).
+  coverage model's own rule, so `after` is what `GET /coverage` will say, for the same inputs,
+  once the sites are stations open at `at` with the amenity.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from itertools import islice
 
 import h3
 import numpy as np
@@ -30,7 +35,7 @@ from . import siting
 from .cells import reach_m
 from .demand import DEMAND_RESOLUTION, demand_by_cell, demand_per_fine_cell, demand_window
 from .errors import CoverageError
-from .selectors import Coverage, coverage_compute, coverage_region_get
+from .selectors import Coverage, coverage_compute, coverage_region_get, qualifying_places
 
 CANDIDATE_SOURCES = ("partners", "communities", "cells")
 WEIGHTS = ("population", "demand")
@@ -77,6 +82,9 @@ class Siting:
     candidate_count: int
     weight: str
     days: int | None
+    at: datetime | None
+    amenity: str | None
+    include_partners: bool
     population: int
     weight_total: float
     before: Totals
@@ -94,8 +102,19 @@ def _invalid(field_name: str, message) -> InvalidInput:
     return InvalidInput(
         message,
         code=CoverageError.INVALID_PARAMETERS,
-        errors=[field_error(field_name, CoverageError.INVALID_PARAMETERS, message)],
+        errors=[
+            field_error(
+                field_name, CoverageError.INVALID_PARAMETERS, message, loc=["body", field_name]
+            )
+        ],
     )
+
+
+def _in_body(exc: InvalidInput) -> None:
+    """Coverage's checks place their fields in the query; siting's inputs are the body's."""
+    for item in exc.errors:
+        if item["loc"][:1] == ["query"]:
+            item["loc"] = ["body", *item["loc"][1:]]
 
 
 def _share(part: float, whole: float) -> float | None:
@@ -155,11 +174,16 @@ def siting_suggest(
     candidates: str = "cells",
     weight: str = "population",
     days: int = 30,
+    at: datetime | None = None,
+    amenity: str | None = None,
+    include_partners: bool = False,
     today: date | None = None,
     time_limit: float = siting.MILP_TIME_LIMIT_S,
 ) -> Siting:
     """The `add` new sites among `candidates` that cover the most uncovered weight in the
-    region (see the module's docstring), for staff who may see the region's coverage."""
+    region (see the module's docstring), for staff who may see the region's coverage. `at`,
+    `amenity` and `include_partners` choose the places that already cover a cell, exactly as
+    for `coverage_compute` (and are checked by it)."""
     region = coverage_region_get(actor=actor, code=region_code)
     if not 1 <= add <= ADD_MAX:
         raise _invalid("add", _("新增站点数应在 1 到 %(max)d 之间。") % {"max": ADD_MAX})
@@ -169,7 +193,18 @@ def siting_suggest(
         raise _invalid("weight", _("权重应为 population 或 demand。"))
     if not 1 <= days <= DAYS_MAX:
         raise _invalid("days", _("天数应在 1 到 %(max)d 之间。") % {"max": DAYS_MAX})
-    coverage = coverage_compute(region=region, mode=mode, minutes=minutes)
+    try:
+        coverage = coverage_compute(
+            region=region,
+            mode=mode,
+            minutes=minutes,
+            at=at,
+            amenity=amenity,
+            include_partners=include_partners,
+        )
+    except InvalidInput as exc:
+        _in_body(exc)
+        raise
     people = coverage.cell_people
     if weight == "demand":
         since, until = demand_window(days=days, today=today)
@@ -226,6 +261,9 @@ def siting_suggest(
         candidate_count=len(found.source_ids),
         weight=weight,
         days=days if weight == "demand" else None,
+        at=coverage.at,
+        amenity=coverage.amenity,
+        include_partners=coverage.include_partners,
         population=round(population),
         weight_total=round(weight_total, 2),
         before=Totals(
@@ -275,8 +313,9 @@ def community_boundaries(*, region) -> dict[str, dict]:
 
 
 def stations_around(*, coverage: Coverage) -> list[list]:
-    """[lat, lng, name] of the active stations that can reach the region's cells (within the
-    reach of its box), at most `MAP_STATIONS_MAX`, for the map."""
+    """[lat, lng, name] of the stations that count for `coverage` (active; open at its `at`,
+    with its amenity) and can reach the region's cells (within the reach of its box), at most
+    `MAP_STATIONS_MAX`, for the map."""
     if not len(coverage.cell_ids):
         return []
     reach = reach_m(coverage.mode, coverage.minutes)
@@ -286,5 +325,10 @@ def stations_around(*, coverage: Coverage) -> list[list]:
     _s, _w, north, east = bbox_for_radius(
         float(coverage.cell_lat.max()), float(coverage.cell_lng.max()), reach
     )
-    rows = station_list(bbox=(west, south, east, north)).values_list("lat", "lng", "name")
-    return [[lat, lng, name] for lat, lng, name in rows[:MAP_STATIONS_MAX]]
+    rows = station_list(bbox=(west, south, east, north)).values_list("id", "lat", "lng", "name")
+    if coverage.at is None and coverage.amenity is None:
+        return [[lat, lng, name] for _id, lat, lng, name in rows[:MAP_STATIONS_MAX]]
+    places = qualifying_places(at=coverage.at, amenity=coverage.amenity)
+    counted = set(places.ids[places.is_station].tolist())
+    found = (row for row in rows.iterator() if row[0] in counted)
+    return [[lat, lng, name] for _id, lat, lng, name in islice(found, MAP_STATIONS_MAX)]

@@ -1,5 +1,6 @@
 """`POST /coverage/siting`: where k new stations would reach the most people (or searches)."""
 
+from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
@@ -8,6 +9,7 @@ from ninja import Field, Router, Schema
 from dandelion.core.api import problems
 
 from .. import selectors, siting, siting_selectors
+from .coverage import AmenityCode, IncludePartners, OpenAt
 
 router = Router(tags=["coverage"])
 
@@ -32,6 +34,11 @@ class SitingIn(Schema):
     days: int = Field(
         30, ge=1, le=siting_selectors.DAYS_MAX, description="Days of demand (weight=demand)"
     )
+    # Which existing places already cover a cell: the same inputs, checks and meaning as
+    # GET /coverage's.
+    at: OpenAt = None
+    amenity: AmenityCode = None
+    include_partners: IncludePartners = False
 
 
 class SitingTotalsOut(Schema):
@@ -61,6 +68,9 @@ class SitingOut(Schema):
     candidate_count: int
     weight: str
     days: int | None
+    at: datetime | None
+    amenity: str | None
+    include_partners: bool
     population: int
     weight_total: float
     before: SitingTotalsOut
@@ -80,8 +90,14 @@ class SitingOut(Schema):
 
 DESCRIPTION = f"""The maximal covering location problem: choose at most `add` new sites among
 the candidates so that the most weight not yet covered is within reach (the coverage model of
-`GET /coverage`: haversine ≤ speed × minutes ÷ 1.3; every active station stays).
+`GET /coverage`: haversine ≤ speed × minutes ÷ 1.3; the existing places stay).
 
+- **Not yet covered** is what `GET /coverage` reports for the same `at`, `amenity` and
+  `include_partners`: the places that count are every active station, with `at` only those
+  open at that moment, with `amenity` only those having it, with `include_partners` partner
+  places too (checked as there: `at` from the start of today to 7 days on, a known amenity).
+  So `at=…T22:00` answers where the next night station should go, `amenity=battery_swap` where
+  battery swap is missing; `after` is what coverage will report once the sites are such places.
 - Solved exactly as a mixed-integer program by HiGHS (SciPy) within a time budget
   ({siting.MILP_TIME_LIMIT_S:g} s) when it has at most {siting.MILP_MAX_NONZEROS:,} cell–site
   pairs: `solver: milp`, `optimal: true`.
@@ -116,6 +132,9 @@ def coverage_siting(request: HttpRequest, payload: SitingIn):
         candidates=payload.candidates,
         weight=payload.weight,
         days=payload.days,
+        at=payload.at,
+        amenity=payload.amenity,
+        include_partners=payload.include_partners,
     )
     return siting_payload(result)
 
@@ -131,6 +150,9 @@ def siting_payload(result: siting_selectors.Siting) -> dict:
         "candidate_count": result.candidate_count,
         "weight": result.weight,
         "days": result.days,
+        "at": result.at,
+        "amenity": result.amenity,
+        "include_partners": result.include_partners,
         "population": result.population,
         "weight_total": result.weight_total,
         "before": vars(result.before),

@@ -129,6 +129,10 @@ def test_the_pages_speak_english(admin, communities):
         "Siting suggestions",
         "Suggest sites",
         "Export to Excel",
+        "Existing stations open at",
+        "Existing stations must have",
+        "Any amenities",
+        "Coverage counts every station in operation",
     ):
         assert words in page
     assert "选址建议" not in page
@@ -153,3 +157,79 @@ def test_a_demand_siting_draws_the_searches(admin, communities):
     assert len(config["sites"]) == 1
     plain = admin.get(MAP, {"region": "360403", "add": 1}).context["map_config"]
     assert plain["demand"] == []
+
+
+def test_the_siting_tool_counts_only_stations_open_at_a_time_with_an_amenity(
+    admin, communities, make_station
+):
+    from datetime import time
+
+    from django.utils import timezone
+
+    # A daytime battery-swap station in the third community; the fixture's station is 24-hour.
+    make_station(
+        lat=29.725,
+        lng=116.0,
+        amenities=["battery_swap"],
+        hours=[(d, time(8), time(20)) for d in range(7)],
+    )
+    every = admin.get(MAP, {"region": "360403", "add": 1}).context["siting"]
+    assert every.at is None and every.amenity is None
+
+    by_day = admin.get(
+        MAP, {"region": "360403", "add": 1, "at": "12:00", "amenity": "battery_swap"}
+    ).context["siting"]
+    response = admin.get(
+        MAP, {"region": "360403", "add": 1, "at": "22:00", "amenity": "battery_swap"}
+    )
+
+    assert response.status_code == 200
+    siting = response.context["siting"]
+    assert timezone.localtime(siting.at).strftime("%H:%M") == "22:00"
+    assert timezone.localtime(siting.at).date() == timezone.localdate()
+    assert siting.amenity == "battery_swap"
+    # No battery-swap station is open at 22:00: nothing is covered yet; at noon one is.
+    assert siting.before.covered_population == 0
+    assert 0 < by_day.before.covered_population < every.before.covered_population
+    # The map shows what the siting started from, and only the stations that count.
+    assert response.context["coverage"] is siting.coverage
+    assert response.context["map_config"]["stations"] == []
+    assert (
+        len(admin.get(MAP, {"region": "360403", "add": 1}).context["map_config"]["stations"]) == 2
+    )
+    page = response.content.decode()
+    assert 'name="at" value="22:00"' in page
+    assert '<option value="battery_swap" selected>' in page
+    assert "已覆盖按今天 22:00 开放且有「电动车换电」的驿站计算" in page
+    assert "at=22%3A00&amp;amenity=battery_swap" in page  # the export asks the same
+    export = admin.get(
+        SITING_XLSX, {"region": "360403", "add": 1, "at": "22:00", "amenity": "battery_swap"}
+    )
+    assert export.status_code == 200
+
+
+def test_the_siting_tool_keeps_bad_input_beside_its_fields(admin, communities):
+    response = admin.get(
+        MAP, {"region": "360403", "add": 2, "at": "25:99", "amenity": "battery_swap"}
+    )
+    assert response.status_code == 200 and response.context["siting"] is None
+    assert response.context["siting_form"].errors["at"]
+    assert response.context["coverage"] is not None  # the map still shows the coverage
+    page = response.content.decode()
+    assert 'name="at" value="25:99"' in page and 'value="2"' in page
+    assert '<option value="battery_swap" selected>' in page
+
+    response = admin.get(
+        MAP, {"region": "360403", "add": 2, "at": "22:00", "amenity": "teleporter"}
+    )
+    assert response.context["siting"] is None
+    assert response.context["siting_form"].errors["amenity"]
+    assert 'name="at" value="22:00"' in response.content.decode()
+
+
+def test_the_siting_time_starts_at_the_maps_hour(admin, communities):
+    page = admin.get(MAP, {"region": "360403", "at_hour": 3}).content.decode()
+    assert 'name="at" value="03:00"' in page
+    assert '<input type="hidden" name="at_hour" value="3">' in page
+    page = admin.get(MAP, {"region": "360403"}).content.decode()
+    assert 'type="time" name="at"' in page and 'name="at" value=' not in page
