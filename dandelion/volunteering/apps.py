@@ -10,14 +10,17 @@ class VolunteeringConfig(AppConfig):
     def ready(self) -> None:
         from dandelion.accounts.services import register_export_section
         from dandelion.core import console, h5
+        from dandelion.core.events import subscribe
         from dandelion.core.periodic import register_periodic
         from dandelion.core.permissions import can
         from dandelion.notifications.services import register_kind
 
-        from . import permissions
+        from . import handlers, permissions
+        from .events import ActivityPublished
         from .services import activities_finish_due
 
         permissions.register()
+        subscribe(ActivityPublished, handlers.activity_recommend)
         register_periodic(
             "volunteering.finish_activities", every_seconds=600, run=activities_finish_due
         )

@@ -21,3 +21,50 @@ class HoursConfirmed(Event):
     region_code: str
     title: str
     ended_at: datetime
+
+
+@declare
+class ActivityPublished(Event):
+    """An organiser published an activity: sign-ups open (`services.activity_publish`);
+    `occurred_at` is the publication. The volunteers it suits are told (为我推荐), by a
+    subscriber (`handlers.activity_recommend`)."""
+
+    name = "volunteering.activity_published"
+
+    activity_id: int
+    organisation_id: int
+    region_code: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+@declare
+class ActivityCancelled(Event):
+    """An organiser cancelled an activity, a draft or a published one
+    (`services.activity_cancel`); `occurred_at` is the cancellation, `previous_status` what the
+    activity was."""
+
+    name = "volunteering.activity_cancelled"
+
+    activity_id: int
+    organisation_id: int
+    region_code: str
+    previous_status: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+@declare
+class ActivityFinished(Event):
+    """A published activity finished: its organiser said so, or the periodic job did a while
+    after its end (`services.activity_finish`, `services.activities_finish_due`); `occurred_at`
+    is then."""
+
+    name = "volunteering.activity_finished"
+
+    activity_id: int
+    organisation_id: int
+    region_code: str
+    starts_at: datetime
+    ends_at: datetime

@@ -9,6 +9,7 @@ from .activities import (
     activity_create,
     activity_finish,
     activity_publish,
+    activity_recommendation_send,
     activity_update,
     volunteers_matching,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "activity_create",
     "activity_finish",
     "activity_publish",
+    "activity_recommendation_send",
     "activity_update",
     "attendance_arrive",
     "attendance_confirm",

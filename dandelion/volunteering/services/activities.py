@@ -1,7 +1,8 @@
 """Activities (志愿活动): create and change them, and move them through `workflow.ACTIVITY`
-(publish, cancel, finish), telling the volunteers concerned."""
+(publish, cancel, finish), announcing each move (`events`) and telling the volunteers
+concerned."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -17,12 +18,14 @@ from dandelion.core.errors import (
     field_error,
     validated_save,
 )
+from dandelion.core.events import publish
 from dandelion.core.permissions import can
 from dandelion.core.workflow import SYSTEM, transition
 from dandelion.notifications.services import notification_send
 from dandelion.orgs import selectors as orgs_selectors
 
 from ..errors import VolunteeringError
+from ..events import ActivityCancelled, ActivityFinished, ActivityPublished
 from ..models import Activity, ActivityEvent, SignUp
 from ..workflow import ACTIVITY, ORGANISER
 from .signups import promote_waiting
@@ -202,16 +205,36 @@ def _activities() -> Any:
     return Activity.objects.select_related("organisation", "region")
 
 
+def activity_recommendation_send(activity: Activity) -> list:
+    """Tell the volunteers a published activity suits (`volunteers_matching`: their inbox, and
+    SMS/WeChat if on), each once however often it is called; for the subscriber of
+    `ActivityPublished` (`handlers.activity_recommend`)."""
+    return notification_send(
+        recipients=volunteers_matching(activity),
+        kind="volunteering.activity_published",
+        params={
+            "title": activity.title,
+            "organisation": activity.organisation.name,
+            "starts_at": timezone.localtime(activity.starts_at).strftime("%m-%d %H:%M"),
+        },
+        url=f"/volunteer/activities/{activity.pk}/",
+        once=True,
+    )
+
+
 @transaction.atomic
 def activity_publish(*, actor, activity: Activity) -> Activity:
-    """Open sign-ups and tell the matching volunteers (their inbox, and SMS/WeChat if on)."""
+    """Open sign-ups and announce it (`ActivityPublished`); its subscriber tells the matching
+    volunteers once the publication is committed."""
 
     def not_started(locked: Activity, move) -> None:
         if locked.starts_at <= timezone.now():
             raise Conflict(_("活动已经开始，不能再发布。"), code=VolunteeringError.ACTIVITY_STARTED)
 
+    now = timezone.now()
+
     def published_at(locked: Activity, move) -> list[str]:
-        locked.published_at = timezone.now()
+        locked.published_at = now
         return ["published_at", "updated_at"]
 
     locked = transition(
@@ -222,19 +245,21 @@ def activity_publish(*, actor, activity: Activity) -> Activity:
         actor_role=ORGANISER,
         event_model=ActivityEvent,
         event_fk="activity",
+        at=now,
         guard=not_started,
         changes=published_at,
         queryset=_activities(),
     ).obj
-    notification_send(
-        recipients=volunteers_matching(locked),
-        kind="volunteering.activity_published",
-        params={
-            "title": locked.title,
-            "organisation": locked.organisation.name,
-            "starts_at": timezone.localtime(locked.starts_at).strftime("%m-%d %H:%M"),
-        },
-        url=f"/volunteer/activities/{locked.pk}/",
+    publish(
+        ActivityPublished(
+            occurred_at=now,
+            activity_id=locked.pk,
+            organisation_id=locked.organisation_id,
+            region_code=locked.region.code,
+            title=locked.title,
+            starts_at=locked.starts_at,
+            ends_at=locked.ends_at,
+        )
     )
     return locked
 
@@ -255,7 +280,8 @@ def activity_cancel(*, actor, activity: Activity, reason: str) -> Activity:
         locked.cancel_reason = reason
         return ["cancel_reason", "updated_at"]
 
-    locked = transition(
+    now = timezone.now()
+    moved = transition(
         ACTIVITY,
         activity,
         "cancel",
@@ -264,9 +290,22 @@ def activity_cancel(*, actor, activity: Activity, reason: str) -> Activity:
         event_model=ActivityEvent,
         event_fk="activity",
         note=reason,
+        at=now,
         changes=cancel_reason,
         queryset=_activities(),
-    ).obj
+    )
+    locked = moved.obj
+    publish(
+        ActivityCancelled(
+            occurred_at=now,
+            activity_id=locked.pk,
+            organisation_id=locked.organisation_id,
+            region_code=locked.region.code,
+            previous_status=moved.source,
+            starts_at=locked.starts_at,
+            ends_at=locked.ends_at,
+        )
+    )
     signed = [
         s.user
         for s in locked.signups.filter(status__in=SignUp.OPEN_STATUSES).select_related("user")
@@ -289,10 +328,24 @@ def _touched(locked: Activity, move) -> list[str]:
     return ["updated_at"]
 
 
+def _finished_announce(activity: Activity, at: datetime) -> None:
+    publish(
+        ActivityFinished(
+            occurred_at=at,
+            activity_id=activity.pk,
+            organisation_id=activity.organisation_id,
+            region_code=activity.region.code,
+            starts_at=activity.starts_at,
+            ends_at=activity.ends_at,
+        )
+    )
+
+
 @transaction.atomic
 def activity_finish(*, actor, activity: Activity) -> Activity:
     """The organiser finishes an activity that has started."""
-    return transition(
+    now = timezone.now()
+    locked = transition(
         ACTIVITY,
         activity,
         "finish",
@@ -300,10 +353,13 @@ def activity_finish(*, actor, activity: Activity) -> Activity:
         actor_role=ORGANISER,
         event_model=ActivityEvent,
         event_fk="activity",
+        at=now,
         guard=_started,
         changes=_touched,
         queryset=_activities(),
     ).obj
+    _finished_announce(locked, now)
+    return locked
 
 
 def activities_finish_due() -> int:
@@ -313,9 +369,10 @@ def activities_finish_due() -> int:
     ).values_list("pk", flat=True)[:200]
     done = 0
     for activity in Activity.objects.filter(pk__in=list(due)):
+        now = timezone.now()
         try:
             with transaction.atomic():
-                transition(
+                locked = transition(
                     ACTIVITY,
                     activity,
                     "finish",
@@ -324,8 +381,11 @@ def activities_finish_due() -> int:
                     event_model=ActivityEvent,
                     event_fk="activity",
                     note="auto",
+                    at=now,
                     changes=_touched,
-                )
+                    queryset=_activities(),
+                ).obj
+                _finished_announce(locked, now)
         except Conflict:  # cancelled or finished by someone meanwhile
             continue
         done += 1

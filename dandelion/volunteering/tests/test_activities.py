@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from dandelion.accounts.services import worker_profile_update
 from dandelion.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dandelion.notifications.models import Notification
 from dandelion.orgs.models import Membership
@@ -61,28 +62,85 @@ def test_only_the_organisations_leaders_and_region_admins_publish(world, make_ac
     assert make_activity(actor=world.admin_x).status == "published"
 
 
-def test_publishing_tells_matching_volunteers(world, make_activity, volunteers, make_worker):
-    far = make_worker(name="濂溪志愿者", street=world.street_l)
-    from dandelion.accounts.services import worker_profile_update
-
-    worker_profile_update(user=far, changes={"is_volunteer": True})
-    activity = make_activity()
-    told = set(
+def _told() -> set[int]:
+    return set(
         Notification.objects.filter(kind="volunteering.activity_published").values_list(
             "recipient_id", flat=True
         )
     )
-    assert told == {v.pk for v in volunteers}
+
+
+def test_publishing_tells_matching_volunteers(
+    world, make_activity, volunteers, make_worker, django_capture_on_commit_callbacks
+):
+    far = make_worker(name="濂溪志愿者", street=world.street_l)
+    worker_profile_update(user=far, changes={"is_volunteer": True})
+    with django_capture_on_commit_callbacks(execute=True):
+        activity = make_activity()
+    assert _told() == {v.pk for v in volunteers}
     assert activity.events.last().to_state == "published"
     # Wanting a skill narrows it to those who have it.
     Notification.objects.all().delete()
-    make_activity(skills=["急救"])
-    told = set(
-        Notification.objects.filter(kind="volunteering.activity_published").values_list(
-            "recipient_id", flat=True
-        )
+    with django_capture_on_commit_callbacks(execute=True):
+        make_activity(skills=["急救"])
+    assert _told() == {volunteers[0].pk}
+
+
+def test_the_volunteers_are_told_by_the_published_event_once(
+    world, make_activity, volunteers, django_capture_on_commit_callbacks
+):
+    """`activity_publish` announces `volunteering.activity_published`; its subscriber tells the
+    volunteers once the publication commits (a rollback tells nobody), and a redelivered event
+    tells nobody twice."""
+    from dandelion.core import events
+    from dandelion.volunteering.events import ActivityPublished
+
+    seen: list[ActivityPublished] = []
+    events.subscribe(ActivityPublished, seen.append)
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            activity = make_activity()
+        assert _told() == set()  # not before the commit
+        for callback in callbacks:
+            callback()
+    finally:
+        events._handlers[ActivityPublished.name].remove(seen.append)
+    [event] = seen
+    assert (event.activity_id, event.region_code) == (activity.pk, activity.region.code)
+    assert (event.title, event.starts_at, event.ends_at) == (
+        activity.title,
+        activity.starts_at,
+        activity.ends_at,
     )
-    assert told == {volunteers[0].pk}
+    assert _told() == {v.pk for v in volunteers}
+    [note] = Notification.objects.filter(
+        kind="volunteering.activity_published", recipient=volunteers[0]
+    )
+    assert note.params["title"] == "驿站清洁日" and note.params["organisation"] == "甘棠骑手志愿队"
+    assert note.url == f"/volunteer/activities/{activity.pk}/"
+    events.deliver(ActivityPublished.name, event.model_dump(mode="json"))
+    assert Notification.objects.filter(kind="volunteering.activity_published").count() == 3
+
+
+def test_a_team_only_activity_is_recommended_to_its_members_only(
+    world, make_activity, volunteers, django_capture_on_commit_callbacks
+):
+    membership_approve(membership=world.request_x, actor=world.leader_x)
+    worker_profile_update(user=world.worker_x, changes={"is_volunteer": True})
+    with django_capture_on_commit_callbacks(execute=True):
+        make_activity(visibility="team")
+    assert _told() == {world.worker_x.pk}
+
+
+def test_an_activity_cancelled_before_its_event_arrives_is_recommended_to_nobody(
+    world, make_activity, volunteers, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        activity = make_activity()
+    activity_cancel(actor=world.leader_x, activity=activity, reason="暴雨预警")
+    for callback in callbacks:
+        callback()
+    assert _told() == set()
 
 
 def test_illegal_moves_are_conflicts_naming_the_state(world, make_activity):
