@@ -4,10 +4,11 @@ current from the domain events.
 A refresh replaces every cell of the chosen measures, regions and days with the rows' own
 grouped counts (`sources.source_rows`), in one transaction. That makes every update
 idempotent by construction: an event delivered twice, a periodic sweep over the same day, or
-a rebuild all leave the same cells, equal to a recount of the rows. The event handlers refresh
-the (region, day) an event names, so a new visit or rating shows within the delivery of its
-event; the periodic sweep catches what no event announces (a registration, a new station, a
-report's status) within `SWEEP_SECONDS`.
+a rebuild all leave the same cells, equal to a recount of the rows. The event handlers (the
+`on_*` functions at the end, subscribed in `apps.py`) refresh the (region, day) an event names,
+or a small stock's cells of the region whole, so a new visit, registration or station shows
+within the delivery of its event; the periodic sweep catches, within `SWEEP_SECONDS`, what no
+event announces (rows written outside the services: the admin, a data fix).
 """
 
 from collections.abc import Iterable
@@ -344,6 +345,14 @@ def _refresh_for(measures: Iterable[str], region_code: str, moment: datetime) ->
     figures_refresh(measures=measures, codes=[region_code], day_from=day, day_to=day, zone=zone)
 
 
+def _refresh_whole(measures: Iterable[str], *codes: str | None) -> None:
+    """Refresh every cell of `measures` in the regions `codes` (None and repeats skipped): for
+    small stocks dated by creation (or decision), whose cell an event's change moves without
+    naming its day. Each region is refreshed in its own time zone."""
+    for code in dict.fromkeys(c for c in codes if c):
+        figures_refresh(measures=measures, codes=[code], zone=region_zone(code))
+
+
 def on_visit_recorded(event) -> None:
     _refresh_for(("visits", "visitors"), event.region_code, event.occurred_at)
 
@@ -404,3 +413,68 @@ def on_service_logged(event) -> None:
         day_to=event.date,
         zone=zone,
     )
+
+
+def on_station_changed(event) -> None:
+    # A station counts under its status, kind, origin, 24-hour opening and stars on the day it
+    # was created: the cells of the region it is in (and left) are refreshed whole.
+    _refresh_whole(("stations",), event.region_code, event.previous_region_code)
+
+
+def on_partner_changed(event) -> None:
+    _refresh_whole(("partners",), event.region_code, event.previous_region_code)
+
+
+def on_worker_registered(event) -> None:
+    _refresh_for(("workers",), event.region_code, event.occurred_at)
+
+
+def on_worker_profile_changed(event) -> None:
+    # A worker counts under their street and occupation on the day they registered: that
+    # day's cells of the street they work in, and of the one they left. (Registered workers
+    # are the one large stock: the event names the day, so the whole region is not recounted.)
+    for code in (event.region_code, event.previous_region_code):
+        if code:  # no previous street when they did not move
+            _refresh_for(("workers",), code, event.registered_at)
+
+
+def on_organisation_changed(event) -> None:
+    # Teams and branches count on their creation day while active; a branch's confirmed party
+    # members count in the branch's region, so they follow a branch that moves.
+    _refresh_whole(
+        ("teams", "branches", "party_members"), event.region_code, event.previous_region_code
+    )
+
+
+def on_party_membership_changed(event) -> None:
+    _refresh_whole(("party_members",), event.region_code)
+
+
+def on_wish_posted(event) -> None:
+    _refresh_for(("wishes_posted",), event.region_code, event.occurred_at)
+
+
+def on_wish_fulfilled(event) -> None:
+    _refresh_for(("wishes_fulfilled",), event.region_code, event.occurred_at)
+
+
+def on_problem_raised(event) -> None:
+    _refresh_for(("problems_raised",), event.region_code, event.occurred_at)
+
+
+def on_problem_closed(event) -> None:
+    _refresh_for(("problems_solved",), event.region_code, event.occurred_at)
+
+
+def on_activity_changed(event) -> None:
+    # Published, cancelled or finished: an activity counts on the day it ends.
+    _refresh_for(("activities",), event.region_code, event.ends_at)
+
+
+def on_redemption_issued(event) -> None:
+    _refresh_for(("redemptions", "points_redeemed"), event.region_code, event.occurred_at)
+
+
+def on_redemption_cancelled(event) -> None:
+    # A cancelled redemption leaves the day it was issued on.
+    _refresh_for(("redemptions", "points_redeemed"), event.region_code, event.issued_at)

@@ -59,3 +59,48 @@ class ServiceLogged(Event):
     kind: str
     people_served: int
     bottles: int | None
+
+
+@declare
+class StationChanged(Event):
+    """A station was created (`created`), or changed what it is or where: its status, kind,
+    origin, 24-hour opening or region (`services.station_create`, `station_update`,
+    `place_set_weekly_hours`; nothing is announced for other fields, and stars are
+    `StarsChanged`). `changed` names the fields that changed (empty on creation);
+    `previous_region_code` is the region before a move (None otherwise). `occurred_at` is then."""
+
+    name = "stations.station_changed"
+
+    station_id: int
+    station_uuid: UUID
+    region_code: str
+    previous_region_code: str | None = None
+    city_code: str
+    status: str
+    kind: str
+    origin: str
+    is_24h: bool
+    created: bool = False
+    changed: tuple[str, ...] = ()
+
+
+@declare
+class PartnerChanged(Event):
+    """A partner place (合作场所) was created (`created`), or changed its status, kind, 24-hour
+    opening or region (`services.partner_create`, `partner_update`, `place_set_weekly_hours`;
+    nothing is announced for other fields). `changed` names the fields that changed (empty on
+    creation); `previous_region_code` is the region before a move (None otherwise).
+    `occurred_at` is then."""
+
+    name = "stations.partner_changed"
+
+    partner_id: int
+    partner_uuid: UUID
+    region_code: str
+    previous_region_code: str | None = None
+    city_code: str
+    status: str
+    kind: str
+    is_24h: bool
+    created: bool = False
+    changed: tuple[str, ...] = ()

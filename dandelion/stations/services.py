@@ -33,7 +33,7 @@ from dandelion.core.photos import atomic_with_files, photo_process
 from dandelion.core.ratelimit import Limit, rate_limits_consume, rates_parse
 
 from .errors import StationsError
-from .events import ServiceLogged, StarsChanged, VisitRecorded
+from .events import PartnerChanged, ServiceLogged, StarsChanged, StationChanged, VisitRecorded
 from .models import (
     STARS_MAX,
     Amenity,
@@ -52,6 +52,9 @@ from .selectors import visit_day, visit_location_check, visits_around
 PLACE_FIELDS = {"name", "region", "address", "lat", "lng", "phone", "is_24h", "status"}
 STATION_FIELDS = PLACE_FIELDS | {"kind", "origin", "host_org_name", "area_m2", "seats", "notes"}
 PARTNER_FIELDS = PLACE_FIELDS | {"kind", "offer"}
+# What a place is and where (what the figures count it by): a change of these is announced.
+STATION_STANDING = ("status", "kind", "origin", "is_24h", "region")
+PARTNER_STANDING = ("status", "kind", "is_24h", "region")
 
 
 def _apply(place: Station | PartnerPlace, allowed: set[str], fields: dict[str, Any]) -> None:
@@ -86,6 +89,48 @@ def _validated_save(place) -> None:
     validated_save(place, code=StationsError.INVALID_PLACE)
 
 
+def _standing(place: Station | PartnerPlace) -> dict[str, Any]:
+    fields = STATION_STANDING if isinstance(place, Station) else PARTNER_STANDING
+    return {f: place.region_id if f == "region" else getattr(place, f) for f in fields}
+
+
+def _place_announce(
+    place: Station | PartnerPlace,
+    *,
+    before: dict[str, Any] | None = None,
+    previous_region_code: str | None = None,
+) -> None:
+    """Announce, on commit, a place created (`before` None) or changed in what it is or where
+    (`before`: its `_standing` until now); nothing when none of that changed."""
+    after = _standing(place)
+    changed = () if before is None else tuple(f for f in after if after[f] != before[f])
+    if before is not None and not changed:
+        return
+    common = {
+        "occurred_at": timezone.now(),
+        "region_code": place.region.code,
+        "previous_region_code": previous_region_code if "region" in changed else None,
+        "city_code": place.city_code,
+        "status": place.status,
+        "kind": place.kind,
+        "is_24h": place.is_24h,
+        "created": before is None,
+        "changed": changed,
+    }
+    if isinstance(place, Station):
+        event = StationChanged(
+            station_id=place.pk, station_uuid=place.uuid, origin=place.origin, **common
+        )
+    else:
+        event = PartnerChanged(partner_id=place.pk, partner_uuid=place.uuid, **common)
+    publish(event)
+
+
+def _locked(model, pk: int):
+    """The place's row, locked (its own row only), with its region."""
+    return model.objects.select_for_update(of=("self",)).select_related("region").get(pk=pk)
+
+
 def amenities_by_codes(codes: Iterable[str]) -> list[Amenity]:
     codes = list(dict.fromkeys(codes))
     found = {a.code: a for a in Amenity.objects.filter(code__in=codes)}
@@ -115,6 +160,7 @@ def station_create(
     _apply(station, STATION_FIELDS, fields)
     _validated_save(station)
     station.amenities.set(amenities_by_codes(amenity_codes))
+    _place_announce(station)
     return station
 
 
@@ -122,11 +168,13 @@ def station_create(
 def station_update(
     *, station: Station, amenity_codes: Iterable[str] | None = None, **fields: Any
 ) -> Station:
-    station = Station.objects.select_for_update().get(pk=station.pk)
+    station = _locked(Station, station.pk)
+    before, region_code = _standing(station), station.region.code
     _apply(station, STATION_FIELDS, fields)
     _validated_save(station)
     if amenity_codes is not None:
         station.amenities.set(amenities_by_codes(amenity_codes))
+    _place_announce(station, before=before, previous_region_code=region_code)
     return station
 
 
@@ -139,6 +187,7 @@ def partner_create(
     _apply(partner, PARTNER_FIELDS, fields)
     _validated_save(partner)
     partner.amenities.set(amenities_by_codes(amenity_codes))
+    _place_announce(partner)
     return partner
 
 
@@ -146,11 +195,13 @@ def partner_create(
 def partner_update(
     *, partner: PartnerPlace, amenity_codes: Iterable[str] | None = None, **fields: Any
 ) -> PartnerPlace:
-    partner = PartnerPlace.objects.select_for_update().get(pk=partner.pk)
+    partner = _locked(PartnerPlace, partner.pk)
+    before, region_code = _standing(partner), partner.region.code
     _apply(partner, PARTNER_FIELDS, fields)
     _validated_save(partner)
     if amenity_codes is not None:
         partner.amenities.set(amenities_by_codes(amenity_codes))
+    _place_announce(partner, before=before, previous_region_code=region_code)
     return partner
 
 
@@ -175,7 +226,7 @@ def place_set_weekly_hours(
     """Replace the weekly intervals (weekday 0 = Monday; `closes <= opens` runs past midnight).
 
     The place's row lock serialises two editors, so the result is one editor's week, not a mix."""
-    place = type(place).objects.select_for_update().get(pk=place.pk)
+    place = _locked(type(place), place.pk)
     rows = []
     for weekday, opens, closes in intervals:
         if not 0 <= weekday <= 6 or opens == closes:
@@ -195,8 +246,10 @@ def place_set_weekly_hours(
     OpeningInterval.objects.filter(**_owner(place)).delete()
     OpeningInterval.objects.bulk_create(rows)
     if is_24h is not None and place.is_24h != is_24h:
+        before = _standing(place)
         place.is_24h = is_24h
         place.save(update_fields=["is_24h", "updated_at"])
+        _place_announce(place, before=before)
 
 
 @transaction.atomic

@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from dandelion.core.audit import audit_record
 from dandelion.core.errors import Conflict, CoreError, ErrorCode, InvalidInput, field_error
 from dandelion.core.errors import validated_save as _validated_save
+from dandelion.core.events import publish
 from dandelion.regions.selectors import region_find
 
 from ..errors import AccountsError
+from ..events import WorkerProfileChanged, WorkerRegistered
 from ..models import User, WorkerProfile
 from .sign_in import placeholder_display_name
 
@@ -192,6 +194,14 @@ def worker_register(
     _apply(profile, user, changes, now)
     _validated_save(profile)
     _audit_consent(user, profile)
+    publish(
+        WorkerRegistered(
+            occurred_at=profile.registered_at,
+            user_id=user.pk,
+            region_code=profile.work_region.code,
+            occupation=profile.occupation,
+        )
+    )
     return profile
 
 
@@ -201,9 +211,15 @@ def worker_profile_update(
 ) -> WorkerProfile:
     """Change some profile fields; `accept_policy_version` renews consent (after a new policy)."""
     now = now or timezone.now()
-    profile = WorkerProfile.objects.select_for_update().filter(user=user).first()
+    profile = (
+        WorkerProfile.objects.select_for_update()
+        .select_related("work_region")
+        .filter(user=user)
+        .first()
+    )
     if profile is None:
         raise Conflict(_("请先完成在线报到。"), code=AccountsError.REGISTRATION_REQUIRED)
+    previous_region, previous_occupation = profile.work_region, profile.occupation
     renewing = changes.get("accept_policy_version") is not None
     # A required answer can be changed but not emptied.
     _require(
@@ -217,4 +233,21 @@ def worker_profile_update(
     _validated_save(profile)
     if renewing:
         _audit_consent(user, profile)
+    moved = profile.work_region_id != previous_region.pk
+    changed = ("work_region",) * moved + ("occupation",) * (
+        profile.occupation != previous_occupation
+    )
+    if changed:
+        # The figures count a worker under their street and occupation.
+        publish(
+            WorkerProfileChanged(
+                occurred_at=now,
+                user_id=user.pk,
+                region_code=profile.work_region.code,
+                previous_region_code=previous_region.code if moved else None,
+                occupation=profile.occupation,
+                changed=changed,
+                registered_at=profile.registered_at,
+            )
+        )
     return profile

@@ -8,11 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.errors import CoreError, InvalidInput, field_error
+from dandelion.core.events import publish
 from dandelion.core.permissions import scope_queryset
 from dandelion.orgs.selectors import organisations_all
 from dandelion.regions.selectors import regions_all
 
 from ..errors import NeedsError
+from ..events import ProblemClosed, ProblemRaised
 from ..models import Consultation, Need, Problem, ProblemEvent
 from ..workflow import PROBLEM
 from .common import fallback_role, move, staff_role
@@ -86,6 +88,9 @@ def problem_create(
         created_by=actor,
     )
     problem.needs.set(needs)
+    publish(
+        ProblemRaised(occurred_at=problem.raised_at, problem_id=problem.pk, region_code=region.code)
+    )
     return problem
 
 
@@ -169,4 +174,13 @@ def problem_close(
         locked.closed_at = now
         return ["outcome", "closed_at"]
 
-    return _move(problem, action, actor=actor, note=outcome_text, now=now, changes=concluded)
+    problem = _move(problem, action, actor=actor, note=outcome_text, now=now, changes=concluded)
+    publish(
+        ProblemClosed(
+            occurred_at=now,
+            problem_id=problem.pk,
+            region_code=problem.region.code,
+            outcome=outcome,
+        )
+    )
+    return problem

@@ -15,7 +15,7 @@ from dandelion.core.workflow import SYSTEM
 from dandelion.notifications.services import notification_send
 
 from ..errors import NeedsError
-from ..events import WishPublished
+from ..events import WishFulfilled, WishPosted, WishPublished
 from ..models import MicroWish, MicroWishEvent, Need, WishPledge, WishPledgeEvent
 from ..selectors import wish_review_required
 from ..workflow import DISPATCHER, PLEDGE, PLEDGER, PUBLIC, REGION_ADMIN, WISH, WORKER
@@ -143,6 +143,15 @@ def wish_create(
                 field_error("need_id", NeedsError.ALREADY_A_WISH, _("这条诉求已经发布为微心愿"))
             ],
         ) from exc
+    publish(
+        WishPosted(
+            occurred_at=wish.created_at,
+            wish_id=wish.pk,
+            worker_id=wish.worker_id,
+            region_code=region.code,
+            state=wish.state,
+        )
+    )
     if wish.state == W.OPEN:
         wish_published(wish, at=wish.created_at)
     return wish
@@ -262,6 +271,14 @@ def wish_confirm(*, wish: MicroWish, actor, now: datetime | None = None) -> Micr
     """The worker who made the wish says it came true: the wish and its pledge are fulfilled."""
     now = now or timezone.now()
     wish = _wish_move(wish, "confirm", actor=actor, role=_wish_role(wish, actor), now=now)
+    publish(
+        WishFulfilled(
+            occurred_at=now,
+            wish_id=wish.pk,
+            worker_id=wish.worker_id,
+            region_code=wish.region.code,
+        )
+    )
     pledge = _active_pledge(wish)
     if pledge is not None:
         _pledge_move(pledge, "fulfil", actor=actor, role=WORKER, now=now)

@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from dandelion.core.audit import audit_record
 from dandelion.core.errors import Conflict, InvalidInput, field_error
+from dandelion.core.events import publish
 from dandelion.core.workflow import transition
 
 from ..errors import OrgsError
+from ..events import PartyMembershipChanged
 from ..models import Organisation, PartyMembership, PartyMembershipEvent
 from ..workflow import MEMBER, PARTY_MEMBERSHIP, PARTY_OFFICER
 
@@ -112,7 +114,21 @@ def _decide(party_membership: PartyMembership, action: str, *, actor, now) -> Pa
     party_membership.state = locked.state
     party_membership.decided_at, party_membership.decided_by = locked.decided_at, actor
     _audit(f"party_membership.{locked.state}", locked, actor)
+    party_membership_announce(locked, at=now)
     return locked
+
+
+def party_membership_announce(party_membership: PartyMembership, *, at, state: str = "") -> None:
+    """Announce, on commit, a decision on a declaration (or its erasure, `state` "erased")."""
+    publish(
+        PartyMembershipChanged(
+            occurred_at=at,
+            party_membership_id=party_membership.pk,
+            branch_id=party_membership.branch_id,
+            region_code=party_membership.branch.region.code,
+            state=state or party_membership.state,
+        )
+    )
 
 
 @transaction.atomic

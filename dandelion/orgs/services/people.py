@@ -8,6 +8,7 @@ from dandelion.core.audit import audit_record
 
 from ..models import Membership, PartyMembership
 from .memberships import membership_leave
+from .party import party_membership_announce
 
 
 def person_anonymise(user, actor, now: datetime) -> None:
@@ -26,4 +27,6 @@ def person_anonymise(user, actor, now: datetime) -> None:
             region_code=party_membership.branch.region.code,
             category="party",
         )
+        # Announced before the delete, while the row still has its id.
+        party_membership_announce(party_membership, at=now, state="erased")
         party_membership.delete()

@@ -18,11 +18,13 @@ from dandelion.core.errors import (
     NotFound,
     field_error,
 )
+from dandelion.core.events import publish
 from dandelion.core.permissions import scope_queryset
 from dandelion.core.workflow import SYSTEM, transition
 from dandelion.notifications.services import notification_send
 
 from ..errors import PointsError
+from ..events import RedemptionCancelled, RedemptionIssued
 from ..models import Redemption, RedemptionEvent, Reward, Transfer
 from ..selectors import redemption_to_fulfil
 from ..workflow import ISSUE, REDEMPTION, STAFF, WORKER
@@ -75,7 +77,7 @@ def reward_redeem(*, reward_id: int, user, idempotency_key: str) -> tuple[Redemp
             ],
         )
     reward = (
-        Reward.objects.select_related("station", "partner", "organisation")
+        Reward.objects.select_related("station", "partner", "organisation", "region")
         .filter(pk=reward_id)
         .first()
     )
@@ -167,6 +169,16 @@ def reward_redeem(*, reward_id: int, user, idempotency_key: str) -> tuple[Redemp
             actor=user,
             actor_role=WORKER,
             created_at=now,
+        )
+        publish(
+            RedemptionIssued(
+                occurred_at=now,
+                redemption_id=redemption.pk,
+                reward_id=reward.pk,
+                user_id=user.pk,
+                region_code=reward.region.code,
+                price=redemption.price,
+            )
         )
         return redemption, True
     raise Conflict(_("未能生成兑换码，请重试。"), code=PointsError.CODE_EXHAUSTED)
@@ -299,7 +311,19 @@ def redemption_cancel(*, redemption_id: int, actor) -> Redemption:
             actor, "redemption.cancel", Redemption.objects.select_related("reward", "user")
         ),
     )
-    return Redemption.objects.select_related(*RELATED).get(pk=moved.obj.pk)
+    cancelled = Redemption.objects.select_related(*RELATED).get(pk=moved.obj.pk)
+    publish(
+        RedemptionCancelled(
+            occurred_at=now,
+            redemption_id=cancelled.pk,
+            reward_id=cancelled.reward_id,
+            user_id=cancelled.user_id,
+            region_code=cancelled.reward.region.code,
+            price=cancelled.price,
+            issued_at=cancelled.created_at,
+        )
+    )
+    return cancelled
 
 
 def redemptions_expire(*, batch: int = 200) -> int:
