@@ -113,3 +113,32 @@ class FigurePerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_code} {self.grain}{self.start} {self.measure} #{self.person_id}"
+
+
+class PeopleCount(models.Model):
+    """How many people a whole month or year of a region holds for a distinct-people measure:
+    the number of rolled `FigurePerson` rows of that (measure, region, grain, start), kept
+    beside them so a period of exactly one month or one year reads one row, not one row per
+    person. Other periods count their `FigurePerson` rows (see `selectors`)."""
+
+    measure = models.CharField(_("指标"), max_length=32)
+    region_code = models.CharField(_("区划代码"), max_length=12)
+    grain = models.CharField(_("粒度"), max_length=1, choices=FigurePerson.Grain.choices)
+    start = models.DateField(_("起始日"))
+    people = models.BigIntegerField(_("人数"))
+
+    class Meta:
+        verbose_name = _("人数汇总")
+        verbose_name_plural = _("人数汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "grain", "start", "measure"],
+                name="figures_people_count_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(grain__in=("m", "y")), name="figures_people_count_grain"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.grain}{self.start} {self.measure}: {self.people}"

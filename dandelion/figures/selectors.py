@@ -22,7 +22,7 @@ from dandelion.core.errors import CoreError, InvalidInput, NotFound, field_error
 from dandelion.regions import selectors as regions_selectors
 from dandelion.reports import selectors as reports_selectors
 
-from .models import DailyFigure, FigurePerson
+from .models import DailyFigure, FigurePerson, PeopleCount
 from .schemas import MAX_SPAN_DAYS, FiguresOut
 from .services import LEVELS, region_zone, zone_of
 from .sources import PERSON_SOURCES, SOURCES, STOCKS, person_rows, source_rows
@@ -160,10 +160,18 @@ def _distinct_people(prefix: str, date_from: date, date_to: date) -> dict[str, i
 
     Each part is one range of the roll-up's unique index (measure, rolled, grain, region,
     start, person), which PostgreSQL answers from the index alone. A period of one whole year
-    or month is one part with one start, whose rows are each a different person: counted
-    without a distinct. Otherwise the parts are joined, made distinct and counted (an OR of the
-    parts would read the region's every row)."""
+    or month is one part with one start, whose size `PeopleCount` holds; a single day's rows
+    are each a different person, counted without a distinct. Otherwise the parts are joined,
+    made distinct and counted (an OR of the parts would read the region's every row)."""
     parts = _distinct_parts(date_from, date_to)
+    if len(parts) == 1 and len(parts[0][1]) == 1 and parts[0][0] != "d":
+        # Exactly one whole month or year: its stored size.
+        ((grain, (start,)),) = parts
+        return dict(
+            PeopleCount.objects.filter(region_code=prefix, grain=grain, start=start).values_list(
+                "measure", "people"
+            )
+        )
     one_set = len(parts) == 1 and len(parts[0][1]) == 1
     selects = []
     params: list = []
@@ -494,6 +502,10 @@ def figures_differences(*, region_code: str | None = None, limit: int = 1000) ->
             f"{code} {grain}{start}: roll-up {len(kept or ())} people, recount {len(recount or ())}"
         )
 
+    def size_text(cell, kept, recount) -> str:
+        grain, code, start = cell
+        return f"{code} {grain}{start}: stored {kept} people, recount {recount}"
+
     for source in PERSON_SOURCES:
         days: dict[tuple[str, str, date], set[int]] = defaultdict(set)
         for code, day, person in person_rows(source, prefix=prefix, zone=zone):
@@ -521,6 +533,16 @@ def figures_differences(*, region_code: str | None = None, limit: int = 1000) ->
                     sums[("m", code[:length], day.replace(day=1))] |= people
                     sums[("y", code[:length], day.replace(month=1, day=1))] |= people
         compare(f"{source.measure} (sum)", kept_rolled, sums, people_text, set())
+        # The stored size of every whole month and year.
+        sizes = {
+            (grain, code, start): people
+            for code, grain, start, people in PeopleCount.objects.filter(
+                measure=source.measure
+            ).values_list("region_code", "grain", "start", "people")
+            if in_scope(code)
+        }
+        recounted = {cell: len(people) for cell, people in sums.items() if cell[0] != "d"}
+        compare(f"{source.measure} (people count)", sizes, recounted, size_text)
     return found[:limit]
 
 

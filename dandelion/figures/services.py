@@ -17,13 +17,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Length, Substr, TruncMonth, TruncYear
 from django.utils import timezone
 
 from dandelion.regions import selectors as regions_selectors
 
-from .models import DailyFigure, FigurePerson
+from .models import DailyFigure, FigurePerson, PeopleCount
 from .sources import (
     BY_MEASURE,
     PERSON_SOURCES,
@@ -273,14 +273,17 @@ def _persons_refresh(source, prefix, codes, day_from, day_to, zone) -> int:
     who = Q(person_id__in=people) if people is not None else Q()
     grains = (("d", day_from, day_to), ("m", month_from, month_to), ("y", year_from, year_to))
     for grain, first, last in grains:
-        FigurePerson.objects.filter(
+        rolled_rows = FigurePerson.objects.filter(
             who,
             _rolled_delete_q(prefix, codes),
             _day_q("start", first, last),
             measure=measure,
             grain=grain,
             rolled=True,
-        ).delete()
+        )
+        counted = grain != "d"
+        before = _group_sizes(rolled_rows) if counted and people is not None else {}
+        rolled_rows.delete()
         for length in LEVELS:
             if codes is not None and not any(len(code) >= length for code in codes):
                 continue
@@ -308,7 +311,62 @@ def _persons_refresh(source, prefix, codes, day_from, day_to, zone) -> int:
                 measure,
                 True,
             )
+        if counted:
+            after = _group_sizes(rolled_rows)
+            if people is None:  # every person of the groups in scope: the sizes are whole
+                PeopleCount.objects.filter(
+                    _rolled_delete_q(prefix, codes),
+                    _day_q("start", first, last),
+                    measure=measure,
+                    grain=grain,
+                ).delete()
+                PeopleCount.objects.bulk_create(
+                    [
+                        PeopleCount(
+                            measure=measure, region_code=code, grain=grain, start=start, people=n
+                        )
+                        for (code, start), n in after.items()
+                    ],
+                    batch_size=BATCH,
+                )
+            else:
+                _people_counts_add(measure, grain, before, after)
     return finest.count()
+
+
+def _group_sizes(rows) -> dict[tuple[str, date], int]:
+    """(region, start) → how many of `rows` (rolled FigurePerson rows of one grain) it holds."""
+    return {
+        (code, start): n
+        for code, start, n in rows.order_by()
+        .values_list("region_code", "start")
+        .annotate(n=Count("pk"))
+    }
+
+
+def _people_counts_add(measure: str, grain: str, before: dict, after: dict) -> None:
+    """Add what a refresh of some people changed to the stored group sizes: one atomic
+    `INSERT … ON CONFLICT DO UPDATE` a group, so two refreshes of one city at once add up."""
+    table = PeopleCount._meta.db_table
+    groups = set(before) | set(after)
+    with connection.cursor() as cursor:
+        for code, start in groups:
+            change = after.get((code, start), 0) - before.get((code, start), 0)
+            if change:
+                cursor.execute(
+                    f"INSERT INTO {table} (measure, region_code, grain, start, people) "
+                    "VALUES (%s, %s, %s, %s, %s) "
+                    "ON CONFLICT (region_code, grain, start, measure) "
+                    f"DO UPDATE SET people = {table}.people + excluded.people",
+                    [measure, code, grain, start, change],
+                )
+    PeopleCount.objects.filter(
+        measure=measure,
+        grain=grain,
+        region_code__in={code for code, _start in groups},
+        start__in={start for _code, start in groups},
+        people=0,
+    ).delete()
 
 
 def figures_rebuild(*, region_code: str | None = None, day_from: date | None = None) -> int:

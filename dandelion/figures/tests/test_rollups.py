@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from dandelion.core.events import deliver
 from dandelion.figures import selectors, services
-from dandelion.figures.models import DailyFigure, FigurePerson
+from dandelion.figures.models import DailyFigure, FigurePerson, PeopleCount
 from dandelion.stations.events import VisitRecorded
 from dandelion.stations.services import visit_record
 
@@ -200,6 +200,7 @@ def test_a_visit_event_drives_its_figure_and_a_redelivery_counts_once(
     out = _compute(world.city, today, today)
     assert (out.visits.count, out.visits.workers) == (0, 0)
     assert not FigurePerson.objects.filter(measure="visitors").exists()
+    assert not PeopleCount.objects.filter(measure="visitors").exists()
 
 
 def test_need_events_drive_resolved_and_rating(world, django_capture_on_commit_callbacks):
@@ -255,12 +256,18 @@ def test_figures_check_names_a_tampered_cell_and_rebuild_repairs_it(world):
     city_month = DailyFigure.objects.filter(measure="visits", region_code="3604", grain="m")[0]
     city_month.value += 1
     city_month.save()
+    size = PeopleCount.objects.filter(measure="visitors", region_code="36", grain="y")[0]
+    size.people += 2
+    size.save()
     with pytest.raises(CommandError, match="differ from the recount"):
         call_command("figures_check")
     differences = selectors.figures_differences()
     assert any(line.startswith(f"visits {cell.region_code} {cell.day}") for line in differences)
     assert any(line.startswith("volunteers ") for line in differences)
     assert any(line.startswith("reports_submitted (sum) 36 ") for line in differences)
+    assert f"visitors (people count) 36 y{size.start}: stored {size.people}" in "\n".join(
+        differences
+    )
     assert f"visits (month sum) 3604 {city_month.day} [{city_month.key}]: roll-up" in "\n".join(
         differences
     )
@@ -291,9 +298,15 @@ def test_rebuild_equals_what_the_refreshes_kept(world):
                     "measure", "grain", "region_code", "start", "person_id"
                 )
             ),
+            sorted(
+                PeopleCount.objects.values_list(
+                    "measure", "grain", "region_code", "start", "people"
+                )
+            ),
         )
 
     kept = snapshot()
+    assert kept[2], "the refreshes stored the sizes of whole months and years"
     services.figures_rebuild()
     assert snapshot() == kept
 
