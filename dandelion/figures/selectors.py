@@ -7,11 +7,10 @@ period and the day rows of the days at its ends (see `models.FigurePerson`).
 """
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Case, DateField, Q, Sum, When
-from django.db.models.functions import TruncMonth
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -231,32 +230,26 @@ def figures_compute(*, region, date_from: date, date_to: date) -> FiguresOut:
     prefix = region.code_prefix
     headline = set(HEADLINE_MEASURES.values())
 
-    # One pass over the region's cells up to `to`: every measure in the period, by key and
-    # month (flows, their breakdowns and the series), and the stocks' cells before it.
+    # One pass over the region's cells up to `to` (month rows for whole months, day rows for
+    # the rest): every measure in the period by key and month (flows, their breakdowns and the
+    # series), and the stocks' cells before it.
     flow: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     stock: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     month_flow: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     cells = (
         DailyFigure.objects.filter(_cells_q(date_from, date_to), rolled=True, region_code=prefix)
         .order_by()
-        .annotate(
-            month=Case(
-                When(day__gte=date_from, then=TruncMonth("day")),
-                default=None,
-                output_field=DateField(),
-            )
-        )
-        .values_list("measure", "key", "month")
+        .values_list("measure", "key", "day")
         .annotate(total=Sum("value"))
     )
-    for measure, key, month, value in cells:
+    for measure, key, day, value in cells:
         if measure in STOCKS:
             stock[measure][key] += value
-        if month is None:
+        if day < date_from:
             continue
         flow[measure][key] += value
         if measure in headline:
-            month_flow[_as_month(month)][measure] += value
+            month_flow[day.replace(day=1)][measure] += value
 
     def total(cells: dict[str, dict[str, int]], measure: str) -> int:
         return sum(cells.get(measure, {}).values())
@@ -419,15 +412,6 @@ def figures_compute(*, region, date_from: date, date_to: date) -> FiguresOut:
             "series": series,
         }
     )
-
-
-def _as_month(value) -> date:
-    """The first day of a month as the databases return it (a date, a datetime or text)."""
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    if isinstance(value, datetime):
-        value = value.date()
-    return value.replace(day=1)
 
 
 def _median_hours(histogram: list[tuple[int, int]]) -> int | None:
