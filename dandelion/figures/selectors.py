@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -155,31 +155,82 @@ def _distinct_parts(date_from: date, date_to: date) -> list[tuple[str, list[date
 
 
 def _distinct_people(prefix: str, date_from: date, date_to: date) -> dict[str, int]:
-    """measure → distinct people of the region over the period, in one statement.
+    """measure → distinct people of the region over the period: the stored size of the month
+    or year holding the period where no one of that measure was counted in it outside the
+    period, else counted from the rows."""
+    measures = [source.measure for source in PERSON_SOURCES]
+    found, rest = _people_stored(prefix, date_from, date_to, measures)
+    if rest:
+        found.update(_people_counted(prefix, date_from, date_to, rest))
+    return found
+
+
+def _holding(date_from: date, date_to: date) -> tuple[str, date, date] | None:
+    """The month, else the year, that holds the whole period: (grain, first day, last day)."""
+    if (date_from.year, date_from.month) == (date_to.year, date_to.month):
+        return "m", date_from.replace(day=1), _month_end(date_from)
+    if date_from.year == date_to.year:
+        return "y", date_from.replace(month=1, day=1), date_from.replace(month=12, day=31)
+    return None
+
+
+def _people_stored(
+    prefix: str, date_from: date, date_to: date, measures: list[str]
+) -> tuple[dict[str, int], list[str]]:
+    """The measures whose people over the period are exactly the people of the month or year
+    holding it, because that month or year has no day row outside the period (a whole month
+    or year; this month or this year so far, when nothing is dated later): their stored
+    `PeopleCount` (none stored: nobody), in one query that probes the unique index for a row
+    outside. Returns those counts and the measures left to count."""
+    holding = _holding(date_from, date_to)
+    if holding is None:
+        return {}, measures
+    grain, first, last = holding
+    outside = FigurePerson.objects.filter(
+        Q(start__gte=first, start__lt=date_from) | Q(start__gt=date_to, start__lte=last),
+        measure=OuterRef("measure"),
+        rolled=True,
+        grain="d",
+        region_code=prefix,
+    )
+    stored = (
+        PeopleCount.objects.filter(
+            region_code=prefix, grain=grain, start=first, measure__in=measures
+        )
+        .annotate(outside=Exists(outside))
+        .values_list("measure", "people", "outside")
+    )
+    found = dict.fromkeys(measures, 0)
+    rest = []
+    for measure, people, has_outside in stored:
+        if has_outside:
+            del found[measure]
+            rest.append(measure)
+        else:
+            found[measure] = people
+    return found, rest
+
+
+def _people_counted(
+    prefix: str, date_from: date, date_to: date, measures: list[str]
+) -> dict[str, int]:
+    """measure → distinct people over the period counted from the rows, in one statement.
 
     Each part is one range of the roll-up's unique index (measure, rolled, grain, region,
-    start, person), which PostgreSQL answers from the index alone. A period of one whole year
-    or month is one part with one start, whose size `PeopleCount` holds; a single day's rows
-    are each a different person, counted without a distinct. Otherwise the parts are joined,
-    made distinct and counted (an OR of the parts would read the region's every row)."""
+    start, person), which PostgreSQL answers from the index alone. One part with one start
+    (a single day) holds each person once, counted without a distinct; otherwise the parts
+    are joined, made distinct and counted (an OR of the parts would read the region's every
+    row). This costs in proportion to the people of the parts."""
     parts = _distinct_parts(date_from, date_to)
-    if len(parts) == 1 and len(parts[0][1]) == 1 and parts[0][0] != "d":
-        # Exactly one whole month or year: its stored size.
-        ((grain, (start,)),) = parts
-        return dict(
-            PeopleCount.objects.filter(region_code=prefix, grain=grain, start=start).values_list(
-                "measure", "people"
-            )
-        )
     one_set = len(parts) == 1 and len(parts[0][1]) == 1
     selects = []
     params: list = []
-    for source in PERSON_SOURCES:
+    for measure in measures:
         ranges, range_params = [], []
         for grain, starts in parts:
             qs = (
                 FigurePerson.objects.filter(
-                    measure=source.measure,
+                    measure=measure,
                     rolled=True,
                     grain=grain,
                     region_code=prefix,
@@ -195,7 +246,7 @@ def _distinct_people(prefix: str, date_from: date, date_to: date) -> dict[str, i
             ranges[0] if one_set else f"SELECT DISTINCT * FROM ({' UNION ALL '.join(ranges)}) u"
         )
         selects.append(f"SELECT CAST(%s AS VARCHAR(32)), COUNT(*) FROM ({people}) people")
-        params.extend((source.measure, *range_params))
+        params.extend((measure, *range_params))
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects), params)
         return dict(cursor.fetchall())

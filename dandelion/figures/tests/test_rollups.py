@@ -133,9 +133,25 @@ def test_distinct_people_over_whole_and_partial_months(world):
         (date(2026, 2, 11), date(2026, 3, 31), 1, 2),
         (date(2026, 1, 1), date(2026, 12, 31), 2, 5),  # a whole year
         (date(2025, 12, 31), date(2027, 1, 1), 2, 5),  # a year and a day either side
+        (date(2026, 1, 31), date(2026, 3, 5), 2, 5),  # all of the year's visits: the year's size
+        (date(2026, 2, 5), date(2026, 2, 20), 1, 1),  # the month has visits outside: counted
     ]:
         out = _compute(world.city, date_from, date_to)
         assert (out.visits.workers, out.visits.count) == (workers, count)
+    # A period holding every visit of its year (or month) reads the stored size; one that
+    # does not, counts: a stored size made wrong shows only in the first.
+    PeopleCount.objects.filter(
+        measure="visitors", region_code="3604", grain="y", start=date(2026, 1, 1)
+    ).update(people=99)
+    PeopleCount.objects.filter(
+        measure="visitors", region_code="3604", grain="m", start=date(2026, 2, 1)
+    ).update(people=98)
+    assert _compute(world.city, date(2026, 1, 31), date(2026, 3, 5)).visits.workers == 99
+    assert _compute(world.city, date(2026, 2, 1), date(2026, 2, 28)).visits.workers == 98
+    assert _compute(world.city, date(2026, 2, 1), date(2026, 2, 27)).visits.workers == 98
+    assert _compute(world.city, date(2026, 2, 2), date(2026, 2, 27)).visits.workers == 2
+    assert _compute(world.city, date(2026, 2, 11), date(2026, 3, 31)).visits.workers == 1
+    assert _compute(world.city, date(2026, 3, 1), date(2026, 3, 31)).visits.workers == 1
     city_months = FigurePerson.objects.filter(
         grain="m", measure="visitors", rolled=True, region_code="3604"
     )
