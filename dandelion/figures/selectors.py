@@ -186,24 +186,25 @@ def _people_stored(
     if holding is None:
         return {}, measures
     grain, first, last = holding
-    outside = FigurePerson.objects.filter(
-        Q(start__gte=first, start__lt=date_from) | Q(start__gt=date_to, start__lte=last),
-        measure=OuterRef("measure"),
-        rolled=True,
-        grain="d",
-        region_code=prefix,
+    days = FigurePerson.objects.filter(
+        measure=OuterRef("measure"), rolled=True, grain="d", region_code=prefix
     )
     stored = (
         PeopleCount.objects.filter(
             region_code=prefix, grain=grain, start=first, measure__in=measures
         )
-        .annotate(outside=Exists(outside))
-        .values_list("measure", "people", "outside")
+        # Two probes, each one range of the index (an OR of them would be a filter over
+        # every day row of the region).
+        .annotate(
+            before=Exists(days.filter(start__gte=first, start__lt=date_from)),
+            after=Exists(days.filter(start__gt=date_to, start__lte=last)),
+        )
+        .values_list("measure", "people", "before", "after")
     )
     found = dict.fromkeys(measures, 0)
     rest = []
-    for measure, people, has_outside in stored:
-        if has_outside:
+    for measure, people, before, after in stored:
+        if before or after:
             del found[measure]
             rest.append(measure)
         else:
