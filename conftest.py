@@ -35,6 +35,17 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _no_demand_counts_left_over():
+    """Nearby searches buffer demand counts in the process (`coverage.demand`): a test's counts
+    must not reach the next test, nor be flushed at the worker's exit into a test database
+    already dropped."""
+    from dandelion.coverage.demand import demand_forget
+
+    yield
+    demand_forget()
+
+
+@pytest.fixture(autouse=True)
 def _photo_slots_of_this_test_process(settings, tmp_path_factory):
     """Each test process decodes photos under its own slots: parallel test processes are not
     one server's workers."""
