@@ -250,17 +250,7 @@ def activity_publish(*, actor, activity: Activity) -> Activity:
         changes=published_at,
         queryset=_activities(),
     ).obj
-    publish(
-        ActivityPublished(
-            occurred_at=now,
-            activity_id=locked.pk,
-            organisation_id=locked.organisation_id,
-            region_code=locked.region.code,
-            title=locked.title,
-            starts_at=locked.starts_at,
-            ends_at=locked.ends_at,
-        )
-    )
+    _announce(ActivityPublished, locked, now, title=locked.title)
     return locked
 
 
@@ -295,17 +285,7 @@ def activity_cancel(*, actor, activity: Activity, reason: str) -> Activity:
         queryset=_activities(),
     )
     locked = moved.obj
-    publish(
-        ActivityCancelled(
-            occurred_at=now,
-            activity_id=locked.pk,
-            organisation_id=locked.organisation_id,
-            region_code=locked.region.code,
-            previous_status=moved.source,
-            starts_at=locked.starts_at,
-            ends_at=locked.ends_at,
-        )
-    )
+    _announce(ActivityCancelled, locked, now, previous_status=moved.source)
     signed = [
         s.user
         for s in locked.signups.filter(status__in=SignUp.OPEN_STATUSES).select_related("user")
@@ -328,17 +308,23 @@ def _touched(locked: Activity, move) -> list[str]:
     return ["updated_at"]
 
 
-def _finished_announce(activity: Activity, at: datetime) -> None:
+def _announce(event_type, activity: Activity, at: datetime, **fields) -> None:
+    """Publish one of the activity's events (`events.py`), with what they all carry."""
     publish(
-        ActivityFinished(
+        event_type(
             occurred_at=at,
             activity_id=activity.pk,
             organisation_id=activity.organisation_id,
             region_code=activity.region.code,
             starts_at=activity.starts_at,
             ends_at=activity.ends_at,
+            **fields,
         )
     )
+
+
+def _finished_announce(activity: Activity, at: datetime) -> None:
+    _announce(ActivityFinished, activity, at)
 
 
 @transaction.atomic
