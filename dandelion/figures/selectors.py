@@ -23,7 +23,7 @@ from dandelion.reports import selectors as reports_selectors
 
 from .models import DailyFigure, FigurePerson, PeopleCount
 from .schemas import MAX_SPAN_DAYS, FiguresOut
-from .services import LEVELS, region_zone, zone_of
+from .services import LEVELS, month_end, region_zone, zone_of
 from .sources import PERSON_SOURCES, SOURCES, STOCKS, person_rows, source_rows
 
 VIEW = "figures.view"
@@ -101,7 +101,7 @@ def _months(date_from: date, date_to: date) -> list[tuple[date, date]]:
     months = []
     start = date_from
     while start <= date_to:
-        end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        end = month_end(start)
         months.append((start, min(end, date_to)))
         start = end + timedelta(days=1)
     return months
@@ -113,7 +113,7 @@ def _cells_q(date_from: date, date_to: date) -> Q:
     `from`'s, the day rows of that month before `from`)."""
     months, period = [], Q()
     for start, end in _months(date_from, date_to):
-        if start.day == 1 and end == _month_end(start):
+        if start.day == 1 and end == month_end(start):
             months.append(start)
         else:
             period |= Q(grain="d", day__gte=start, day__lte=end)
@@ -124,10 +124,6 @@ def _cells_q(date_from: date, date_to: date) -> Q:
         grain="d", day__gte=first_month, day__lt=date_from
     )
     return period | (Q(measure__in=STOCKS) & before)
-
-
-def _month_end(start: date) -> date:
-    return (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def _distinct_parts(date_from: date, date_to: date) -> list[tuple[str, list[date]]]:
@@ -142,13 +138,13 @@ def _distinct_parts(date_from: date, date_to: date) -> list[tuple[str, list[date
             years.append(start)
             start = year_end + timedelta(days=1)
             continue
-        month_end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-        if start.day == 1 and month_end <= date_to:
+        last_day = month_end(start)
+        if start.day == 1 and last_day <= date_to:
             months.append(start)
         else:
-            last = min(month_end, date_to)
+            last = min(last_day, date_to)
             days.extend(start + timedelta(days=n) for n in range((last - start).days + 1))
-        start = month_end + timedelta(days=1)
+        start = last_day + timedelta(days=1)
     return [
         (grain, starts) for grain, starts in (("y", years), ("m", months), ("d", days)) if starts
     ]
@@ -168,7 +164,7 @@ def _distinct_people(prefix: str, date_from: date, date_to: date) -> dict[str, i
 def _holding(date_from: date, date_to: date) -> tuple[str, date, date] | None:
     """The month, else the year, that holds the whole period: (grain, first day, last day)."""
     if (date_from.year, date_from.month) == (date_to.year, date_to.month):
-        return "m", date_from.replace(day=1), _month_end(date_from)
+        return "m", date_from.replace(day=1), month_end(date_from)
     if date_from.year == date_to.year:
         return "y", date_from.replace(month=1, day=1), date_from.replace(month=12, day=31)
     return None

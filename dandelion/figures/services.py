@@ -74,7 +74,8 @@ def _month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def _month_end(day: date) -> date:
+def month_end(day: date) -> date:
+    """The last day of `day`'s month."""
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
@@ -200,7 +201,7 @@ def _months_refresh(measure, prefix, codes, day_from, day_to) -> None:
     months = _day_q(
         "day",
         _month_start(day_from) if day_from else None,
-        _month_end(day_to) if day_to else None,
+        month_end(day_to) if day_to else None,
     )
     DailyFigure.objects.filter(rolled, months, measure=measure, rolled=True, grain="m").delete()
     sums = (
@@ -267,7 +268,7 @@ def _persons_refresh(source, prefix, codes, day_from, day_to, zone) -> int:
         if len(people) > MAX_PEOPLE_LISTED:
             people = None
     month_from = _month_start(day_from) if day_from else None
-    month_to = _month_end(day_to) if day_to else None
+    month_to = month_end(day_to) if day_to else None
     year_from = day_from.replace(month=1, day=1) if day_from else None
     year_to = day_to.replace(month=12, day=31) if day_to else None
     who = Q(person_id__in=people) if people is not None else Q()
